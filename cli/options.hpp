@@ -1,0 +1,33 @@
+#pragma once
+// Everything the command line says, filled by main.cpp and read by the runs.
+#include <string>
+#include <vector>
+
+#include "core/shift.hpp"
+#include "term/color.hpp"
+
+namespace shift::cli {
+
+struct Options {
+    std::string name;                  // VirtualService name
+    std::vector<std::string> weights;  // KEY=WEIGHT arguments
+    std::string filename;              // -f: file, directory or "-"; empty for the cluster
+    bool inPlace = false;
+    std::string output;                // -o: "", "yaml" or "json"
+    bool diff = false;
+    std::string dryRun = "none";       // none | client | server
+    bool exitCode = false;
+    bool validate = true;
+    core::ShiftOptions shift;
+    term::ColorMode color = term::ColorMode::Auto;
+    int verbosity = 0;
+    // Cluster access.
+    std::string kubeconfig, context, ns;
+    double requestTimeout = 0;
+};
+
+// Each run returns the process exit code and prints its own messages.
+int runFiles(const Options& options);
+int runCluster(const Options& options);
+
+}  // namespace shift::cli

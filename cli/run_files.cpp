@@ -1,0 +1,138 @@
+// File mode: -f FILE|DIR|-. Reads manifests, shifts one VirtualService, and
+// prints the result, a diff, or rewrites the file in place.
+#include <fmt/format.h>
+
+#include "core/apply.hpp"
+#include "core/locate.hpp"
+#include "core/request.hpp"
+#include "doc/emit.hpp"
+#include "doc/parse.hpp"
+#include "files.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "term/diff.hpp"
+
+namespace shift::cli {
+
+namespace {
+
+struct Input {
+    std::string path;
+    doc::Stream stream;
+};
+
+// Reads every manifest under -f and returns the one that defines the
+// VirtualService, plus the DestinationRules found anywhere in them.
+struct Found {
+    std::vector<Input> inputs;
+    std::size_t input = 0;
+    core::Location at;
+};
+
+Result<Found> load(const Options& o) {
+    auto files = manifestFiles(o.filename);
+    if (!files) return files.error();
+    Found found;
+    std::vector<std::string> holders;
+    Error lastMiss;
+    for (const auto& path : *files) {
+        auto text = readInput(path);
+        if (!text) return text.error();
+        auto label = path == "-" ? std::string("<stdin>") : path;
+        auto stream = doc::parse(std::move(*text), label);
+        if (!stream) return stream.error();
+        auto at = core::findVirtualService(stream->docs, o.name, o.ns, label);
+        if (at) {
+            holders.push_back(label);
+            found.input = found.inputs.size();
+            found.at = *at;
+        } else {
+            lastMiss = at.error();
+        }
+        found.inputs.push_back({path, std::move(*stream)});
+    }
+    if (holders.size() > 1) {
+        return fail(fmt::format("VirtualService \"{}\" is defined in {} files ({}); point -f at one of them", o.name,
+                                holders.size(), fmt::join(holders, ", ")));
+    }
+    if (holders.empty()) {
+        if (files->size() == 1) return lastMiss;
+        return fail(fmt::format("no VirtualService named \"{}\" in the {} manifests under {}; check the name or -f",
+                                o.name, files->size(), o.filename));
+    }
+    return found;
+}
+
+std::string render(const std::vector<doc::Node>& docs, doc::Format format) {
+    if (format == doc::Format::Yaml) return doc::toYamlStream(docs);
+    if (docs.size() == 1) return doc::toJson(docs[0]) + "\n";
+    doc::Node list = doc::Node::map();
+    list.set("apiVersion", doc::Node::string("v1"));
+    list.set("kind", doc::Node::string("List"));
+    doc::Node items = doc::Node::seq();
+    items.items = docs;
+    list.set("items", std::move(items));
+    return doc::toJson(list) + "\n";
+}
+
+}  // namespace
+
+int runFiles(const Options& o) {
+    auto request = core::parseRequest(o.weights);
+    if (!request) return report(request.error());
+    auto found = load(o);
+    if (!found) return report(found.error());
+    const Input& input = found->inputs[found->input];
+    const auto& object = core::objectAt(input.stream.docs, found->at);
+
+    std::vector<const doc::Node*> rules;
+    for (const auto& in : found->inputs) {
+        for (const auto& at : core::findKind(in.stream.docs, "DestinationRule")) {
+            rules.push_back(&core::objectAt(in.stream.docs, at));
+        }
+    }
+    // Subsets are checked when the input holds DestinationRules to check against.
+    bool check = o.validate && !rules.empty();
+    auto plan = core::planShift(object, *request, o.shift, check ? &rules : nullptr);
+    if (!plan) return report(plan.error());
+    for (const auto& w : plan->warnings) warn(w);
+
+    // The new text: line edits on YAML keep everything else byte for byte.
+    auto docs = input.stream.docs;
+    core::objectAt(docs, found->at) = core::applyToTree(object, plan->vs, plan->rules);
+    doc::Format format = input.stream.format;
+    std::string after;
+    if (!o.output.empty()) {
+        format = o.output == "json" ? doc::Format::Json : doc::Format::Yaml;
+        after = render(plan->changed ? docs : input.stream.docs, format);
+    } else if (!plan->changed) {
+        after = input.stream.source;
+    } else if (format == doc::Format::Yaml) {
+        auto edited = core::applyToYamlText(input.stream.source, object, plan->vs, plan->rules);
+        if (!edited) warn("the route's layout cannot be edited line by line; the manifest is re-rendered");
+        after = edited ? *edited : render(docs, format);
+    } else {
+        after = render(docs, format);
+    }
+
+    bool manifestOnStdout = !o.output.empty() || (!o.inPlace && !o.diff && o.dryRun == "none");
+    std::FILE* info = manifestOnStdout ? stderr : stdout;
+    bool color = term::useColor(o.color, fileno(info));
+    if (o.diff || o.dryRun != "none") {
+        auto label = input.path == "-" ? std::string("<stdin>") : input.path;
+        emit(stdout, term::unifiedDiff(input.stream.source, after, "a/" + label, "b/" + label,
+                                       term::useColor(o.color, fileno(stdout))));
+    }
+    emit(info, summaryText(*plan, term::isTerminal(fileno(info)), color));
+    if (!plan->changed) emit(info, fmt::format("{}: no change\n", core::qualifiedName(plan->vs)));
+
+    if (o.inPlace && plan->changed && o.dryRun == "none") {
+        if (input.path == "-") return report(fail("--in-place needs a file; -f - reads standard input"));
+        if (auto st = writeAtomically(input.path, after); !st) return report(st.error());
+    } else if (manifestOnStdout) {
+        emit(stdout, after);
+    }
+    return o.exitCode && plan->changed ? kExitChanged : kExitOk;
+}
+
+}  // namespace shift::cli

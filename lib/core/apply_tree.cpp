@@ -1,0 +1,51 @@
+#include "core/apply.hpp"
+
+namespace shift::core {
+
+namespace {
+
+doc::Node* routeOf(doc::Node& object, const Rule& rule) {
+    auto* list = object.get("spec") ? object.get("spec")->get(listName(rule.list)) : nullptr;
+    if (!list || !list->isSeq() || rule.index >= list->items.size()) return nullptr;
+    return list->items[rule.index].get("route");
+}
+
+void setWeight(doc::Node& item, const std::optional<long long>& weight) {
+    if (weight) {
+        item.set("weight", doc::Node::integer(*weight));
+    } else {
+        item.erase("weight");
+    }
+}
+
+}  // namespace
+
+doc::Node applyToTree(const doc::Node& object, const VirtualService& vs, const std::vector<RulePlan>& plans) {
+    doc::Node out = object;
+    for (const auto& plan : plans) {
+        if (!plan.changed) continue;
+        auto* route = routeOf(out, vs.rules.at(plan.rule));
+        if (!route) continue;
+        const doc::Node before = *route;
+        route->items.clear();
+        for (const auto& d : plan.destinations) {
+            if (d.action == DestinationPlan::Action::Remove) continue;
+            doc::Node item = before.items.at(d.from);
+            if (d.action == DestinationPlan::Action::Add) {
+                if (auto* dest = item.get("destination")) {
+                    dest->set("host", doc::Node::string(d.host));
+                    if (d.subset.empty()) {
+                        dest->erase("subset");
+                    } else {
+                        dest->set("subset", doc::Node::string(d.subset));
+                    }
+                }
+            }
+            setWeight(item, d.after);
+            route->items.push_back(std::move(item));
+        }
+    }
+    return out;
+}
+
+}  // namespace shift::core

@@ -1,0 +1,141 @@
+#include "core/virtual_service.hpp"
+
+#include <fmt/format.h>
+
+namespace shift::core {
+
+const char* listName(RouteList list) {
+    switch (list) {
+        case RouteList::Http: return "http";
+        case RouteList::Tcp: return "tcp";
+        case RouteList::Tls: return "tls";
+    }
+    return "http";
+}
+
+namespace {
+
+std::optional<long long> parseInteger(const doc::Node& n) {
+    if (!n.isScalar() || !n.isInteger()) return std::nullopt;
+    try {
+        return std::stoll(n.scalar, nullptr, 0);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+// "uri prefix /api, headers end-user": enough to tell rules apart in a message.
+std::string summarizeMatch(const doc::Node& match) {
+    std::vector<std::string> parts;
+    for (const auto& m : match.items) {
+        if (!m.isMap()) continue;
+        for (std::size_t k = 0; k < m.keys.size(); ++k) {
+            const auto& key = m.keys[k];
+            const auto& value = m.items[k];
+            if (value.isScalar()) {
+                parts.push_back(fmt::format("{} {}", key, value.str()));
+            } else if (value.isMap() && !value.keys.empty()) {
+                const auto& inner = value.items[0];
+                if (inner.isScalar()) {
+                    parts.push_back(fmt::format("{} {} {}", key, value.keys[0], inner.str()));
+                } else {
+                    parts.push_back(fmt::format("{} {}", key, fmt::join(value.keys, ",")));
+                }
+            } else {
+                parts.push_back(key);
+            }
+        }
+    }
+    return parts.empty() ? std::string("match") : fmt::format("{}", fmt::join(parts, ", "));
+}
+
+Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules) {
+    const auto* seq = spec.get(listName(list));
+    if (!seq || seq->isNull()) return okStatus();
+    if (!seq->isSeq()) return fail(fmt::format("spec.{} is not a list; fix the manifest", listName(list)));
+    for (std::size_t i = 0; i < seq->items.size(); ++i) {
+        const auto& r = seq->items[i];
+        std::string where = fmt::format("spec.{}[{}]", listName(list), i);
+        if (!r.isMap()) return fail(fmt::format("{} is not a map; fix the manifest", where));
+        Rule rule;
+        rule.list = list;
+        rule.index = i;
+        if (const auto* name = r.get("name"); name && name->isScalar()) rule.name = name->str();
+        if (const auto* match = r.get("match"); match && match->isSeq() && !match->items.empty()) {
+            rule.hasMatch = true;
+            rule.matchSummary = summarizeMatch(*match);
+        }
+        const auto* route = r.get("route");
+        if (route && route->isSeq()) {
+            for (std::size_t d = 0; d < route->items.size(); ++d) {
+                const auto& item = route->items[d];
+                const auto* dest = item.isMap() ? item.get("destination") : nullptr;
+                const auto* host = dest ? dest->get("host") : nullptr;
+                if (!host || !host->isScalar()) {
+                    return fail(fmt::format("{}.route[{}] has no destination.host; fix the manifest", where, d));
+                }
+                Destination out;
+                out.host = host->str();
+                if (const auto* subset = dest->get("subset"); subset && subset->isScalar()) out.subset = subset->str();
+                if (const auto* weight = item.get("weight"); weight && !weight->isNull()) {
+                    out.weight = parseInteger(*weight);
+                    if (!out.weight) {
+                        return fail(fmt::format("{}.route[{}].weight \"{}\" is not an integer; fix the manifest",
+                                                where, d, weight->str()));
+                    }
+                }
+                rule.route.push_back(std::move(out));
+            }
+        }
+        rules.push_back(std::move(rule));
+    }
+    return okStatus();
+}
+
+}  // namespace
+
+Result<VirtualService> readVirtualService(const doc::Node& object) {
+    VirtualService vs;
+    if (const auto* name = object.at({"metadata", "name"})) vs.name = name->str();
+    if (const auto* ns = object.at({"metadata", "namespace"})) vs.ns = ns->str();
+    const auto* spec = object.get("spec");
+    if (!spec || !spec->isMap()) {
+        return fail(fmt::format("VirtualService {} has no spec; fix the manifest", vs.name));
+    }
+    if (const auto* hosts = spec->get("hosts"); hosts && hosts->isSeq()) {
+        for (const auto& h : hosts->items) vs.hosts.push_back(h.str());
+    }
+    for (auto list : {RouteList::Http, RouteList::Tcp, RouteList::Tls}) {
+        if (auto st = readRules(*spec, list, vs.rules); !st) {
+            return fail(fmt::format("VirtualService {}: {}", qualifiedName(vs), st.error().message));
+        }
+    }
+    return vs;
+}
+
+std::string qualifiedName(const VirtualService& vs) {
+    return vs.ns.empty() ? vs.name : vs.ns + "/" + vs.name;
+}
+
+std::string ruleLabel(const Rule& rule) {
+    auto label = fmt::format("{}[{}]", listName(rule.list), rule.index);
+    if (!rule.name.empty()) label += fmt::format(" (\"{}\")", rule.name);
+    return label;
+}
+
+long long effectiveWeight(const Rule& rule, std::size_t i) {
+    const auto& w = rule.route[i].weight;
+    if (w) return *w;
+    return rule.route.size() == 1 ? 100 : 0;
+}
+
+std::string fqdn(const std::string& host, const std::string& ns) {
+    if (host.find('.') != std::string::npos || host == "*") return host;
+    return fmt::format("{}.{}.svc.cluster.local", host, ns.empty() ? "default" : ns);
+}
+
+bool sameHost(const std::string& a, const std::string& b, const std::string& ns) {
+    return a == b || fqdn(a, ns) == fqdn(b, ns);
+}
+
+}  // namespace shift::core

@@ -1,0 +1,44 @@
+#include <doctest/doctest.h>
+
+#include "core/request.hpp"
+
+using shift::core::parseRequest;
+
+TEST_SUITE("core::request") {
+    TEST_CASE("KEY=WEIGHT pairs in order, % allowed") {
+        auto r = parseRequest({"v1=50", "v3=50%", "reviews/v2=0"});
+        REQUIRE(r.ok());
+        REQUIRE(r->weights.size() == 3);
+        CHECK(r->weights[0].key == "v1");
+        CHECK(r->weights[0].weight == 50);
+        CHECK(r->weights[1].key == "v3");
+        CHECK(r->weights[1].weight == 50);
+        CHECK(r->weights[2].key == "reviews/v2");
+        CHECK(r->weights[2].weight == 0);
+        CHECK(shift::core::describe(*r) == "v1=50 v3=50 reviews/v2=0");
+    }
+    TEST_CASE("bad input is a one-line error naming the fix, exit 2") {
+        struct Case {
+            std::vector<std::string> args;
+            const char* says;
+        };
+        for (const auto& c : std::vector<Case>{
+                 {{}, "no weights given"},
+                 {{"v1"}, "\"v1\" is not KEY=WEIGHT"},
+                 {{"=50"}, "no destination name"},
+                 {{"v1=abc"}, "is not an integer"},
+                 {{"v1=5.5"}, "is not an integer"},
+                 {{"v1="}, "is not an integer"},
+                 {{"v1=-10"}, "out of range"},
+                 {{"v1=101"}, "out of range"},
+                 {{"v1=50", "v1=50"}, "\"v1\" is given twice"},
+             }) {
+            CAPTURE(c.says);
+            auto r = parseRequest(c.args);
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.find(c.says) != std::string::npos);
+            CHECK(r.error().message.find('\n') == std::string::npos);
+            CHECK(r.error().exit == shift::kExitInput);
+        }
+    }
+}
