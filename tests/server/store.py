@@ -1,0 +1,501 @@
+"""The object store of the test API server: custom resources kept once (like a CRD with conversion
+strategy None, served in every version by rewriting apiVersion), with kube-apiserver's bookkeeping:
+a global resourceVersion, uid, creationTimestamp, generation, managedFields and the status
+subresource. Every check answers with the Status kube-apiserver v1.24 sends (seen on a real one)."""
+import copy
+import datetime
+import json
+import random
+import re
+import threading
+import uuid
+
+import kubeschema
+
+GROUP = "networking.istio.io"
+KINDS = {"virtualservices": ("VirtualService", "virtualservice", "vs"),
+         "destinationrules": ("DestinationRule", "destinationrule", "dr")}
+_DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_GENERATE_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # kube's utilrand alphabet
+
+
+class ApiError(Exception):
+    def __init__(self, code, reason, message, details=None):
+        super().__init__(message)
+        self.code, self.reason, self.message, self.details = code, reason, message, details
+
+    def status(self):
+        s = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": self.message}
+        if self.reason:
+            s["reason"] = self.reason
+        if self.details is not None:
+            s["details"] = self.details
+        s["code"] = self.code
+        return s
+
+
+def details(name, resource, group=GROUP, **extra):
+    d = {}
+    if name:
+        d["name"] = name
+    if group:
+        d["group"] = group
+    d["kind"] = resource
+    d.update(extra)
+    return d
+
+
+def not_found(resource, name):
+    return ApiError(404, "NotFound", '%s.%s "%s" not found' % (resource, GROUP, name), details(name, resource))
+
+
+def conflict(resource, name, why="the object has been modified; please apply your changes to the latest version and try again"):
+    return ApiError(409, "Conflict", 'Operation cannot be fulfilled on %s.%s "%s": %s' % (resource, GROUP, name, why),
+                    details(name, resource))
+
+
+def invalid(kind_or_resource, name, errs, cel_note=False):
+    """errs: (field, reason, message) tuples -> 422 Invalid like field.ErrorList.ToAggregate()."""
+    errs = list(errs)
+    if cel_note:
+        errs.append(("<nil>", "FieldValueInvalid", 'Invalid value: "null": some validation rules were not checked '
+                     "because the object was invalid; correct the existing errors to complete validation"))
+    texts = ["%s: %s" % (f, m) for f, _, m in errs]
+    text = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    causes = [{"reason": r, "message": m, "field": f} for f, r, m in errs]
+    return ApiError(422, "Invalid", '%s.%s "%s" is invalid: %s' % (kind_or_resource, GROUP, name or "", text),
+                    details(name, kind_or_resource, causes=causes))
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def merge_patch(target, patch):
+    """RFC 7386."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            result.pop(k, None)
+        else:
+            result[k] = merge_patch(result.get(k), v)
+    return result
+
+
+# ---- managedFields (FieldsV1, operation Update): lists are atomic in these CRDs ----
+
+def _field_paths(obj):
+    """Set of paths owned in an object: maps contribute their own "." entry and their keys."""
+    out = set()
+
+    def walk(v, path):
+        if isinstance(v, dict) and path:
+            out.add(path + (".",))
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, path + ("f:" + k,))
+        elif path:
+            out.add(path)
+    top = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata", "status")}
+    meta = obj.get("metadata", {})
+    mtop = {k: meta[k] for k in ("labels", "annotations", "finalizers", "ownerReferences", "generateName") if k in meta}
+    walk(top, ())
+    if mtop:
+        walk({"metadata": mtop}, ())
+        out.discard(("f:metadata", "."))
+    return out
+
+
+def _status_paths(obj):
+    out = set()
+    if "status" in obj:
+        def walk(v, path):
+            if isinstance(v, dict):
+                out.add(path + (".",))
+                for k, x in v.items():
+                    walk(x, path + ("f:" + k,))
+            else:
+                out.add(path)
+        walk(obj["status"], ("f:status",))
+    return out
+
+
+def _value_at(obj, path):
+    v = obj
+    for p in path:
+        if p == ".":
+            return True
+        if not isinstance(v, dict) or p[2:] not in v:
+            return None
+        v = v[p[2:]]
+    return v
+
+
+def _to_fieldsv1(paths):
+    tree = {}
+    for p in sorted(paths):
+        node = tree
+        for part in p:
+            node = node.setdefault(part, {})
+    return tree
+
+
+def _from_fieldsv1(tree, prefix=()):
+    out = set()
+    for k, v in tree.items():
+        if v:
+            out |= _from_fieldsv1(v, prefix + (k,))
+        else:
+            out.add(prefix + (k,))
+    return out
+
+
+def update_managed_fields(old, new, manager, api_version, subresource=None):
+    """Returns the managedFields of new after manager wrote it (old None on create)."""
+    paths = _status_paths if subresource == "status" else _field_paths
+    new_paths = paths(new)
+    old_paths = paths(old) if old is not None else set()
+    changed = {p for p in new_paths if p not in old_paths or _value_at(old, p) != _value_at(new, p)}
+    entries = []
+    mine = set()
+    for e in (old or {}).get("metadata", {}).get("managedFields", []) or []:
+        owned = _from_fieldsv1(e.get("fieldsV1", {}))
+        if e.get("manager") == manager and e.get("subresource") == subresource and e.get("operation") == "Update":
+            mine = owned & new_paths
+            continue
+        # fields of the other half (spec vs status) stay as they are
+        other = _status_paths(new) if subresource != "status" else _field_paths(new)
+        kept = {p for p in owned if (p in other) or (p in new_paths and p not in changed)}
+        if kept:
+            e = dict(e)
+            e["fieldsV1"] = _to_fieldsv1(kept)
+            entries.append(e)
+    mine |= changed
+    if mine:
+        e = {"apiVersion": api_version, "fieldsType": "FieldsV1", "fieldsV1": _to_fieldsv1(mine),
+             "manager": manager, "operation": "Update", "time": now()}
+        if subresource:
+            e["subresource"] = subresource
+        entries.append(e)
+    return entries
+
+
+class Store:
+    def __init__(self, schemas, cel):
+        self.lock = threading.RLock()
+        self.rv = 1000
+        self.objects = {r: {} for r in KINDS}  # resource -> {(ns, name): stored object}
+        self.namespaces = {"default": now(), "kube-system": now(), "kube-public": now(),
+                           "kube-node-lease": now(), "istio-demo": now()}
+        self.schemas = schemas  # resource -> openAPIV3Schema
+        self.cel = cel  # the era's CRDs carry CEL rules
+
+    # ---- helpers ----
+    def _next_rv(self):
+        self.rv += 1
+        return str(self.rv)
+
+    @staticmethod
+    def render(obj, version):
+        out = copy.deepcopy(obj)
+        out["apiVersion"] = "%s/%s" % (GROUP, version)
+        return out
+
+    def decode(self, raw, resource, version):
+        kind = KINDS[resource][0]
+        text = raw.decode("utf-8", "replace")
+        try:
+            obj = json.loads(text) if text.strip() else None
+        except ValueError as e:
+            raise ApiError(400, "BadRequest", "the object provided is unrecognized (must be of type %s): couldn't get "
+                           "version/kind; json parse error: %s (%s)" % (kind, e, text[:200]))
+        if not isinstance(obj, dict):
+            raise ApiError(400, "BadRequest", "the object provided is unrecognized (must be of type %s): couldn't get "
+                           "version/kind; json parse error: json: cannot unmarshal %s into Go value of type "
+                           "struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
+                           "\"json:\\\"kind,omitempty\\\"\" }" % (kind, kubeschema.json_type(obj)))
+        for field, go in (("kind", "Kind"), ("apiVersion", "apiVersion")):
+            if not obj.get(field):
+                raise ApiError(400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: Object '%s' is "
+                               "missing in '%s'" % (kind, version, kind, go, text))
+        want = "%s/%s" % (GROUP, version)
+        if obj["apiVersion"] != want:
+            raise ApiError(400, "BadRequest", "the API version in the data (%s) does not match the expected API "
+                           "version (%s)" % (obj["apiVersion"], want))
+        if not isinstance(obj.get("metadata", {}), dict):
+            raise ApiError(400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: metadata is not an "
+                           "object" % (kind, version, kind))
+        obj.setdefault("metadata", {})
+        return kubeschema.normalize_numbers(obj)
+
+    def _validate(self, resource, obj, name_errs=()):
+        """Kind, then schema (after pruning), like the CRD strategy's Validate."""
+        kind = KINDS[resource][0]
+        name = obj["metadata"].get("name", "")
+        if obj["kind"] != kind:
+            raise invalid(obj["kind"], name, [("kind", "FieldValueInvalid",
+                                               'Invalid value: "%s": must be %s' % (obj["kind"], kind))])
+        body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
+        for k in list(obj):
+            if k not in ("apiVersion", "kind", "metadata", "spec", "status"):
+                del obj[k]
+        schema = self.schemas[resource]
+        kubeschema.prune(obj, {"type": "object", "properties": dict(schema.get("properties", {}),
+                               apiVersion={}, kind={}, metadata={"x-kubernetes-preserve-unknown-fields": True})})
+        errs = list(name_errs)
+        props = schema.get("properties", {})
+        for k in ("spec", "status"):
+            if k in obj and k in props:
+                kubeschema.validate(obj[k], props[k], k, errs)
+        del body
+        if errs:
+            note = self.cel and any(r != "FieldValueInvalid" or not f.startswith("metadata.") for f, r, _ in errs)
+            raise invalid(kind, name, errs, cel_note=note)
+
+    def _name_errs(self, meta):
+        name = meta.get("name", "")
+        if not name:
+            return [("metadata.name", "FieldValueRequired", "Required value: name or generateName is required")]
+        if len(name) > 253 or not _DNS1123.match(name):
+            msg = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                   "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                   "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+            if len(name) > 253:
+                msg = "must be no more than 253 characters"
+            return [("metadata.name", "FieldValueInvalid", 'Invalid value: "%s": %s' % (name, msg))]
+        return []
+
+    # ---- reads ----
+    def get(self, resource, ns, name):
+        with self.lock:
+            obj = self.objects[resource].get((ns, name))
+            if obj is None:
+                raise not_found(resource, name)
+            return copy.deepcopy(obj)
+
+    def list(self, resource, ns=None, label_selector=None, field_selector=None):
+        with self.lock:
+            items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects[resource].items())
+                     if ns is None or n == ns]
+            return [o for o in items if _selects(o, label_selector, field_selector)], str(self.rv)
+
+    # ---- writes ----
+    def create(self, resource, ns, obj, version, manager, dry_run=False):
+        meta = obj["metadata"]
+        if meta.get("namespace") and meta["namespace"] != ns:
+            raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace "
+                           "sent on the request")
+        if meta.get("resourceVersion"):
+            raise ApiError(500, None, "resourceVersion should not be set on objects to be created")
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = meta["generateName"] + "".join(random.choice(_GENERATE_CHARS) for _ in range(5))
+        self._validate(resource, obj, self._name_errs(meta))
+        with self.lock:
+            if (ns, meta["name"]) in self.objects[resource]:
+                raise ApiError(409, "AlreadyExists", '%s.%s "%s" already exists' % (resource, GROUP, meta["name"]),
+                               details(meta["name"], resource))
+            obj.pop("status", None)  # status subresource: create ignores status
+            for k in ("uid", "creationTimestamp", "generation", "managedFields", "deletionTimestamp"):
+                meta.pop(k, None)
+            meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now(), generation=1)
+            meta["managedFields"] = update_managed_fields(None, obj, manager, obj["apiVersion"])
+            if not dry_run:
+                meta["resourceVersion"] = self._next_rv()
+                self.objects[resource][(ns, meta["name"])] = copy.deepcopy(obj)
+                self.namespaces.setdefault(ns, now())
+            return self.render(obj, version)
+
+    def update(self, resource, ns, name, obj, version, manager, dry_run=False, subresource=None, patch=False):
+        meta = obj["metadata"]
+        if meta.get("name", "") != name:
+            raise ApiError(400, "BadRequest", "the name of the object (%s) does not match the name on the URL (%s)"
+                           % (meta.get("name", ""), name))
+        if meta.get("namespace") and meta["namespace"] != ns:
+            raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace "
+                           "sent on the request")
+        with self.lock:
+            old = self.objects[resource].get((ns, name))
+            if old is None:
+                raise not_found(resource, name)
+            rv = meta.get("resourceVersion", "")
+            if not rv and not patch:
+                raise invalid(resource, name, [("metadata.resourceVersion", "FieldValueInvalid",
+                                                "Invalid value: 0x0: must be specified for an update")])
+            if meta.get("uid") and meta["uid"] != old["metadata"]["uid"]:
+                raise conflict(resource, name, "StorageError: invalid object, Code: 4, Key: /registry/%s/%s/%s/%s, "
+                               "ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %s, "
+                               "UID in object meta: %s" % (GROUP, resource, ns, name, meta["uid"], old["metadata"]["uid"]))
+            if rv and rv != old["metadata"]["resourceVersion"]:
+                raise conflict(resource, name)
+            self._validate(resource, obj)
+            new = copy.deepcopy(old)
+            if subresource == "status":
+                if "status" in obj:
+                    new["status"] = obj["status"]
+                else:
+                    new.pop("status", None)
+            else:
+                for k in list(new):
+                    if k not in ("metadata", "status"):
+                        del new[k]
+                for k, v in obj.items():
+                    if k not in ("metadata", "status"):
+                        new[k] = v
+                for k in ("labels", "annotations", "finalizers", "ownerReferences"):
+                    if k in meta:
+                        new["metadata"][k] = meta[k]
+                    else:
+                        new["metadata"].pop(k, None)
+            new["apiVersion"] = obj["apiVersion"]
+            if _same(old, new):
+                return self.render(old, version)
+            if any(old.get(k) != new.get(k) for k in set(old) | set(new) if k not in ("apiVersion", "kind", "metadata", "status")):
+                new["metadata"]["generation"] = old["metadata"].get("generation", 1) + 1
+            new["metadata"]["managedFields"] = update_managed_fields(old, new, manager, obj["apiVersion"], subresource)
+            if not dry_run:
+                new["metadata"]["resourceVersion"] = self._next_rv()
+                self.objects[resource][(ns, name)] = copy.deepcopy(new)
+            return self.render(new, version)
+
+    def patch(self, resource, ns, name, ptype, raw, version, manager, dry_run=False, subresource=None):
+        try:
+            p = json.loads(raw.decode("utf-8"))
+        except ValueError as e:
+            raise ApiError(400, "BadRequest", "error decoding patch: %s" % e)
+        with self.lock:
+            current = self.render(self.get(resource, ns, name), version)
+            if ptype == "merge":
+                if not isinstance(p, dict):
+                    raise ApiError(400, "BadRequest", "error decoding patch: patch is not a JSON object")
+                new = merge_patch(current, p)
+            else:
+                new = _json_patch(current, p)
+            new = kubeschema.normalize_numbers(new)
+            if not isinstance(new.get("metadata"), dict):
+                new["metadata"] = {}
+            return self.update(resource, ns, name, new, version, manager, dry_run, subresource, patch=True)
+
+    def delete(self, resource, ns, name, dry_run=False):
+        with self.lock:
+            old = self.objects[resource].get((ns, name))
+            if old is None:
+                raise not_found(resource, name)
+            if not dry_run:
+                del self.objects[resource][(ns, name)]
+            return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                    "details": details(name, resource, uid=old["metadata"]["uid"])}
+
+    def bump(self, resource, ns, name, patch=None, manager="concurrent-writer"):
+        """The 'concurrent writer' fault: another client updates the object (merge patch optional)."""
+        with self.lock:
+            old = self.objects[resource].get((ns, name))
+            if old is None:
+                return None
+            new = merge_patch(old, patch or {})
+            new["metadata"] = dict(old["metadata"])
+            if any(old.get(k) != new.get(k) for k in set(old) | set(new) if k not in ("apiVersion", "kind", "metadata", "status")):
+                new["metadata"]["generation"] = old["metadata"].get("generation", 1) + 1
+            new["metadata"]["managedFields"] = update_managed_fields(old, new, manager, old["apiVersion"])
+            new["metadata"]["resourceVersion"] = self._next_rv()
+            self.objects[resource][(ns, name)] = new
+            return new["metadata"]["resourceVersion"]
+
+
+def _same(a, b):
+    def strip(o):
+        o = copy.deepcopy(o)
+        o.pop("apiVersion", None)
+        o["metadata"].pop("managedFields", None)
+        return o
+    return strip(a) == strip(b)
+
+
+def _selects(obj, label_selector, field_selector):
+    labels = obj["metadata"].get("labels") or {}
+    for req in filter(None, (label_selector or "").split(",")):
+        req = req.strip()
+        if "!=" in req:
+            k, v = req.split("!=", 1)
+            if labels.get(k.strip()) == v.strip():
+                return False
+        elif "=" in req:
+            k, v = req.split("=", 1)
+            if labels.get(k.strip().rstrip("=")) != v.strip().lstrip("="):
+                return False
+        elif req.startswith("!"):
+            if req[1:].strip() in labels:
+                return False
+        elif req not in labels:
+            return False
+    fields = {"metadata.name": obj["metadata"]["name"], "metadata.namespace": obj["metadata"]["namespace"]}
+    for req in filter(None, (field_selector or "").split(",")):
+        neg = "!=" in req
+        k, v = req.split("!=" if neg else "=", 1)
+        k, v = k.strip().rstrip("="), v.strip().lstrip("=")
+        if (fields.get(k) == v) == neg:
+            return False
+    return True
+
+
+def _json_patch(doc, ops):
+    """RFC 6902 (add, remove, replace, move, copy, test)."""
+    doc = copy.deepcopy(doc)
+
+    def bad(msg):
+        return ApiError(422, "Invalid", msg)
+
+    def split(path):
+        if path == "":
+            return []
+        return [p.replace("~1", "/").replace("~0", "~") for p in path.lstrip("/").split("/")]
+
+    def parent(path):
+        parts = split(path)
+        node = doc
+        for p in parts[:-1]:
+            node = node[int(p)] if isinstance(node, list) else node[p]
+        return node, parts[-1]
+
+    def get(path):
+        node, key = parent(path)
+        return node[int(key)] if isinstance(node, list) else node[key]
+
+    def add(path, value):
+        node, key = parent(path)
+        if isinstance(node, list):
+            node.insert(len(node) if key == "-" else int(key), value)
+        else:
+            node[key] = value
+
+    def remove(path):
+        node, key = parent(path)
+        if isinstance(node, list):
+            return node.pop(int(key))
+        return node.pop(key)
+
+    if not isinstance(ops, list):
+        raise ApiError(400, "BadRequest", "json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+    for op in ops:
+        try:
+            kind, path = op["op"], op["path"]
+            if kind == "add":
+                add(path, op["value"])
+            elif kind == "remove":
+                remove(path)
+            elif kind == "replace":
+                remove(path)
+                add(path, op["value"])
+            elif kind == "move":
+                add(path, remove(op["from"]))
+            elif kind == "copy":
+                add(path, copy.deepcopy(get(op["from"])))
+            elif kind == "test":
+                if get(path) != op["value"]:
+                    raise bad("the server rejected our request due to an error in our request")
+            else:
+                raise bad("Unexpected kind: %s" % kind)
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise bad("the server rejected our request due to an error in our request")
+    return doc
