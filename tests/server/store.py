@@ -237,7 +237,6 @@ class Store:
         if obj["kind"] != kind:
             raise invalid(obj["kind"], name, [("kind", "FieldValueInvalid",
                                                'Invalid value: "%s": must be %s' % (obj["kind"], kind))])
-        body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
         for k in list(obj):
             if k not in ("apiVersion", "kind", "metadata", "spec", "status"):
                 del obj[k]
@@ -249,7 +248,6 @@ class Store:
         for k in ("spec", "status"):
             if k in obj and k in props:
                 kubeschema.validate(obj[k], props[k], k, errs)
-        del body
         if errs:
             note = self.cel and any(r != "FieldValueInvalid" or not f.startswith("metadata.") for f, r, _ in errs)
             raise invalid(kind, name, errs, cel_note=note)

@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""Tests of the test API server with raw HTTPS requests. Expected bodies were read off a real
+kube-apiserver v1.24 with the Istio CRDs (../../shared/envtest). Run: python3 tests/server/test_apiserver.py"""
+import copy
+import http.client
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import unittest
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testserver import TestServer  # noqa: E402
+
+NS = "istio-demo"
+G = "networking.istio.io"
+VS = {"apiVersion": G + "/v1", "kind": "VirtualService", "metadata": {"name": "reviews"},
+      "spec": {"hosts": ["reviews"], "http": [{"route": [
+          {"destination": {"host": "reviews", "subset": "v1"}, "weight": 50},
+          {"destination": {"host": "reviews", "subset": "v3"}, "weight": 50}]}]}}
+DR = {"apiVersion": G + "/v1", "kind": "DestinationRule", "metadata": {"name": "reviews"},
+      "spec": {"host": "reviews", "subsets": [{"name": "v1", "labels": {"version": "v1"}},
+                                              {"name": "v3", "labels": {"version": "v3"}}]}}
+BASE = "/apis/%s/v1/namespaces/%s/virtualservices" % (G, NS)
+
+
+def vs(name="reviews", version="v1", **spec):
+    o = copy.deepcopy(VS)
+    o["metadata"]["name"] = name
+    o["apiVersion"] = "%s/%s" % (G, version)
+    o["spec"].update(spec)
+    return o
+
+
+class Conn:
+    """One keep-alive HTTPS connection, like the client's."""
+
+    def __init__(self, srv, token=None, cert=None):
+        ctx = ssl.create_default_context(cafile=srv.ca)
+        if cert:
+            ctx.load_cert_chain(os.path.join(srv.dir, cert + ".crt"), os.path.join(srv.dir, cert + ".key"))
+        self.c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ctx, timeout=30)
+        self.token = token if token is not None else (None if cert else srv.token)
+
+    def do(self, method, path, body=None, ctype="application/json", headers=None):
+        h = dict(headers or {})
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        if body is not None:
+            body = body if isinstance(body, (bytes, str)) else json.dumps(body)
+            h["Content-Type"] = ctype
+        self.c.request(method, path, body=body, headers=h)
+        r = self.c.getresponse()
+        raw = r.read()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = raw.decode()
+        return r.status, r, data
+
+    def close(self):
+        self.c.close()
+
+
+class ServerCase(unittest.TestCase):
+    era = "current"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = TestServer(era=cls.era).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def setUp(self):
+        self.srv.clear_faults()
+        self.conn = Conn(self.srv)
+
+    def tearDown(self):
+        self.conn.close()
+        for ns in (NS, "other"):
+            for res in ("virtualservices", "destinationrules"):
+                self.conn = Conn(self.srv)
+                self.conn.do("DELETE", "/apis/%s/v1beta1/namespaces/%s/%s" % (G, ns, res))
+                self.conn.close()
+
+    def status_of(self, body, code, reason):
+        self.assertEqual(body["kind"], "Status")
+        self.assertEqual(body["apiVersion"], "v1")
+        self.assertEqual(body["status"], "Failure")
+        self.assertEqual(body["code"], code)
+        self.assertEqual(body.get("reason"), reason)
+
+
+class Discovery(ServerCase):
+    def test_version_and_health(self):
+        s, r, body = self.conn.do("GET", "/version")
+        self.assertEqual(s, 200)
+        self.assertEqual((body["major"], body["minor"]), ("1", "24"))
+        self.assertEqual(r.getheader("Content-Type"), "application/json")
+        self.assertTrue(r.getheader("Audit-Id"))
+        for p in ("/healthz", "/readyz"):
+            s, r, body = self.conn.do("GET", p)
+            self.assertEqual((s, body), (200, "ok"))
+
+    def test_api_and_groups(self):
+        s, _, body = self.conn.do("GET", "/api")
+        self.assertEqual(body["kind"], "APIVersions")
+        self.assertEqual(body["versions"], ["v1"])
+        s, _, body = self.conn.do("GET", "/apis")
+        self.assertEqual(body["kind"], "APIGroupList")
+        grp = [g for g in body["groups"] if g["name"] == G][0]
+        self.assertEqual([v["version"] for v in grp["versions"]], ["v1", "v1beta1", "v1alpha3"])
+        self.assertEqual(grp["preferredVersion"], {"groupVersion": G + "/v1", "version": "v1"})
+        s, _, body = self.conn.do("GET", "/apis/" + G)
+        self.assertEqual((body["kind"], body["apiVersion"], body["name"]), ("APIGroup", "v1", G))
+
+    def test_resource_list(self):
+        s, _, body = self.conn.do("GET", "/apis/%s/v1" % G)
+        self.assertEqual((s, body["kind"], body["groupVersion"]), (200, "APIResourceList", G + "/v1"))
+        res = {r["name"]: r for r in body["resources"]}
+        vsr = res["virtualservices"]
+        self.assertEqual((vsr["kind"], vsr["shortNames"], vsr["namespaced"], vsr["singularName"]),
+                         ("VirtualService", ["vs"], True, "virtualservice"))
+        self.assertEqual(vsr["verbs"], ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"])
+        self.assertEqual(vsr["categories"], ["istio-io", "networking-istio-io"])
+        self.assertEqual(vsr["storageVersionHash"], "4myxAxwji4I=")  # as the real server with current CRDs
+        self.assertEqual(res["destinationrules"]["shortNames"], ["dr"])
+        self.assertEqual(res["virtualservices/status"]["verbs"], ["get", "patch", "update"])
+
+    def test_unserved_version_is_plain_404(self):
+        for p in ("/apis/%s/v2" % G, "/apis/%s/v2/namespaces/x/virtualservices" % G, "/nonexistent"):
+            s, r, body = self.conn.do("GET", p)
+            self.assertEqual((s, body), (404, "404 page not found\n"))
+            self.assertEqual(r.getheader("Content-Type"), "text/plain; charset=utf-8")
+
+    def test_discovery_allowed_for_nobody(self):
+        c = Conn(self.srv, token=self.srv.nobody_token)
+        self.assertEqual(c.do("GET", "/apis/%s/v1" % G)[0], 200)
+        self.assertEqual(c.do("GET", "/apis")[0], 200)
+        c.close()
+
+
+class Era18(ServerCase):
+    era = "1.8"
+
+    def test_versions(self):
+        s, _, body = self.conn.do("GET", "/apis/" + G)
+        self.assertEqual([v["version"] for v in body["versions"]], ["v1beta1", "v1alpha3"])
+        self.assertEqual(body["preferredVersion"]["version"], "v1beta1")
+        s, _, body = self.conn.do("GET", BASE)
+        self.assertEqual((s, body), (404, "404 page not found\n"))
+        s, _, body = self.conn.do("POST", "/apis/%s/v1alpha3/namespaces/%s/virtualservices" % (G, NS), vs(version="v1alpha3"))
+        self.assertEqual(s, 201)
+        s, _, body = self.conn.do("GET", "/apis/%s/v1beta1/namespaces/%s/virtualservices/reviews" % (G, NS))
+        self.assertEqual((s, body["apiVersion"]), (200, G + "/v1beta1"))
+
+    def test_type_error_has_no_cel_note(self):
+        bad = vs(version="v1beta1")
+        bad["spec"]["http"][0]["route"][0]["weight"] = "x"
+        s, _, body = self.conn.do("POST", "/apis/%s/v1beta1/namespaces/%s/virtualservices" % (G, NS), bad)
+        self.assertEqual(s, 422)
+        self.assertEqual(len(body["details"]["causes"]), 1)
+
+
+class Resources(ServerCase):
+    def test_create_get_list_bookkeeping(self):
+        s, r, created = self.conn.do("POST", BASE + "?fieldManager=creator", vs())
+        self.assertEqual(s, 201)
+        m = created["metadata"]
+        self.assertEqual((m["namespace"], m["generation"]), (NS, 1))
+        for k in ("uid", "creationTimestamp", "resourceVersion"):
+            self.assertTrue(m[k])
+        self.assertIsInstance(m["resourceVersion"], str)
+        self.assertEqual(m["managedFields"], [{"apiVersion": G + "/v1", "fieldsType": "FieldsV1", "fieldsV1": {
+            "f:spec": {".": {}, "f:hosts": {}, "f:http": {}}}, "manager": "creator", "operation": "Update",
+            "time": m["managedFields"][0]["time"]}])
+        s, _, got = self.conn.do("GET", BASE + "/reviews")
+        self.assertEqual(got, created)
+        s, _, got = self.conn.do("GET", "/apis/%s/v1alpha3/namespaces/%s/virtualservices/reviews" % (G, NS))
+        self.assertEqual(got["apiVersion"], G + "/v1alpha3")
+        self.assertEqual(got["spec"], created["spec"])
+        s, _, lst = self.conn.do("GET", BASE)
+        self.assertEqual((lst["apiVersion"], lst["kind"]), (G + "/v1", "VirtualServiceList"))
+        self.assertEqual(lst["metadata"]["continue"], "")
+        self.assertEqual(lst["items"][0]["kind"], "VirtualService")
+        self.assertEqual(lst["items"][0]["apiVersion"], G + "/v1")
+        s, _, lst = self.conn.do("GET", "/apis/%s/v1/virtualservices" % G)
+        self.assertEqual(len(lst["items"]), 1)
+        s, _, lst = self.conn.do("GET", "/apis/%s/v1/namespaces/empty/virtualservices" % G)
+        self.assertEqual((s, lst["items"]), (200, []))
+        s, _, dr = self.conn.do("POST", "/apis/%s/v1/namespaces/%s/destinationrules" % (G, NS), DR)
+        self.assertEqual((s, dr["kind"]), (201, "DestinationRule"))
+        s, _, nss = self.conn.do("GET", "/api/v1/namespaces")
+        self.assertIn(NS, [n["metadata"]["name"] for n in nss["items"]])
+
+    def test_default_field_manager_from_user_agent(self):
+        s, _, o = self.conn.do("POST", BASE, vs(), headers={"User-Agent": "shift/0.1 (linux)"})
+        self.assertEqual(o["metadata"]["managedFields"][0]["manager"], "shift")
+
+    def test_put_get_on_one_connection(self):
+        self.conn.do("POST", BASE, vs())
+        s, _, cur = self.conn.do("GET", BASE + "/reviews")
+        cur["spec"]["http"][0]["route"][0]["weight"] = 60
+        cur["spec"]["http"][0]["route"][1]["weight"] = 40
+        s, r, new = self.conn.do("PUT", BASE + "/reviews?fieldManager=kubectl-shift&timeout=10s", cur)
+        self.assertEqual(s, 200)
+        self.assertEqual(new["metadata"]["generation"], 2)
+        self.assertGreater(int(new["metadata"]["resourceVersion"]), int(cur["metadata"]["resourceVersion"]))
+        mf = {e["manager"]: e["fieldsV1"] for e in new["metadata"]["managedFields"]}
+        self.assertEqual(mf, {"unknown": {"f:spec": {".": {}, "f:hosts": {}}}, "kubectl-shift": {"f:spec": {"f:http": {}}}})
+
+    def test_stale_put_conflicts(self):
+        self.conn.do("POST", BASE, vs())
+        s, _, cur = self.conn.do("GET", BASE + "/reviews")
+        self.assertEqual(self.conn.do("PUT", BASE + "/reviews", dict(cur, spec=dict(cur["spec"], hosts=["a"])))[0], 200)
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", cur)
+        self.assertEqual(s, 409)
+        self.assertEqual(body, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                "message": 'Operation cannot be fulfilled on virtualservices.networking.istio.io "reviews": '
+                                "the object has been modified; please apply your changes to the latest version and try again",
+                                "reason": "Conflict", "details": {"name": "reviews", "group": G, "kind": "virtualservices"},
+                                "code": 409})
+
+    def test_put_without_resource_version_is_invalid(self):
+        self.conn.do("POST", BASE, vs())
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", vs())
+        self.assertEqual(s, 422)
+        self.assertEqual(body["message"], 'virtualservices.networking.istio.io "reviews" is invalid: metadata.resourceVersion: '
+                         "Invalid value: 0x0: must be specified for an update")
+
+    def test_put_errors(self):
+        s, _, cur = self.conn.do("POST", BASE, vs())
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", dict(cur, metadata=dict(cur["metadata"], name="other")))
+        self.assertEqual((s, body["message"]), (400, "the name of the object (other) does not match the name on the URL (reviews)"))
+        s, _, body = self.conn.do("PUT", BASE + "/nope", vs("nope"))
+        self.status_of(body, 404, "NotFound")
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", dict(cur, apiVersion=G + "/v1beta1"))
+        self.assertEqual(body["message"], "the API version in the data (%s/v1beta1) does not match the expected API version (%s/v1)" % (G, G))
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", dict(cur, kind="DestinationRule"))
+        self.status_of(body, 422, "Invalid")
+        self.assertEqual(body["details"]["causes"], [{"reason": "FieldValueInvalid", "message": 'Invalid value: "DestinationRule": must be VirtualService', "field": "kind"}])
+        s, _, body = self.conn.do("PUT", BASE, cur)
+        self.assertEqual((s, body["message"]), (400, "name must be provided"))
+
+    def test_post_errors(self):
+        self.conn.do("POST", BASE, vs())
+        s, _, body = self.conn.do("POST", BASE, vs())
+        self.status_of(body, 409, "AlreadyExists")
+        self.assertEqual(body["message"], 'virtualservices.networking.istio.io "reviews" already exists')
+        noname = vs()
+        del noname["metadata"]["name"]
+        s, _, body = self.conn.do("POST", BASE, noname)
+        self.status_of(body, 422, "Invalid")
+        self.assertEqual(body["details"]["causes"][0], {"reason": "FieldValueRequired", "field": "metadata.name",
+                                                        "message": "Required value: name or generateName is required"})
+        s, _, body = self.conn.do("POST", BASE, "{not json")
+        self.status_of(body, 400, "BadRequest")
+
+    def test_get_missing(self):
+        s, r, body = self.conn.do("GET", BASE + "/reviews")
+        self.assertEqual(body, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                "message": 'virtualservices.networking.istio.io "reviews" not found', "reason": "NotFound",
+                                "details": {"name": "reviews", "group": G, "kind": "virtualservices"}, "code": 404})
+        self.assertEqual(r.getheader("Content-Type"), "application/json")
+
+    def test_weight_type_error_and_negative_weight(self):
+        s, _, cur = self.conn.do("POST", BASE, vs())
+        bad = copy.deepcopy(cur)
+        bad["spec"]["http"][0]["route"][0]["weight"] = "string"
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", bad)
+        self.status_of(body, 422, "Invalid")
+        self.assertEqual(body["details"]["kind"], "VirtualService")
+        self.assertEqual(body["details"]["causes"][0], {
+            "reason": "FieldValueTypeInvalid", "field": "spec.http[0].route[0].weight",
+            "message": 'Invalid value: "string": spec.http[0].route[0].weight in body must be of type integer: "string"'})
+        self.assertEqual(body["details"]["causes"][1]["field"], "<nil>")  # the CEL note of the current CRDs
+        neg = copy.deepcopy(cur)
+        neg["spec"]["http"][0]["route"][0]["weight"] = -5
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", neg)
+        self.assertEqual((s, body["spec"]["http"][0]["route"][0]["weight"]), (200, -5))
+
+    def test_unknown_fields_pruned_and_metadata_only_change(self):
+        o = vs()
+        o["spec"]["bogus"] = 1
+        s, _, cur = self.conn.do("POST", BASE, o)
+        self.assertNotIn("bogus", cur["spec"])
+        cur["metadata"]["labels"] = {"a": "b"}
+        s, _, new = self.conn.do("PUT", BASE + "/reviews", cur)
+        self.assertEqual(new["metadata"]["generation"], 1)
+        self.assertNotEqual(new["metadata"]["resourceVersion"], cur["metadata"]["resourceVersion"])
+        s, _, same = self.conn.do("PUT", BASE + "/reviews", new)  # no-op: nothing written
+        self.assertEqual(same["metadata"]["resourceVersion"], new["metadata"]["resourceVersion"])
+
+    def test_status_subresource(self):
+        s, _, cur = self.conn.do("POST", BASE, dict(vs(), status={"observedGeneration": 3}))
+        self.assertNotIn("status", cur)
+        s, _, st = self.conn.do("PUT", BASE + "/reviews/status", dict(cur, status={"observedGeneration": 1}))
+        self.assertEqual((s, st["status"]), (200, {"observedGeneration": 1}))
+        upd = dict(st, status={"observedGeneration": 9}, spec=dict(st["spec"], hosts=["x"]))
+        s, _, new = self.conn.do("PUT", BASE + "/reviews", upd)
+        self.assertEqual((new["status"], new["spec"]["hosts"]), ({"observedGeneration": 1}, ["x"]))
+        s, _, body = self.conn.do("DELETE", BASE + "/reviews/status")
+        self.status_of(body, 405, "MethodNotAllowed")
+
+    def test_dry_run(self):
+        s, _, created = self.conn.do("POST", BASE + "?dryRun=All", vs())
+        self.assertEqual(s, 201)
+        self.assertNotIn("resourceVersion", created["metadata"])
+        self.assertEqual(self.conn.do("GET", BASE + "/reviews")[0], 404)
+        s, _, cur = self.conn.do("POST", BASE, vs())
+        upd = copy.deepcopy(cur)
+        upd["spec"]["http"][0]["route"][0]["weight"] = 90
+        s, _, dry = self.conn.do("PUT", BASE + "/reviews?dryRun=All", upd)
+        self.assertEqual((s, dry["metadata"]["generation"], dry["metadata"]["resourceVersion"]),
+                         (200, 2, cur["metadata"]["resourceVersion"]))
+        self.assertEqual(self.conn.do("GET", BASE + "/reviews")[2], cur)
+        s, _, body = self.conn.do("PUT", BASE + "/reviews?dryRun=Bogus", upd)
+        self.assertEqual((s, body["details"]["kind"]), (422, "UpdateOptions"))
+        s, _, body = self.conn.do("PATCH", BASE + "/reviews?dryRun=All", {"spec": {"hosts": ["y"]}}, "application/merge-patch+json")
+        self.assertEqual(body["spec"]["hosts"], ["y"])
+        s, _, body = self.conn.do("DELETE", BASE + "/reviews?dryRun=All")
+        self.assertEqual((s, body["status"]), (200, "Success"))
+        self.assertEqual(self.conn.do("GET", BASE + "/reviews")[2], cur)
+
+    def test_patch_and_delete(self):
+        s, _, cur = self.conn.do("POST", BASE, vs())
+        s, _, new = self.conn.do("PATCH", BASE + "/reviews?fieldManager=pm", {"spec": {"hosts": ["a", "b"]}},
+                                 "application/merge-patch+json")
+        self.assertEqual((s, new["spec"]["hosts"], new["metadata"]["generation"]), (200, ["a", "b"], 2))
+        s, _, new = self.conn.do("PATCH", BASE + "/reviews", [{"op": "replace", "path": "/spec/hosts/0", "value": "c"}],
+                                 "application/json-patch+json")
+        self.assertEqual(new["spec"]["hosts"], ["c", "b"])
+        s, _, body = self.conn.do("PATCH", BASE + "/reviews", {"metadata": {"resourceVersion": "1"}}, "application/merge-patch+json")
+        self.status_of(body, 409, "Conflict")
+        s, _, body = self.conn.do("PATCH", BASE + "/reviews", {}, "application/json")
+        self.status_of(body, 415, "UnsupportedMediaType")
+        s, _, body = self.conn.do("DELETE", BASE + "/reviews")
+        self.assertEqual(body, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {
+            "name": "reviews", "group": G, "kind": "virtualservices", "uid": cur["metadata"]["uid"]}})
+        self.status_of(self.conn.do("DELETE", BASE + "/reviews")[2], 404, "NotFound")
+
+    def test_unsupported_verb(self):
+        s, _, body = self.conn.do("OPTIONS", BASE + "/reviews")
+        self.status_of(body, 405, "MethodNotAllowed")
+        self.assertEqual(body["message"], ' is not supported on resources of kind "virtualservices.networking.istio.io"')
+
+
+class Auth(ServerCase):
+    def test_no_credentials_and_bad_token(self):
+        for token in ("", "wrong"):
+            c = Conn(self.srv, token=token)
+            c.token = token or None
+            s, _, body = c.do("GET", BASE + "/reviews")
+            self.assertEqual(body, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                    "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
+            c.close()
+
+    def test_nobody_is_forbidden(self):
+        c = Conn(self.srv, token=self.srv.nobody_token)
+        s, r, body = c.do("GET", BASE + "/reviews")
+        self.status_of(body, 403, "Forbidden")
+        self.assertEqual(body["message"], 'virtualservices.networking.istio.io "reviews" is forbidden: User "nobody" cannot get '
+                         'resource "virtualservices" in API group "networking.istio.io" in the namespace "istio-demo"')
+        self.assertEqual(body["details"], {"name": "reviews", "group": G, "kind": "virtualservices"})
+        s, _, body = c.do("GET", BASE)
+        self.assertEqual(body["message"], 'virtualservices.networking.istio.io is forbidden: User "nobody" cannot list '
+                         'resource "virtualservices" in API group "networking.istio.io" in the namespace "istio-demo"')
+        s, _, body = c.do("PUT", BASE + "/reviews", vs())
+        self.assertIn('cannot update resource "virtualservices"', body["message"])
+        s, _, body = c.do("GET", "/apis/%s/v1/virtualservices" % G)
+        self.assertTrue(body["message"].endswith("at the cluster scope"))
+        s, _, body = c.do("GET", "/_shift/requests")
+        self.assertEqual(s, 403)
+        c.close()
+
+    def test_client_certificates(self):
+        c = Conn(self.srv, cert="admin")
+        self.assertEqual(c.do("GET", BASE)[0], 200)
+        c.close()
+        c = Conn(self.srv, cert="nobody")
+        self.assertEqual(c.do("GET", BASE)[0], 403)
+        c.close()
+        self.assertEqual(self.srv.requests()[-1]["user"], "nobody")
+
+    def test_tls12_minimum(self):
+        ctx = ssl.create_default_context(cafile=self.srv.ca)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        with self.assertRaises((ssl.SSLError, OSError)):
+            with socket.create_connection(("127.0.0.1", self.srv.port)) as s:
+                with ctx.wrap_socket(s, server_hostname="127.0.0.1"):
+                    pass
+
+
+class Faults(ServerCase):
+    def test_error_and_throttle_count(self):
+        self.srv.fault("error", count=2, method="GET", path="virtualservices")
+        for _ in range(2):
+            s, _, body = self.conn.do("GET", BASE)
+            self.status_of(body, 500, "InternalError")
+        self.assertEqual(self.conn.do("GET", BASE)[0], 200)
+        self.srv.fault("throttle", retryAfter=3)
+        s, r, body = self.conn.do("GET", BASE)
+        self.status_of(body, 429, "TooManyRequests")
+        self.assertEqual((r.getheader("Retry-After"), body["details"]), ("3", {"retryAfterSeconds": 3}))
+        self.assertEqual(self.conn.do("GET", BASE)[0], 200)
+
+    def test_delay(self):
+        self.srv.fault("delay", ms=300, method="GET")
+        t = time.time()
+        self.conn.do("GET", BASE)
+        self.assertGreaterEqual(time.time() - t, 0.3)
+
+    def test_reset_mid_body(self):
+        self.conn.do("POST", BASE, vs())
+        self.srv.fault("reset", method="GET", path="/reviews")
+        with self.assertRaises((http.client.IncompleteRead, ConnectionError, ssl.SSLError, http.client.HTTPException)):
+            self.conn.do("GET", BASE + "/reviews")
+        c = Conn(self.srv)
+        self.assertEqual(c.do("GET", BASE + "/reviews")[0], 200)
+        c.close()
+
+    def test_concurrent_writer(self):
+        self.conn.do("POST", BASE, vs())
+        self.srv.fault("conflict", path="virtualservices/reviews", patch={"spec": {"hosts": ["reviews", "other"]}})
+        s, _, cur = self.conn.do("GET", BASE + "/reviews")
+        s, _, body = self.conn.do("PUT", BASE + "/reviews", cur)
+        self.status_of(body, 409, "Conflict")
+        s, _, now = self.conn.do("GET", BASE + "/reviews")
+        self.assertEqual((now["spec"]["hosts"], now["metadata"]["generation"]), (["reviews", "other"], 2))
+        self.assertEqual(self.conn.do("PUT", BASE + "/reviews", now)[0], 200)
+
+    def test_request_log(self):
+        self.srv.clear_requests()
+        self.conn.do("GET", BASE + "/reviews?timeout=5s")
+        log = self.srv.requests()
+        self.assertEqual([(e["method"], e["path"], e["query"], e["user"], e["status"]) for e in log],
+                         [("GET", BASE + "/reviews", "timeout=5s", "admin", 404)])
+
+
+class Lifecycle(unittest.TestCase):
+    def test_sigterm_exits_cleanly_and_threads_serve_in_parallel(self):
+        with TestServer() as srv:
+            srv.fault("delay", count=1, ms=1500, path="/version")
+            results = []
+            slow = threading.Thread(target=lambda: results.append(srv.request("GET", "/version")[0]))
+            slow.start()
+            time.sleep(0.2)
+            t = time.time()
+            self.assertEqual(srv.request("GET", "/healthz")[0], 200)
+            self.assertLess(time.time() - t, 1.0)
+            slow.join()
+            proc = srv.proc
+            self.assertIsNotNone(proc)
+        self.assertEqual(proc.returncode, 0)
+
+    def test_kubeconfig_contexts(self):
+        with TestServer() as srv:
+            with open(srv.kubeconfig) as f:
+                text = f.read()
+            for ctx in ("admin", "admin-cert", "nobody"):
+                self.assertIn("- name: %s\n  context:" % ctx, text)
+            self.assertIn("current-context: admin", text)
+            out = subprocess.run(["openssl", "x509", "-in", os.path.join(srv.dir, "server.crt"), "-noout", "-text"],
+                                 capture_output=True, text=True).stdout
+            self.assertIn("IP Address:127.0.0.1", out)
+            self.assertIn("DNS:localhost", out)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
