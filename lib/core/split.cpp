@@ -170,7 +170,8 @@ Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, cons
         d.afterShare = requested[i].value_or(0);
         bool keep = d.afterShare > 0 || options.keepZero;
         d.action = keep ? DestinationPlan::Action::Keep : DestinationPlan::Action::Remove;
-        if (keep && !omitWeight) d.after = d.afterShare;
+        // A lone destination that already says weight: 100 keeps it: nothing to change.
+        if (keep && (!omitWeight || d.before == 100)) d.after = d.afterShare;
         if (!keep || d.before != d.after) plan.changed = true;
         plan.destinations.push_back(std::move(d));
     }

@@ -36,7 +36,7 @@ Defined definedSubsets(const std::string& host, const std::string& vsNamespace,
 
 Result<std::vector<std::string>> checkSubsets(const VirtualService& vs, const std::vector<RulePlan>& plans,
                                               const std::vector<const doc::Node*>& destinationRules) {
-    std::vector<std::string> warnings;
+    std::vector<std::pair<std::string, std::vector<std::string>>> unchecked;  // host -> subsets
     for (const auto& plan : plans) {
         const Rule& rule = vs.rules.at(plan.rule);
         for (const auto& d : plan.destinations) {
@@ -47,8 +47,11 @@ Result<std::vector<std::string>> checkSubsets(const VirtualService& vs, const st
             if (subset.empty()) continue;
             auto defined = definedSubsets(host, vs.ns, destinationRules);
             if (!defined.found) {
-                auto w = fmt::format("no DestinationRule for host {} found; subset {} not checked", host, subset);
-                if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+                auto it = std::find_if(unchecked.begin(), unchecked.end(), [&](auto& u) { return u.first == host; });
+                if (it == unchecked.end()) it = unchecked.insert(unchecked.end(), {host, {}});
+                if (std::find(it->second.begin(), it->second.end(), subset) == it->second.end()) {
+                    it->second.push_back(subset);
+                }
                 continue;
             }
             if (std::find(defined.subsets.begin(), defined.subsets.end(), subset) == defined.subsets.end()) {
@@ -59,6 +62,11 @@ Result<std::vector<std::string>> checkSubsets(const VirtualService& vs, const st
                                                                 : fmt::format("{}", fmt::join(defined.subsets, ", "))));
             }
         }
+    }
+    std::vector<std::string> warnings;
+    for (const auto& [host, subsets] : unchecked) {
+        warnings.push_back(fmt::format("no DestinationRule for host {} found; subset{} {} not checked", host,
+                                       subsets.size() > 1 ? "s" : "", fmt::join(subsets, ", ")));
     }
     return warnings;
 }

@@ -24,29 +24,21 @@ std::optional<long long> parseInteger(const doc::Node& n) {
     }
 }
 
-// "uri prefix /api, headers end-user": enough to tell rules apart in a message.
-std::string summarizeMatch(const doc::Node& match) {
+// "uri prefix /api, headers end-user exact jason": enough to tell rules apart.
+std::string flatten(const doc::Node& n) {
+    if (n.isScalar()) return n.str();
     std::vector<std::string> parts;
-    for (const auto& m : match.items) {
-        if (!m.isMap()) continue;
-        for (std::size_t k = 0; k < m.keys.size(); ++k) {
-            const auto& key = m.keys[k];
-            const auto& value = m.items[k];
-            if (value.isScalar()) {
-                parts.push_back(fmt::format("{} {}", key, value.str()));
-            } else if (value.isMap() && !value.keys.empty()) {
-                const auto& inner = value.items[0];
-                if (inner.isScalar()) {
-                    parts.push_back(fmt::format("{} {} {}", key, value.keys[0], inner.str()));
-                } else {
-                    parts.push_back(fmt::format("{} {}", key, fmt::join(value.keys, ",")));
-                }
-            } else {
-                parts.push_back(key);
-            }
-        }
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+        auto inner = flatten(n.items[i]);
+        if (n.isMap()) inner = inner.empty() ? n.keys[i] : n.keys[i] + " " + inner;
+        parts.push_back(std::move(inner));
     }
-    return parts.empty() ? std::string("match") : fmt::format("{}", fmt::join(parts, ", "));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string summarizeMatch(const doc::Node& match) {
+    auto text = flatten(match);
+    return text.empty() ? std::string("match") : text;
 }
 
 Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules) {

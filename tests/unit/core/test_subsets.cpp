@@ -38,7 +38,7 @@ TEST_SUITE("core::subsets") {
                        "kind: DestinationRule\nmetadata: {name: x}\nspec: {host: ratings, subsets: [{name: v3}]}\n");
         REQUIRE(p.ok());
         REQUIRE(p->warnings.size() == 1);
-        CHECK(p->warnings[0] == "no DestinationRule for host reviews found; subset v1 not checked");
+        CHECK(p->warnings[0] == "no DestinationRule for host reviews found; subsets v1, v3 not checked");
     }
     TEST_CASE("no check at all without DestinationRules (--no-validate)") {
         auto vsDoc = test::yaml(test::reviews(test::kAllV1));

@@ -1,0 +1,42 @@
+"""Runs the built shift binary for the CLI tests (SHIFT_BIN, set by ctest)."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BIN = os.environ.get("SHIFT_BIN", os.path.join(os.path.dirname(__file__), "../../build/cli/shift"))
+TESTS = os.environ.get("SHIFT_TESTS", os.path.join(os.path.dirname(__file__), ".."))
+DATA = os.path.join(TESTS, "data")
+
+
+def run(*args, stdin=None, env=None, cwd=None):
+    """Returns (exit code, stdout, stderr) of one shift run."""
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    full_env.update(env or {})
+    p = subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, env=full_env, cwd=cwd,
+                       timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+class TempDirCase(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shift-test-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def copy(self, src, name=None):
+        dst = os.path.join(self.dir, name or os.path.basename(src))
+        shutil.copyfile(os.path.join(DATA, src) if not os.path.isabs(src) else src, dst)
+        return dst
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path

@@ -1,0 +1,141 @@
+#include <doctest/doctest.h>
+
+#include "core/apply.hpp"
+#include "helpers.hpp"
+
+using namespace shift;
+
+namespace {
+
+struct Applied {
+    std::optional<std::string> text;
+    doc::Node tree;
+};
+
+Applied apply(const std::string& source, std::vector<std::string> args, core::ShiftOptions o = {}) {
+    auto s = test::yaml(source);
+    auto p = core::planShift(s.docs.at(0), test::request(std::move(args)), o, nullptr);
+    REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
+    return {core::applyToYamlText(s.source, s.docs.at(0), p->vs, p->rules),
+            core::applyToTree(s.docs.at(0), p->vs, p->rules)};
+}
+
+const std::string kHead =
+    "# bookinfo reviews\n"
+    "apiVersion: networking.istio.io/v1alpha3\n"
+    "kind: VirtualService\n"
+    "metadata:\n"
+    "  name: reviews   # the one we shift\n"
+    "  annotations:\n"
+    "    version: \"1.0\"\n"
+    "    flag: 'NO'\n"
+    "spec:\n"
+    "  hosts:\n"
+    "    - reviews\n"
+    "\n"
+    "  http:\n"
+    "  - route:\n";
+
+}  // namespace
+
+TEST_SUITE("core::apply") {
+    TEST_CASE("all v1 -> 50/50: a weight line and a copied destination, nothing else moves") {
+        auto a = apply(kHead +
+                           "    - destination:\n"
+                           "        host: reviews # keep me\n"
+                           "        subset: v1\n"
+                           "        port:\n"
+                           "          number: 9080\n"
+                           "    timeout: 10s\n",
+                       {"v1=50", "v3=50"});
+        REQUIRE(a.text);
+        CHECK(*a.text == kHead +
+                             "    - destination:\n"
+                             "        host: reviews # keep me\n"
+                             "        subset: v1\n"
+                             "        port:\n"
+                             "          number: 9080\n"
+                             "      weight: 50\n"
+                             "    - destination:\n"
+                             "        host: reviews # keep me\n"
+                             "        subset: v3\n"
+                             "        port:\n"
+                             "          number: 9080\n"
+                             "      weight: 50\n"
+                             "    timeout: 10s\n");
+    }
+    TEST_CASE("50/50 -> all v3: the v1 lines and the lone weight line go") {
+        auto a = apply(kHead +
+                           "    - destination:\n"
+                           "        host: reviews\n"
+                           "        subset: v1\n"
+                           "      weight: 50\n"
+                           "    - destination:\n"
+                           "        host: reviews\n"
+                           "        subset: v3\n"
+                           "      weight: 50 # half\n",
+                       {"v3=100"});
+        REQUIRE(a.text);
+        CHECK(*a.text == kHead +
+                             "    - destination:\n"
+                             "        host: reviews\n"
+                             "        subset: v3\n");
+    }
+    TEST_CASE("a weight changes in place, comment kept") {
+        auto a = apply(kHead +
+                           "    - destination: {host: reviews, subset: v1}\n"
+                           "      weight: 50   # old\n"
+                           "    - destination: {host: reviews, subset: v3}\n"
+                           "      weight: 50\n",
+                       {"v1=90", "v3=10"});
+        REQUIRE(a.text);
+        CHECK(*a.text == kHead +
+                             "    - destination: {host: reviews, subset: v1}\n"
+                             "      weight: 90   # old\n"
+                             "    - destination: {host: reviews, subset: v3}\n"
+                             "      weight: 10\n");
+    }
+    TEST_CASE("a flow-style route is beyond line edits; the tree still applies") {
+        auto a = apply(kHead + "    - destination: {host: reviews, subset: v2}\n"
+                           "  - route: [{destination: {host: reviews, subset: v1}}]\n",
+                       {"v1=50", "v3=50"}, {{"1"}, {}});
+        CHECK_FALSE(a.text);
+        const auto* route = a.tree.at({"spec", "http"})->items.at(1).get("route");
+        REQUIRE(route);
+        REQUIRE(route->items.size() == 2);
+        CHECK(route->items[1].at({"destination", "subset"})->str() == "v3");
+        CHECK(route->items[1].get("weight")->str() == "50");
+    }
+    TEST_CASE("the tree keeps other fields and the order of destinations") {
+        auto a = apply(kHead +
+                           "    - destination: {host: reviews, subset: v2, port: {number: 9080}}\n"
+                           "      weight: 20\n"
+                           "      headers: {response: {add: {x: y}}}\n"
+                           "    - destination: {host: reviews, subset: v1}\n"
+                           "      weight: 80\n",
+                       {"v1=10", "v3=10"}, {});
+        const auto& items = a.tree.at({"spec", "http"})->items.at(0).get("route")->items;
+        REQUIRE(items.size() == 3);
+        CHECK(items[0].at({"destination", "subset"})->str() == "v2");
+        CHECK(items[0].get("weight")->str() == "80");
+        CHECK(items[0].keys == std::vector<std::string>{"destination", "weight", "headers"});
+        CHECK(items[1].at({"destination", "subset"})->str() == "v1");
+        CHECK(items[1].get("weight")->str() == "10");
+        // The new one copies v2 (the first of its host), port and headers included.
+        CHECK(items[2].at({"destination", "subset"})->str() == "v3");
+        CHECK(items[2].at({"destination", "port", "number"})->str() == "9080");
+        CHECK(items[2].get("headers") != nullptr);
+        CHECK(a.tree.at({"metadata", "annotations", "version"})->quoted);
+    }
+    TEST_CASE("untargeted rules are untouched") {
+        auto a = apply(kHead +
+                           "    - destination:\n        host: reviews\n        subset: v1\n"
+                           "  - match:\n    - uri: {prefix: /x}\n    route:\n"
+                           "    - destination:\n        host: reviews\n        subset: v1\n",
+                       {"v1=50", "v3=50"}, {{"0"}, {}});
+        REQUIRE(a.text);
+        CHECK(a.text->find("  - match:\n    - uri: {prefix: /x}\n    route:\n"
+                           "    - destination:\n        host: reviews\n        subset: v1\n") != std::string::npos);
+        CHECK(a.tree.at({"spec", "http"})->items.at(1).get("route")->items.size() == 1);
+    }
+}
