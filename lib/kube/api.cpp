@@ -1,0 +1,117 @@
+#include "kube/api.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "kube/api_error.hpp"
+
+namespace shift::kube {
+
+namespace {
+
+// Newest first: Istio 1.22+ serves v1, 1.8-1.21 prefer v1beta1, older ones only v1alpha3.
+constexpr const char* kVersions[] = {"v1", "v1beta1", "v1alpha3"};
+constexpr size_t kMaxNamesInHint = 10;
+
+// kube-apiserver answers an unserved group version with text/plain "404 page not found", and a
+// missing object of a served one with a JSON Status.
+bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
+
+}  // namespace
+
+Api::Api(Client& client, std::string contextName) : client_(client), context_(std::move(contextName)) {}
+
+std::string Api::path(const std::string& version, const std::string& ns, const std::string& resource,
+                      const std::string& name) const {
+    std::string p = fmt::format("/apis/{}/{}/namespaces/{}/{}", kIstioGroup, version, ns, resource);
+    if (!name.empty()) p += "/" + name;
+    return p;
+}
+
+Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name) {
+    std::vector<std::string> versions;
+    if (version_.empty()) versions.assign(std::begin(kVersions), std::end(kVersions));
+    else versions.push_back(version_);
+    for (const auto& v : versions) {
+        auto r = client_.request("GET", path(v, ns, resource, name));
+        if (!r) return r.error();
+        if (unserved(*r)) continue;
+        if (r->ok() || r->status == 404) version_ = v;
+        return r;
+    }
+    return noIstio();
+}
+
+Error Api::noIstio() {
+    auto r = client_.request("GET", fmt::format("/apis/{}", kIstioGroup));
+    if (!r) return r.error();
+    if (r->status == 404) return fail("the cluster serves no networking.istio.io VirtualService API; is Istio installed?", kExitApi);
+    if (!r->ok()) return responseError(*r, RequestInfo{"get", "apigroups", "", "", kIstioGroup, context_});
+    std::vector<std::string> served;
+    auto doc = nlohmann::json::parse(r->body, nullptr, false);
+    if (!doc.is_discarded() && doc.contains("versions") && doc["versions"].is_array())
+        for (const auto& v : doc["versions"])
+            if (v.is_object() && v.contains("version") && v["version"].is_string()) served.push_back(v["version"]);
+    return fail(fmt::format("the cluster serves networking.istio.io {} but no VirtualService API in v1, v1beta1 or v1alpha3; "
+                            "is this Istio release supported?",
+                            served.empty() ? std::string("in no version") : fmt::format("{}", fmt::join(served, ", "))),
+                kExitApi);
+}
+
+Result<Object> Api::getVirtualService(const std::string& ns, const std::string& name) {
+    RequestInfo info{"get", "virtualservices", kIstioGroup, ns, name, context_};
+    auto r = getServed(ns, "virtualservices", name);
+    if (!r) return r.error();
+    if (r->ok()) return Object{version_, std::move(r->body)};
+    Error e = responseError(*r, info);
+    if (r->status == 404) {
+        // Name what is there: a typo is the usual cause.
+        if (auto names = listVirtualServiceNames(ns)) {
+            if (names->empty()) e.message += "; there are none";
+            else if (names->size() <= kMaxNamesInHint) e.message += fmt::format("; virtualservices there: {}", fmt::join(*names, ", "));
+        }
+    }
+    return e;
+}
+
+Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string& ns) {
+    auto r = getServed(ns, "virtualservices", "");
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
+    auto doc = nlohmann::json::parse(r->body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("items") || !doc["items"].is_array())
+        return fail(fmt::format("the server answered the list of virtualservices in namespace \"{}\" with something that is not a list", ns),
+                    kExitApi);
+    std::vector<std::string> names;
+    for (const auto& item : doc["items"]) {
+        if (!item.is_object()) continue;
+        auto md = item.find("metadata");
+        if (md != item.end() && md->is_object() && md->contains("name") && (*md)["name"].is_string())
+            names.push_back((*md)["name"].get<std::string>());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+Result<std::string> Api::listDestinationRules(const std::string& ns) {
+    auto r = getServed(ns, "destinationrules", "");
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", "destinationrules", kIstioGroup, ns, "", context_});
+    return std::move(r->body);
+}
+
+Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name, const std::string& version,
+                                              const std::string& json, bool dryRun) {
+    std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=shift";
+    if (dryRun) p += "&dryRun=All";
+    auto r = client_.request("PUT", p, json);
+    if (!r) return r.error();
+    if (r->ok()) return PutResult{false, std::move(r->body)};
+    if (r->status == 409) return PutResult{true, std::move(r->body)};
+    return responseError(*r, RequestInfo{"update", "virtualservices", kIstioGroup, ns, name, context_});
+}
+
+}  // namespace shift::kube

@@ -1,0 +1,53 @@
+#pragma once
+// Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules.
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "kube/client.hpp"
+
+namespace shift::kube {
+
+inline constexpr const char* kIstioGroup = "networking.istio.io";
+
+struct Object {
+    std::string version;  // "v1", "v1beta1" or "v1alpha3", as served
+    std::string json;     // body as returned
+};
+
+class Api {
+public:
+    // contextName only words errors (a 401 names the context whose credentials failed).
+    explicit Api(Client& client, std::string contextName = {});
+
+    // Tries v1, then v1beta1 (Istio 1.8's preferred), then v1alpha3: a 404 that is not a Status is an
+    // unserved version. The served version is remembered for the rest of the run, so a current
+    // cluster costs one GET. A 404 Status is "not found", with the names there when few.
+    Result<Object> getVirtualService(const std::string& ns, const std::string& name);
+    Result<std::vector<std::string>> listVirtualServiceNames(const std::string& ns);
+    // The JSON list body; a 403/404 is an Error the caller may turn into a warning.
+    Result<std::string> listDestinationRules(const std::string& ns);
+
+    struct PutResult {
+        bool conflict = false;  // 409: the object changed since it was read
+        std::string json;
+    };
+    // PUT ...?fieldManager=shift[&dryRun=All]; json carries metadata.resourceVersion as read.
+    Result<PutResult> putVirtualService(const std::string& ns, const std::string& name, const std::string& version,
+                                        const std::string& json, bool dryRun);
+
+    // The version found to be served, "" before the first successful call.
+    const std::string& servedVersion() const { return version_; }
+
+private:
+    Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name);
+    Error noIstio();
+    std::string path(const std::string& version, const std::string& ns, const std::string& resource,
+                     const std::string& name = {}) const;
+
+    Client& client_;
+    std::string context_;
+    std::string version_;
+};
+
+}  // namespace shift::kube

@@ -1,0 +1,59 @@
+#pragma once
+// The HTTP client: an interface the CLI's tests can fake, and the libcurl implementation.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "kube/config.hpp"
+
+namespace shift::kube {
+
+struct Response {
+    long status = 0;
+    std::string body;
+    std::string contentType;
+    double seconds = 0;
+    std::map<std::string, std::string> headers;  // lower-case names; at least retry-after when sent
+
+    bool ok() const { return status >= 200 && status < 300; }
+};
+
+class Client {
+public:
+    virtual ~Client() = default;
+    // path is "/apis/...?query", relative to the cluster's server. A Response with any HTTP status
+    // is a value; an Error (kExitApi) means no usable answer came back, retries included.
+    virtual Result<Response> request(std::string_view method, const std::string& path, const std::string& body = "") = 0;
+};
+
+// One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered. verbosity >= 1
+// prints one line per request to stderr (method, URL, status, time); never credentials.
+std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity = 0);
+
+// Retry policy, pure so it can be tested. An attempt failed either in transport or with a status.
+enum class Transport {
+    kOk,            // an HTTP response came back
+    kNotSent,       // failed before the request could reach the server (resolve, connect)
+    kInterrupted,   // failed after it may have reached the server (timeout, reset, broken stream)
+    kFatal,         // retrying cannot help (TLS verification, bad certificate, bad URL)
+};
+struct Attempt {
+    Transport transport = Transport::kOk;
+    long status = 0;
+    std::optional<double> retryAfterSeconds;
+};
+inline constexpr int kMaxRetries = 3;
+inline constexpr double kBackoffBaseSeconds = 0.1;
+inline constexpr double kMaxRetryAfterSeconds = 10;
+
+// Seconds to wait before retry number `retry` (0-based), or nullopt to stop. GET retries connection
+// failures, 429 and 500/502/503/504; PUT/POST only what surely never reached the server and 429.
+std::optional<double> retryDelay(std::string_view method, int retry, const Attempt& attempt);
+
+// Parses Retry-After's delta-seconds form (the HTTP-date form is not used by kube-apiserver).
+std::optional<double> parseRetryAfter(const std::string& value);
+
+}  // namespace shift::kube

@@ -1,0 +1,229 @@
+#include "kube/config.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace shift::kube {
+
+namespace {
+
+std::string trim(std::string s) {
+    const char* ws = " \t\r\n";
+    size_t b = s.find_first_not_of(ws);
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+bool exists(const std::string& path) {
+    struct stat st{};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+template <class Map>
+std::string names(const Map& m) {
+    std::string out;
+    for (const auto& kv : m) out += (out.empty() ? "" : ", ") + kv.first;
+    return out;
+}
+
+std::string contextsHint(const Kubeconfig& cfg) {
+    return cfg.contexts.empty() ? "; there are none" : "; contexts: " + names(cfg.contexts);
+}
+
+Status validateExec(ExecConfig& e, const std::string& user) {
+    if (e.command.empty()) return fail(fmt::format("exec plugin of user \"{}\" has no command", user));
+    const bool v1 = e.apiVersion == "client.authentication.k8s.io/v1";
+    const bool v1beta1 = e.apiVersion == "client.authentication.k8s.io/v1beta1";
+    if (!v1 && !v1beta1)
+        return fail(fmt::format(
+            "exec plugin of user \"{}\": apiVersion \"{}\" is not supported; use client.authentication.k8s.io/v1 or v1beta1",
+            user, e.apiVersion));
+    // client-go defaults interactiveMode only for v1beta1; v1 must say it.
+    if (e.interactiveMode.empty()) {
+        if (v1)
+            return fail(fmt::format("interactiveMode must be specified for user \"{}\" to use exec authentication plugin", user));
+        e.interactiveMode = "IfAvailable";
+    }
+    if (e.interactiveMode != "Never" && e.interactiveMode != "IfAvailable" && e.interactiveMode != "Always")
+        return fail(fmt::format("invalid interactiveMode for user \"{}\": \"{}\"; use Never, IfAvailable or Always", user,
+                                e.interactiveMode));
+    return okStatus();
+}
+
+}  // namespace
+
+Env Env::fromProcess() {
+    Env env;
+    for (const char* name : {"KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"})
+        if (const char* v = std::getenv(name)) env.vars[name] = v;
+    return env;
+}
+
+std::string Env::get(const std::string& name) const {
+    auto it = vars.find(name);
+    return it == vars.end() ? std::string() : it->second;
+}
+
+Result<std::string> readFile(const std::string& path, const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(fmt::format("cannot read {} {}: {}", what, path, std::strerror(errno)));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+KubeconfigSource kubeconfigSource(const ConfigFlags& flags, const Env& env) {
+    if (!flags.kubeconfig.empty()) return {{flags.kubeconfig}, true};
+    if (std::string list = env.get("KUBECONFIG"); !list.empty()) return {splitKubeconfigList(list), false};
+    if (std::string home = env.get("HOME"); !home.empty()) return {{home + "/.kube/config"}, false};
+    return {};
+}
+
+Result<Cluster> loadCluster(const ConfigFlags& flags) { return loadCluster(flags, Env::fromProcess()); }
+
+Result<Cluster> loadCluster(const ConfigFlags& flags, const Env& env) {
+    KubeconfigSource src = kubeconfigSource(flags, env);
+    std::vector<Kubeconfig> files;
+    for (const auto& path : src.files) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            int err = errno;
+            // client-go skips missing files in KUBECONFIG; only an explicit --kubeconfig must exist.
+            if (err == ENOENT && !src.explicitPath) continue;
+            return fail(fmt::format("cannot read kubeconfig {}: {}", path, std::strerror(err)));
+        }
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        auto parsed = parseKubeconfig(ss.str(), path);
+        if (!parsed) return parsed.error();
+        files.push_back(std::move(*parsed));
+    }
+    Kubeconfig merged = mergeKubeconfigs(files);
+
+    // kubectl falls back to the pod's service account when the kubeconfig chooses no context.
+    const bool noContext = flags.context.empty() && merged.currentContext.empty();
+    if (noContext && !src.explicitPath && inClusterPossible(env)) return resolveInCluster(flags, env);
+    if (merged.empty() && !src.explicitPath) {
+        std::string looked = src.files.empty() ? "no HOME or KUBECONFIG set" : "looked at " + fmt::format("{}", fmt::join(src.files, ", "));
+        return fail(fmt::format("no kubeconfig found ({}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG",
+                                looked));
+    }
+    return resolve(merged, flags);
+}
+
+Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
+    const std::string name = flags.context.empty() ? cfg.currentContext : flags.context;
+    if (name.empty()) return fail("no current-context in kubeconfig; pass --context" + contextsHint(cfg));
+    auto ctxIt = cfg.contexts.find(name);
+    if (ctxIt == cfg.contexts.end()) return fail(fmt::format("context \"{}\" not found in kubeconfig{}", name, contextsHint(cfg)));
+    const KubeContext& ctx = ctxIt->second;
+
+    auto clIt = cfg.clusters.find(ctx.cluster);
+    if (clIt == cfg.clusters.end())
+        return fail(fmt::format("context \"{}\" refers to cluster \"{}\", which is not in kubeconfig", name, ctx.cluster));
+    const KubeCluster& kc = clIt->second;
+
+    KubeUser user;
+    if (!ctx.user.empty()) {
+        auto uIt = cfg.users.find(ctx.user);
+        if (uIt == cfg.users.end())
+            return fail(fmt::format("context \"{}\" refers to user \"{}\", which is not in kubeconfig", name, ctx.user));
+        user = uIt->second;
+    }
+
+    Cluster c;
+    c.contextName = name;
+    c.origin = fmt::format("context \"{}\"", name);
+    c.ns = !flags.ns.empty() ? flags.ns : !ctx.ns.empty() ? ctx.ns : "default";
+    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
+
+    c.caFile = kc.certificateAuthority;
+    c.caData = kc.certificateAuthorityData;
+    c.insecureSkipTlsVerify = kc.insecureSkipTlsVerify;
+    c.tlsServerName = kc.tlsServerName;
+    c.proxyUrl = kc.proxyUrl;
+    c.execClusterExtensionJson = kc.execExtensionJson;
+
+    std::string server = kc.server;
+    if (server.empty()) return fail(fmt::format("cluster \"{}\" of context \"{}\" has no server", ctx.cluster, name));
+    // As client-go's DefaultServerURL: a bare host:port is https only when TLS is configured.
+    if (server.find("://") == std::string::npos) {
+        bool tls = !c.caFile.empty() || !c.caData.empty() || c.insecureSkipTlsVerify;
+        server = (tls ? "https://" : "http://") + server;
+    }
+    while (server.size() > 1 && server.back() == '/') server.pop_back();
+    c.server = server;
+
+    c.token = user.token;
+    c.tokenFile = user.tokenFile;
+    c.username = user.username;
+    c.password = user.password;
+    c.clientCertFile = user.clientCertificate;
+    c.clientCertData = user.clientCertificateData;
+    c.clientKeyFile = user.clientKey;
+    c.clientKeyData = user.clientKeyData;
+
+    const bool hasToken = !c.token.empty() || !c.tokenFile.empty();
+    const bool hasBasic = !c.username.empty() || !c.password.empty();
+    const bool hasCert = !c.clientCertFile.empty() || !c.clientCertData.empty();
+    const bool hasKey = !c.clientKeyFile.empty() || !c.clientKeyData.empty();
+    if (hasToken && hasBasic)
+        return fail(fmt::format("user \"{}\" sets both a token and username/password; keep one", ctx.user));
+    if (hasCert != hasKey)
+        return fail(fmt::format("user \"{}\" sets a client {} without a client {}", ctx.user, hasCert ? "certificate" : "key",
+                                hasCert ? "key" : "certificate"));
+    if (user.exec) {
+        c.exec = user.exec;
+        if (Status s = validateExec(*c.exec, ctx.user); !s) return s.error();
+    } else if (!user.authProvider.empty() && !hasToken && !hasBasic && !hasCert) {
+        return fail(fmt::format(
+            "user \"{}\" uses auth-provider \"{}\", which shift does not support; switch to an exec credential plugin "
+            "(e.g. gke-gcloud-auth-plugin, kubelogin)",
+            ctx.user, user.authProvider));
+    }
+    return c;
+}
+
+bool inClusterPossible(const Env& env) {
+    return !env.get("KUBERNETES_SERVICE_HOST").empty() && !env.get("KUBERNETES_SERVICE_PORT").empty() &&
+           exists(env.serviceAccountDir + "/token");
+}
+
+Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
+    std::string host = env.get("KUBERNETES_SERVICE_HOST"), port = env.get("KUBERNETES_SERVICE_PORT");
+    if (host.empty() || port.empty())
+        return fail("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set");
+    Cluster c;
+    c.origin = "in-cluster config";
+    c.server = host.find(':') != std::string::npos ? fmt::format("https://[{}]:{}", host, port)
+                                                   : fmt::format("https://{}:{}", host, port);
+    c.tokenFile = env.serviceAccountDir + "/token";
+    if (!exists(c.tokenFile)) return fail(fmt::format("in-cluster config: service account token {} is missing", c.tokenFile));
+    if (std::string ca = env.serviceAccountDir + "/ca.crt"; exists(ca)) c.caFile = ca;
+    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
+    // client-go: POD_NAMESPACE (downward API) first, then the service account's namespace file.
+    c.ns = flags.ns;
+    if (c.ns.empty()) c.ns = env.get("POD_NAMESPACE");
+    if (c.ns.empty())
+        if (auto f = readFile(env.serviceAccountDir + "/namespace", "namespace file")) c.ns = trim(*f);
+    if (c.ns.empty()) c.ns = "default";
+    return c;
+}
+
+Result<std::string> bearerToken(const Cluster& c) {
+    if (!c.tokenFile.empty()) {
+        auto data = readFile(c.tokenFile, "token file");
+        if (data) return trim(*data);
+        if (c.token.empty()) return Error{data.error().message, kExitInput};
+    }
+    return c.token;
+}
+
+}  // namespace shift::kube
