@@ -122,7 +122,7 @@ class Handler(BaseHTTPRequestHandler):
     def _reply(self, code, body, ctype="application/json", extra=None):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
         self.status_code = code
-        fault = self.server.faults.take(self, "reset")
+        fault = self.server.faults.take(self, "reset") if self.authenticated and code not in (401, 403) else None
         self.send_response(code)
         self.send_header("Audit-Id", self.audit_id)
         self.send_header("Cache-Control", "no-cache, private")
@@ -149,13 +149,13 @@ class Handler(BaseHTTPRequestHandler):
     def _status(self, err, extra=None):
         hdrs = {"X-Content-Type-Options": "nosniff"} if err.code == 403 else {}
         hdrs.update(extra or {})
-        self._reply(err.code, go_json(err.status()), extra=hdrs)
+        self._reply(err.code, go_json(err.status()) + "\n", extra=hdrs)
 
     def _plain404(self):
         self._reply(404, "404 page not found\n", "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"})
 
     def _object(self, code, obj):
-        self._reply(code, go_json(obj, sort=True))
+        self._reply(code, go_json(obj, sort=True) + "\n")
 
     # ---- authentication & authorization ----
     def _authenticate(self):
@@ -268,23 +268,23 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(200, go_json(VERSION_INFO, indent=2))
         if p == "/api":
             return self._reply(200, go_json({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
-                {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:%d" % self.server.server_port}]}))
+                {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:%d" % self.server.server_port}]}) + "\n")
         if p == "/api/v1":
             return self._reply(200, go_json({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
                 {"name": "namespaces", "singularName": "", "namespaced": False, "kind": "Namespace",
                  "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"],
-                 "storageVersionHash": "Q3oi5N2YM8M="}]}))
+                 "storageVersionHash": "Q3oi5N2YM8M="}]}) + "\n")
         group = self._group_doc()
         if p == "/apis":
-            return self._reply(200, go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group]}))
+            return self._reply(200, go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group]}) + "\n")
         if p == "/apis/" + GROUP:
-            return self._reply(200, go_json(dict({"kind": "APIGroup", "apiVersion": "v1"}, **group)))
+            return self._reply(200, go_json(dict({"kind": "APIGroup", "apiVersion": "v1"}, **group)) + "\n")
         if info.group == "" and info.version == "v1" and info.resource == "namespaces":
             return self._namespaces(info)
         if info.group != GROUP or info.version not in versions:
             return self._plain404()
         if not info.resource_request:
-            return self._reply(200, go_json(self._resource_list(info.version)))
+            return self._reply(200, go_json(self._resource_list(info.version)) + "\n")
         if info.resource not in KINDS or getattr(info, "extra", []):
             return self._plain404()
         if info.subresource and info.subresource != "status":
@@ -388,7 +388,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._object(200, store.patch(info.resource, info.namespace, info.name, ptype, self.body,
                                                  info.version, manager, dry_run, info.subresource or None))
         if verb == "delete":
-            return self._reply(200, go_json(store.delete(info.resource, info.namespace, info.name, dry_run)))
+            return self._reply(200, go_json(store.delete(info.resource, info.namespace, info.name, dry_run)) + "\n")
         if verb == "deletecollection":
             items, rv = store.list(info.resource, info.namespace or None, q.get("labelSelector"), q.get("fieldSelector"))
             for o in items:

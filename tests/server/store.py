@@ -139,14 +139,25 @@ def _to_fieldsv1(paths):
         node = tree
         for part in p:
             node = node.setdefault(part, {})
-    return tree
+
+    def squash(node):
+        # a map owned with none of its keys is written as {} rather than {".": {}}
+        for k, v in node.items():
+            if v == {".": {}}:
+                node[k] = {}
+            else:
+                squash(v)
+        return node
+    return squash(tree)
 
 
-def _from_fieldsv1(tree, prefix=()):
+def _from_fieldsv1(tree, obj, prefix=()):
     out = set()
     for k, v in tree.items():
         if v:
-            out |= _from_fieldsv1(v, prefix + (k,))
+            out |= _from_fieldsv1(v, obj, prefix + (k,))
+        elif k != "." and isinstance(_value_at(obj, prefix + (k,)), dict):
+            out.add(prefix + (k, "."))
         else:
             out.add(prefix + (k,))
     return out
@@ -161,7 +172,7 @@ def update_managed_fields(old, new, manager, api_version, subresource=None):
     entries = []
     mine = set()
     for e in (old or {}).get("metadata", {}).get("managedFields", []) or []:
-        owned = _from_fieldsv1(e.get("fieldsV1", {}))
+        owned = _from_fieldsv1(e.get("fieldsV1", {}), old)
         if e.get("manager") == manager and e.get("subresource") == subresource and e.get("operation") == "Update":
             mine = owned & new_paths
             continue
