@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "kube/kubeconfig.hpp"
+
+using namespace shift::kube;
+
+namespace {
+
+const std::string kData = SHIFT_TEST_DATA "/kube";
+
+Kubeconfig load(const std::string& name) {
+    std::ifstream in(kData + "/" + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto r = parseKubeconfig(ss.str(), kData + "/" + name);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    return *r;
+}
+
+}  // namespace
+
+TEST_SUITE("kube::kubeconfig") {
+    TEST_CASE("parses clusters, users and contexts") {
+        Kubeconfig k = load("first.yaml");
+        CHECK(k.currentContext == "dev");
+        REQUIRE(k.clusters.count("only-first"));
+        const KubeCluster& c = k.clusters["only-first"];
+        CHECK(c.server == "https://only-first.example");
+        CHECK(c.insecureSkipTlsVerify);
+        CHECK(c.proxyUrl == "socks5://proxy.example:1080");
+        CHECK(k.clusters["shared"].tlsServerName == "api.internal");
+        CHECK(k.contexts["dev"].ns == "istio-demo");
+        CHECK(k.contexts["dev"].user == "dev");
+
+        REQUIRE(k.users["plugin"].exec.has_value());
+        const ExecConfig& e = *k.users["plugin"].exec;
+        CHECK(e.apiVersion == "client.authentication.k8s.io/v1");
+        CHECK(e.args == std::vector<std::string>{"--cluster", "dev"});
+        CHECK(e.env == std::vector<std::pair<std::string, std::string>>{{"PROFILE", "staging"}});
+        CHECK(e.installHint == "Install get-token from the wiki.");
+        CHECK(e.provideClusterInfo);
+        CHECK(e.interactiveMode == "Never");
+    }
+
+    TEST_CASE("relative paths resolve against the file's directory, as client-go's ResolveLocalPaths") {
+        Kubeconfig k = load("first.yaml");
+        CHECK(k.clusters["shared"].certificateAuthority == kData + "/certs/ca.pem");
+        CHECK(k.users["dev"].clientCertificate == kData + "/certs/dev.crt");
+        CHECK(k.users["dev"].clientKey == "/abs/dev.key");
+        CHECK(k.users["dev"].tokenFile == kData + "/token");
+        SUBCASE("an exec command with a slash is a file; a bare name is looked up in PATH") {
+            CHECK(k.users["plugin"].exec->command == kData + "/bin/get-token");
+            CHECK(k.users["path-plugin"].exec->command == "aws");
+        }
+    }
+
+    TEST_CASE("*-data fields are base64-decoded; the exec extension becomes JSON") {
+        Kubeconfig k = load("second.yaml");
+        const KubeCluster& c = k.clusters["only-second"];
+        CHECK(c.certificateAuthorityData == "-----BEGIN CERTIFICATE-----\n");
+        CHECK(c.execExtensionJson == R"({"audience":"kube","port":8443,"quoted":"8443"})");
+    }
+
+    TEST_CASE("bad input names the file and the problem") {
+        auto r = parseKubeconfig("clusters: [unclosed", "/k/config");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message.find("kubeconfig /k/config: not valid YAML") == 0);
+        CHECK(r.error().exit == shift::kExitInput);
+
+        r = parseKubeconfig("users:\n- name: u\n  user:\n    token: t\n    client-key-data: '%%%'\n", "/k/config");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message == "kubeconfig /k/config: client-key-data of user \"u\" is not valid base64");
+
+        CHECK_FALSE(parseKubeconfig("- a\n- b\n", "/k/config").ok());
+        CHECK_FALSE(parseKubeconfig("clusters:\n- cluster: {server: x}\n", "/k/config").ok());
+    }
+
+    TEST_CASE("an empty file is an empty config") {
+        auto r = parseKubeconfig("", "/k/config");
+        REQUIRE(r.ok());
+        CHECK(r->empty());
+    }
+
+    TEST_CASE("merge: the first file to define a name wins; current-context from the first that sets it") {
+        Kubeconfig merged = mergeKubeconfigs({load("first.yaml"), load("second.yaml")});
+        CHECK(merged.currentContext == "dev");
+        CHECK(merged.clusters["shared"].server == "https://first.example:6443/");
+        CHECK(merged.users["dev"].token.empty());  // whole entries win, fields are not mixed
+        CHECK(merged.contexts["dev"].cluster == "shared");
+        CHECK(merged.clusters.count("only-first") == 1);
+        CHECK(merged.clusters.count("only-second") == 1);
+        CHECK(merged.contexts.count("prod") == 1);
+
+        SUBCASE("a first file without current-context defers to the next") {
+            Kubeconfig noCurrent = load("first.yaml");
+            noCurrent.currentContext.clear();
+            CHECK(mergeKubeconfigs({noCurrent, load("second.yaml")}).currentContext == "prod");
+        }
+        SUBCASE("reversed order reverses the winners") {
+            Kubeconfig rev = mergeKubeconfigs({load("second.yaml"), load("first.yaml")});
+            CHECK(rev.currentContext == "prod");
+            CHECK(rev.clusters["shared"].server == "https://second.example:6443");
+        }
+    }
+
+    TEST_CASE("KUBECONFIG splits on ':' dropping empties and duplicates") {
+        CHECK(splitKubeconfigList("a:b::a:c:") == std::vector<std::string>{"a", "b", "c"});
+        CHECK(splitKubeconfigList("").empty());
+    }
+}
