@@ -83,8 +83,10 @@ std::optional<Clock::time_point> parseRfc3339(std::string_view t) {
     tm.tm_hour = h;
     tm.tm_min = mi;
     tm.tm_sec = s;
-    time_t epoch = ::timegm(&tm);
-    return Clock::from_time_t(epoch - offset) + std::chrono::duration_cast<Clock::duration>(frac);
+    time_t epoch = ::timegm(&tm) - offset;
+    // system_clock counts nanoseconds in 64 bits: anything past 2262 is "never expires".
+    if (epoch >= Clock::to_time_t(Clock::time_point::max()) - 1) return Clock::time_point::max();
+    return Clock::from_time_t(epoch) + std::chrono::duration_cast<Clock::duration>(frac);
 }
 
 Result<ExecCredential> parseExecCredential(std::string_view out, const std::string& apiVersion, const std::string& command) {
