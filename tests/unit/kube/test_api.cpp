@@ -1,0 +1,171 @@
+#include <doctest/doctest.h>
+
+#include "fake_client.hpp"
+#include "kube/api.hpp"
+
+using namespace shift::kube;
+
+namespace {
+
+const std::string kVs = R"({"kind":"VirtualService","metadata":{"name":"reviews","resourceVersion":"7"}})";
+const std::string kV1Path = "/apis/networking.istio.io/v1/namespaces/istio-demo/virtualservices/reviews";
+const std::string kV1beta1Path = "/apis/networking.istio.io/v1beta1/namespaces/istio-demo/virtualservices/reviews";
+const std::string kV1alpha3Path = "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices/reviews";
+
+std::string notFound(const std::string& name) {
+    return R"(virtualservices.networking.istio.io \")" + name + R"(\" not found)";
+}
+
+}  // namespace
+
+TEST_SUITE("kube::api") {
+    TEST_CASE("a cluster serving v1 costs one GET") {
+        FakeClient fake;
+        fake.json(200, kVs);
+        Api api(fake);
+        auto r = api.getVirtualService("istio-demo", "reviews");
+        REQUIRE(r.ok());
+        CHECK(r->version == "v1");
+        CHECK(r->json == kVs);
+        REQUIRE(fake.calls.size() == 1);
+        CHECK(fake.calls[0].method == "GET");
+        CHECK(fake.calls[0].path == kV1Path);
+    }
+
+    TEST_CASE("an unserved version (404 text/plain) falls back to v1beta1, then v1alpha3, and is remembered") {
+        FakeClient fake;
+        fake.unserved().unserved().json(200, kVs);
+        Api api(fake);
+        auto r = api.getVirtualService("istio-demo", "reviews");
+        REQUIRE(r.ok());
+        CHECK(r->version == "v1alpha3");
+        REQUIRE(fake.calls.size() == 3);
+        CHECK(fake.calls[1].path == kV1beta1Path);
+        CHECK(fake.calls[2].path == kV1alpha3Path);
+
+        fake.json(200, vsList({"a"}));
+        CHECK(api.listVirtualServiceNames("istio-demo").ok());
+        CHECK(fake.calls.back().path == "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices");
+        CHECK(api.servedVersion() == "v1alpha3");
+    }
+
+    TEST_CASE("no version served: the group discovery tells whether Istio is there") {
+        FakeClient fake;
+        fake.unserved().unserved().unserved().text(404, "404 page not found");
+        Api api(fake);
+        auto r = api.getVirtualService("istio-demo", "reviews");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message == "the cluster serves no networking.istio.io VirtualService API; is Istio installed?");
+        CHECK(r.error().exit == shift::kExitApi);
+        CHECK(fake.calls.back().path == "/apis/networking.istio.io");
+
+        FakeClient odd;
+        odd.unserved().unserved().unserved().json(200, R"({"kind":"APIGroup","versions":[{"version":"v2"}]})");
+        Api api2(odd);
+        CHECK(api2.getVirtualService("istio-demo", "reviews").error().message.find("networking.istio.io v2 but no VirtualService") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("a 404 Status is 'not found', naming what is there when few") {
+        FakeClient fake;
+        fake.status(404, "NotFound", notFound("reviw")).json(200, vsList({"reviews", "ratings"}));
+        Api api(fake);
+        auto r = api.getVirtualService("istio-demo", "reviw");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message ==
+              "virtualservice \"reviw\" not found in namespace \"istio-demo\"; virtualservices there: ratings, reviews");
+        CHECK(r.error().exit == shift::kExitApi);
+        CHECK(fake.calls.size() == 2);  // the 404 Status proves v1 is served: no fallback
+
+        SUBCASE("none there") {
+            FakeClient f;
+            f.status(404, "NotFound", notFound("x")).json(200, vsList({}));
+            Api a(f);
+            CHECK(a.getVirtualService("istio-demo", "x").error().message ==
+                  "virtualservice \"x\" not found in namespace \"istio-demo\"; there are none");
+        }
+        SUBCASE("too many to list, or the list fails: the plain message") {
+            FakeClient f;
+            f.status(404, "NotFound", notFound("x")).json(200, vsList({"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}));
+            Api a(f);
+            CHECK(a.getVirtualService("istio-demo", "x").error().message == "virtualservice \"x\" not found in namespace \"istio-demo\"");
+            FakeClient g;
+            g.status(404, "NotFound", notFound("x")).status(403, "Forbidden", "no list");
+            Api b(g);
+            CHECK(b.getVirtualService("istio-demo", "x").error().message == "virtualservice \"x\" not found in namespace \"istio-demo\"");
+        }
+    }
+
+    TEST_CASE("401 names the context; 403 names the verb and resource RBAC denies") {
+        FakeClient fake;
+        fake.status(401, "Unauthorized", "Unauthorized");
+        Api api(fake, "prod");
+        CHECK(api.getVirtualService("istio-demo", "reviews").error().message ==
+              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token or certificate");
+
+        fake.status(403, "Forbidden",
+                    R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"nobody\" cannot get resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
+        CHECK(api.getVirtualService("istio-demo", "reviews").error().message ==
+              "forbidden: User \"nobody\" cannot get virtualservices.networking.istio.io in namespace \"istio-demo\"; ask for RBAC get "
+              "on virtualservices");
+    }
+
+    TEST_CASE("PUT: path, field manager, dry run, conflict and rejected changes") {
+        FakeClient fake;
+        Api api(fake);
+        fake.json(200, kVs);
+        auto r = api.putVirtualService("istio-demo", "reviews", "v1beta1", kVs, false);
+        REQUIRE(r.ok());
+        CHECK_FALSE(r->conflict);
+        CHECK(fake.calls.back().method == "PUT");
+        CHECK(fake.calls.back().path == kV1beta1Path + "?fieldManager=shift");
+        CHECK(fake.calls.back().body == kVs);
+
+        fake.json(200, kVs);
+        REQUIRE(api.putVirtualService("istio-demo", "reviews", "v1", kVs, true).ok());
+        CHECK(fake.calls.back().path == kV1Path + "?fieldManager=shift&dryRun=All");
+
+        fake.status(409, "Conflict", "the object has been modified; please apply your changes to the latest version and try again");
+        r = api.putVirtualService("istio-demo", "reviews", "v1", kVs, false);
+        REQUIRE(r.ok());
+        CHECK(r->conflict);
+
+        fake.status(422, "Invalid", R"(VirtualService.networking.istio.io \"reviews\" is invalid: ...)",
+                    R"({"name":"reviews","kind":"VirtualService","causes":[
+                        {"reason":"FieldValueInvalid","message":"Invalid value: 150: must be at most 100","field":"spec.http[0].route[0].weight"},
+                        {"reason":"FieldValueRequired","message":"Required value","field":"spec.hosts"}]})");
+        r = api.putVirtualService("istio-demo", "reviews", "v1", kVs, false);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message ==
+              "the server rejected the change: spec.http[0].route[0].weight: Invalid value: 150: must be at most 100; spec.hosts: Required value");
+
+        fake.status(400, "BadRequest", R"(admission webhook \"validation.istio.io\" denied the request: configuration is invalid: total weight 90 != 100)");
+        CHECK(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false).error().message ==
+              "the server rejected the change: admission webhook \"validation.istio.io\" denied the request: configuration is invalid: "
+              "total weight 90 != 100");
+
+        fake.status(403, "Forbidden",
+                    R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"dev\" cannot update resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
+        CHECK(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false).error().message.find("ask for RBAC update on virtualservices") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("DestinationRules: the list body, or an error the caller may downgrade") {
+        FakeClient fake;
+        Api api(fake);
+        fake.json(200, R"({"items":[]})");
+        auto r = api.listDestinationRules("istio-demo");
+        REQUIRE(r.ok());
+        CHECK(*r == R"({"items":[]})");
+        CHECK(fake.calls.back().path == "/apis/networking.istio.io/v1/namespaces/istio-demo/destinationrules");
+        fake.status(403, "Forbidden", "nope");
+        CHECK_FALSE(api.listDestinationRules("istio-demo").ok());
+    }
+
+    TEST_CASE("a transport error passes through unchanged") {
+        FakeClient fake;
+        fake.answers.push_back(shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
+        Api api(fake);
+        CHECK(api.getVirtualService("istio-demo", "reviews").error().message == "cannot reach https://127.0.0.1:6443: connection refused");
+    }
+}
