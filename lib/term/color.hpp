@@ -13,9 +13,9 @@ Result<ColorMode> parseColorMode(std::string_view text);
 
 // What Auto looks at, gathered so the decision itself is pure.
 struct ColorEnv {
-    bool terminal = false;      // the output is a TTY
-    std::string_view noColor;   // $NO_COLOR, empty when unset
-    std::string_view term;      // $TERM, empty when unset
+    bool terminal = false;     // the output is a TTY
+    std::string_view noColor;  // $NO_COLOR, empty when unset
+    std::string_view term;     // $TERM, empty when unset
 };
 
 bool useColor(ColorMode mode, const ColorEnv& env);

@@ -13,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-
 namespace shift::term {
 namespace {
 
@@ -42,10 +41,13 @@ struct Marks {
 // It breaks ties the way GNU diff does, so that among equally short edit scripts it picks the one
 // `diff -u` prints.
 class Myers {
-public:
+   public:
     Myers(const std::vector<int>& x, const std::vector<int>& y, std::vector<char>& xChanged,
           std::vector<char>& yChanged)
-        : x_(x), y_(y), xChanged_(xChanged), yChanged_(yChanged),
+        : x_(x),
+          y_(y),
+          xChanged_(xChanged),
+          yChanged_(yChanged),
           offset_(static_cast<long>(y.size()) + 1),
           forward_(x.size() + y.size() + 3),
           backward_(x.size() + y.size() + 3) {}
@@ -64,7 +66,7 @@ public:
         }
     }
 
-private:
+   private:
     long& fd(long k) { return forward_[k + offset_]; }
     long& bd(long k) { return backward_[k + offset_]; }
 
@@ -78,8 +80,14 @@ private:
         fd(fmid) = xoff;
         bd(bmid) = xlim;
         while (true) {
-            if (fmin > dmin) fd(--fmin - 1) = -1; else ++fmin;
-            if (fmax < dmax) fd(++fmax + 1) = -1; else --fmax;
+            if (fmin > dmin)
+                fd(--fmin - 1) = -1;
+            else
+                ++fmin;
+            if (fmax < dmax)
+                fd(++fmax + 1) = -1;
+            else
+                --fmax;
             for (long k = fmax; k >= fmin; k -= 2) {
                 long lo = fd(k - 1), hi = fd(k + 1);
                 long x = lo >= hi ? lo + 1 : hi, y = x - k;
@@ -87,8 +95,14 @@ private:
                 fd(k) = x;
                 if (odd && bmin <= k && k <= bmax && bd(k) <= x) return {x, y};
             }
-            if (bmin > dmin) bd(--bmin - 1) = kFar; else ++bmin;
-            if (bmax < dmax) bd(++bmax + 1) = kFar; else --bmax;
+            if (bmin > dmin)
+                bd(--bmin - 1) = kFar;
+            else
+                ++bmin;
+            if (bmax < dmax)
+                bd(++bmax + 1) = kFar;
+            else
+                --bmax;
             for (long k = bmax; k >= bmin; k -= 2) {
                 long lo = bd(k - 1), hi = bd(k + 1);
                 long x = lo < hi ? lo : hi - 1, y = x - k;
@@ -180,7 +194,8 @@ std::vector<size_t> changedGaps(std::span<const char> changed) {
 // last place where it lines up with a change in the other file. Without this, an inserted YAML block
 // among similar blocks would start at a different line than in `diff -u`. Like diff, runs stay inside
 // the region between the identical prefix and suffix.
-void slideRuns(std::span<const std::string_view> lines, std::span<char> changed, std::span<const char> other) {
+void slideRuns(std::span<const std::string_view> lines, std::span<char> changed,
+               std::span<const char> other) {
     const std::vector<size_t> otherGaps = changedGaps(other);
     const size_t n = lines.size();
     size_t i = 0;
@@ -249,7 +264,7 @@ std::string range(size_t first, size_t count) {
 }
 
 class Printer {
-public:
+   public:
     explicit Printer(bool color) : color_(color) {}
 
     void header(char mark, std::string_view label) {
@@ -275,7 +290,7 @@ public:
     }
     std::string take() { return std::move(out_); }
 
-private:
+   private:
     void styled(fmt::text_style style, std::string_view text) {
         if (color_) {
             fmt::format_to(std::back_inserter(out_), style, "{}", text);
@@ -321,7 +336,8 @@ std::string unifiedDiff(std::string_view before, std::string_view after, std::st
         size_t trail = std::min(ctx, a.size() - (cn.aFirst + cn.aCount));
         size_t aStart = c0.aFirst - lead, bStart = c0.bFirst - lead;
         size_t aEnd = cn.aFirst + cn.aCount + trail, bEnd = cn.bFirst + cn.bCount + trail;
-        p.hunkHeader(fmt::format("@@ -{} +{} @@", range(aStart, aEnd - aStart), range(bStart, bEnd - bStart)));
+        p.hunkHeader(
+            fmt::format("@@ -{} +{} @@", range(aStart, aEnd - aStart), range(bStart, bEnd - bStart)));
         size_t i = aStart;
         for (size_t k = first; k <= last; ++k) {
             const Change& c = changes[k];

@@ -1,9 +1,9 @@
-#include "term/color.hpp"
-
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include "term/color.hpp"
 
 using shift::term::ColorEnv;
 using shift::term::ColorMode;

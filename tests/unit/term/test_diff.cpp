@@ -1,5 +1,3 @@
-#include "term/diff.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,6 +5,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "term/diff.hpp"
 
 using shift::term::unifiedDiff;
 

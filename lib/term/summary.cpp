@@ -1,0 +1,82 @@
+#include "term/summary.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
+namespace shift::term {
+namespace {
+
+constexpr int kBarCells = 20;
+
+std::string weightText(const std::optional<long long>& w) { return w ? std::to_string(*w) : "-"; }
+
+// Cells of a bar for a weight out of 100. Any weight above 0 shows at least one cell and any below
+// 100 leaves one empty, so a bar never hides that a version gets some, or not all, of the traffic.
+std::string bar(const std::optional<long long>& weight) {
+    long long w = weight.value_or(0);
+    int filled = 0;
+    if (w >= 100) {
+        filled = kBarCells;
+    } else if (w > 0) {
+        filled = std::clamp(static_cast<int>((w * kBarCells + 50) / 100), 1, kBarCells - 1);
+    }
+    std::string out;
+    for (int i = 0; i < kBarCells; ++i) out += i < filled ? "█" : "░";
+    return out;
+}
+
+enum class Trend { Same, Up, Down };
+
+Trend trendOf(const WeightRow& row) {
+    if (!row.after) return row.before ? Trend::Down : Trend::Same;
+    if (!row.before) return Trend::Up;
+    if (*row.after > *row.before) return Trend::Up;
+    if (*row.after < *row.before) return Trend::Down;
+    return Trend::Same;
+}
+
+}  // namespace
+
+std::string summary(std::string_view title, const std::vector<WeightRow>& rows, bool bars, bool color) {
+    // Keys are subset names (DNS labels), so bytes are columns.
+    size_t keyWidth = 0, beforeWidth = 0, afterWidth = 0;
+    for (const WeightRow& row : rows) {
+        keyWidth = std::max(keyWidth, row.key.size());
+        beforeWidth = std::max(beforeWidth, weightText(row.before).size());
+        afterWidth = std::max(afterWidth, weightText(row.after).size());
+    }
+
+    std::string out;
+    auto put = [&](std::optional<fmt::text_style> style, std::string_view text) {
+        if (color && style) {
+            fmt::format_to(std::back_inserter(out), *style, "{}", text);
+        } else {
+            out += text;
+        }
+    };
+    put(fmt::emphasis::bold, fmt::format("{}:", title));
+    out += '\n';
+    for (const WeightRow& row : rows) {
+        Trend trend = trendOf(row);
+        std::optional<fmt::text_style> style;
+        if (trend == Trend::Up) style = fmt::fg(fmt::terminal_color::green);
+        if (trend == Trend::Down) style = fmt::fg(fmt::terminal_color::red);
+        std::string note = !row.before && row.after ? "(new)" : row.before && !row.after ? "(removed)" : "";
+        // Pad the new weight only when something follows it, so no line ends in spaces.
+        bool more = bars || !note.empty();
+        std::string tail =
+            more ? fmt::format("{:<{}}", weightText(row.after), afterWidth) : weightText(row.after);
+        if (bars) tail += "  " + bar(row.after);
+        if (!note.empty()) tail += "  " + note;
+        out += fmt::format("  {:<{}}  {:>{}} → ", row.key, keyWidth, weightText(row.before), beforeWidth);
+        put(style, tail);
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace shift::term
