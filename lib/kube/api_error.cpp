@@ -119,6 +119,8 @@ Error responseError(const Response& r, const RequestInfo& info) {
         std::string causes;
         if (st)
             for (const auto& c : st->causes) {
+                // kube adds a field-less "some validation rules were not checked" after schema errors.
+                if (c.field == "<nil>" && st->causes.size() > 1) continue;
                 if (!causes.empty()) causes += "; ";
                 causes += c.field.empty() ? c.message : c.field + ": " + c.message;
             }

@@ -38,6 +38,13 @@ TEST_SUITE("kube::api_error") {
                            "scope; ask for RBAC list on virtualservices");
     }
 
+    TEST_CASE("422: kube's trailing field-less cause is dropped when there are real ones") {
+        auto e = responseError(make(422, R"({"kind":"Status","message":"x","details":{"causes":[
+            {"field":"spec.http[0].route[0].weight","message":"Invalid value: \"string\": must be of type integer"},
+            {"field":"<nil>","message":"Invalid value: \"null\": some validation rules were not checked"}]}})"), kGet);
+        CHECK(e.message == "the server rejected the change: spec.http[0].route[0].weight: Invalid value: \"string\": must be of type integer");
+    }
+
     TEST_CASE("server errors and odd bodies stay on one line") {
         auto e = responseError(make(503, "upstream\nconnect error", "text/plain"), kGet);
         CHECK(e.message == "get virtualservice \"reviews\" failed: 503 Service Unavailable: upstream connect error");
