@@ -120,7 +120,8 @@ int runFiles(const Options& o) {
     bool color = term::useColor(o.color, fileno(info));
     if (o.diff || o.dryRun != "none") {
         auto label = input.path == "-" ? std::string("<stdin>") : input.path;
-        emit(stdout, term::unifiedDiff(input.stream.source, after, "a/" + label, "b/" + label,
+        // Both sides carry the path as given, so `patch -p0` applies the diff.
+        emit(stdout, term::unifiedDiff(input.stream.source, after, label, label,
                                        term::useColor(o.color, fileno(stdout))));
     }
     emit(info, summaryText(*plan, term::isTerminal(fileno(info)), color));

@@ -4,8 +4,10 @@
 #ifdef SHIFT_HAVE_LIBYAML
 #include <yaml.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "doc/parse.hpp"
 #include "doc/tree_builder.hpp"
@@ -13,9 +15,35 @@
 namespace shift::doc {
 namespace {
 
-Mark toMark(const yaml_mark_t& m) {
-    return Mark{static_cast<int>(m.line), static_cast<int>(m.column), m.index};
-}
+// libyaml counts characters, not bytes; in-place edits need byte offsets. Text
+// that is all ASCII (nearly every manifest) needs no conversion.
+class Positions {
+public:
+    explicit Positions(const std::string& s) : s_(s) {
+        ascii_ = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (ascii_) return;
+        lineStarts_.push_back(0);
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '\n') lineStarts_.push_back(i + 1);
+        }
+    }
+    Mark operator()(const yaml_mark_t& m) const {
+        Mark out{static_cast<int>(m.line), static_cast<int>(m.column), m.index};
+        if (ascii_ || m.line >= lineStarts_.size()) return out;
+        std::size_t pos = lineStarts_[m.line];
+        for (std::size_t chars = 0; chars < m.column && pos < s_.size(); ++chars) {
+            ++pos;
+            while (pos < s_.size() && (static_cast<unsigned char>(s_[pos]) & 0xC0) == 0x80) ++pos;  // continuation
+        }
+        out.pos = pos;
+        return out;
+    }
+
+private:
+    const std::string& s_;
+    bool ascii_ = true;
+    std::vector<std::size_t> lineStarts_;
+};
 
 std::string str(const yaml_char_t* s) { return s ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
 
@@ -23,7 +51,7 @@ bool isTag(const yaml_char_t* tag, const char* name) {
     return tag && std::strcmp(reinterpret_cast<const char*>(tag), name) == 0;
 }
 
-void scalar(detail::TreeBuilder& tree, const yaml_event_t& ev) {
+void scalar(detail::TreeBuilder& tree, const yaml_event_t& ev, const Positions& toMark) {
     const auto& s = ev.data.scalar;
     Node n;
     n.mark = toMark(ev.start_mark);
@@ -43,7 +71,7 @@ void scalar(detail::TreeBuilder& tree, const yaml_event_t& ev) {
 }
 
 // Feeds every event to the tree; false with `ev` holding nothing on a parse error.
-bool run(yaml_parser_t& parser, detail::TreeBuilder& tree) {
+bool run(yaml_parser_t& parser, detail::TreeBuilder& tree, const Positions& toMark) {
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) return false;
@@ -56,7 +84,7 @@ bool run(yaml_parser_t& parser, detail::TreeBuilder& tree) {
         case YAML_DOCUMENT_START_EVENT: tree.startDocument(); break;
         case YAML_DOCUMENT_END_EVENT: tree.endDocument(); break;
         case YAML_ALIAS_EVENT: tree.alias(str(ev.data.alias.anchor), toMark(ev.start_mark)); break;
-        case YAML_SCALAR_EVENT: scalar(tree, ev); break;
+        case YAML_SCALAR_EVENT: scalar(tree, ev, toMark); break;
         case YAML_SEQUENCE_START_EVENT: {
             Node n = Node::seq();
             n.mark = toMark(ev.start_mark);
@@ -91,7 +119,7 @@ Result<Stream> parseYaml(std::string text, std::string_view name) {
     detail::TreeBuilder tree;
     std::optional<Error> error;
     try {
-        if (!run(parser, tree)) {
+        if (!run(parser, tree, Positions(out.source))) {
             const yaml_mark_t& m = parser.problem_mark;
             std::string what = parser.problem ? parser.problem : "syntax error";
             if (parser.context) what += std::string(" ") + parser.context;

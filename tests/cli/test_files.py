@@ -29,7 +29,7 @@ class Walkthrough(TempDirCase):
         self.assertEqual(code, 0, err)
         self.assertEqual(read(f), read(os.path.join(DATA, f"bookinfo/{era}/reviews-v3.yaml")))
         self.assertIn("-        subset: v1\n-      weight: 50\n", out)
-        self.assertIn("--- a/" + f, out)
+        self.assertIn("--- " + f, out)
 
     def test_istio_1_8_v1alpha3(self):
         self.walk("v1alpha3")
@@ -50,7 +50,7 @@ class Modes(TempDirCase):
         f = self.copy("bookinfo/v1/reviews-v1.yaml")
         code, out, err = run("-f", f, "--diff", "reviews", "v1=50", "v3=50")
         self.assertEqual(code, 0, err)
-        self.assertTrue(out.startswith(f"--- a/{f}\n+++ b/{f}\n@@ -11,6 +11,11 @@"), out)
+        self.assertTrue(out.startswith(f"--- {f}\n+++ {f}\n@@ -12,6 +12,11 @@"), out)
         self.assertIn("+      weight: 50\n+    - destination:\n+        host: reviews\n+        subset: v3\n", out)
         self.assertLess(out.index("@@"), out.index("istio-demo/reviews http[0]"))
         self.assertNotIn("\x1b[", out)  # no colour when not a terminal
@@ -141,6 +141,16 @@ class Modes(TempDirCase):
                          .replace("weight: 20\n", "weight: 40\n"))
         self.assertEqual(stat.S_IMODE(os.stat(f).st_mode), 0o640)
         self.assertEqual([n for n in os.listdir(self.dir) if n != "vs.yaml"], [])  # no temp file left
+
+    def test_in_place_with_non_ascii_text(self):
+        text = ("# café ☕ naïve\nkind: VirtualService\nmetadata:\n  name: reviews # ü\nspec:\n  http:\n"
+                "  - route:\n    - destination:\n        host: reviews\n        subset: v1 # ß\n      weight: 50\n"
+                "    - destination:\n        host: reviews\n        subset: v2\n      weight: 50\n")
+        f = self.write("vs.yaml", text)
+        code, _, err = run("-f", f, "-i", "reviews", "v1=30", "v2=70")
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("warning", err)
+        self.assertEqual(read(f), text.replace("weight: 50", "weight: 30", 1).replace("weight: 50", "weight: 70"))
 
     def test_directory_in_place(self):
         self.copy("bookinfo/v1/reviews-v1.yaml", "reviews.yaml")
