@@ -78,12 +78,6 @@ Transport classify(CURLcode code, CURL* h) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_PEER_FAILED_VERIFICATION:
-        if (detail.find("host name") != std::string::npos || detail.find("hostname") != std::string::npos)
-            return fail(fmt::format("the TLS certificate of {} is not valid for that name: {}; check the server address or "
-                                    "tls-server-name in {}",
-                                    c_.server, detail, where),
-                        kExitApi);
-        [[fallthrough]];
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
