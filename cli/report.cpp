@@ -18,7 +18,6 @@ std::string summaryText(const core::ShiftPlan& plan, bool bars, bool color) {
             rows.push_back(std::move(row));
         }
         auto title = fmt::format("{} {}", core::qualifiedName(plan.vs), core::ruleLabel(plan.vs.rules[rule.rule]));
-        if (!rule.changed) title += " (no change)";
         out += term::summary(title, rows, bars, color);
     }
     return out;
