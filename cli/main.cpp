@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "complete.hpp"
 #include "options.hpp"
 #include "report.hpp"
 
@@ -77,6 +78,11 @@ int main(int argc, char** argv) {
         "shift"};
     app.set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
     declare(app, o);
+    // `completion` and the hidden `__complete` come before the parse, which would take them for a name.
+    if (argc > 1 && std::string_view(argv[1]) == "completion") {
+        return shift::cli::printCompletionScript({argv + 2, argv + argc});
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "__complete") return shift::cli::complete(app, {argv + 2, argv + argc});
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
