@@ -149,6 +149,34 @@ def _child_setup():
         pass
 
 
+DIR_PREFIX = "shift-envtest-"
+
+
+def _sweep_stale_dirs(base):
+    """Remove temp dirs left by an owner that was SIGKILLed (its servers died with it through
+    PR_SET_PDEATHSIG, but nothing could remove the directory)."""
+    base = base or tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(DIR_PREFIX)]
+    except OSError:
+        return
+    for n in names:
+        d = os.path.join(base, n)
+        try:
+            with open(os.path.join(d, "owner.pid")) as f:
+                owner = int(f.read().strip())
+        except (OSError, ValueError):
+            continue  # not ours, or being created right now
+        try:
+            os.kill(owner, 0)
+            continue  # owner alive
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def _free_ports(n):
     socks, ports = [], []
     try:
@@ -210,6 +238,7 @@ class EnvTest:
         self.url = self.ca = self.token = self.nobody_token = self.kubeconfig = None
         self.startup_seconds = None
         self.timings = {}  # seconds since start() at each phase's end
+        _install_handlers()  # here, as __init__ normally runs in the main thread
 
     # ---- context manager -----------------------------------------------------------------
     def __enter__(self):
@@ -244,7 +273,10 @@ class EnvTest:
         try:
             base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
             base = os.environ.get("ENVTEST_TMPDIR", base)
-            self.dir = tempfile.mkdtemp(prefix="shift-envtest-", dir=base)
+            _sweep_stale_dirs(base)
+            self.dir = tempfile.mkdtemp(prefix=DIR_PREFIX, dir=base)
+            with open(os.path.join(self.dir, "owner.pid"), "w") as f:
+                f.write(f"{os.getpid()}\n")
             last = None
             for attempt in range(3):  # a free port may be taken between probing and binding
                 try:
@@ -272,9 +304,12 @@ class EnvTest:
     def _spawn(self, name, argv):
         log = open(os.path.join(self.dir, name + ".log"), "wb")
         try:
+            # PR_SET_PDEATHSIG fires when the *thread* that forked exits: only use it from the
+            # main thread, or a server started from a worker thread would die with that thread.
+            main = threading.current_thread() is threading.main_thread()
             p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                 cwd=self.dir, start_new_session=True, preexec_fn=_child_setup,
-                                 close_fds=True)
+                                 cwd=self.dir, start_new_session=True,
+                                 preexec_fn=_child_setup if main else None, close_fds=True)
         finally:
             log.close()
         with self._lock:
@@ -320,7 +355,6 @@ class EnvTest:
             "--service-cluster-ip-range", "10.96.0.0/16",
             "--allow-privileged=true",
             "--feature-gates", "CustomResourceValidationExpressions=true",
-            "--enable-priority-and-fairness=false",
             "--endpoint-reconciler-type", "none",
             "--profiling=false",
             "--v", "0",
