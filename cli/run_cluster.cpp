@@ -2,7 +2,10 @@
 // resourceVersion read (never a blind overwrite), re-planning on 409 Conflict.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "core/apply.hpp"
 #include "core/request.hpp"
@@ -19,6 +22,14 @@ namespace shift::cli {
 namespace {
 
 constexpr int kConflictAttempts = 5;
+
+// Writers that just collided collide again if they all re-read at once: wait a random while
+// (full jitter) of up to 50ms, 100ms, 200ms... before re-reading, as client-go backs off.
+void conflictBackoff(int attempt) {
+    static std::minstd_rand rng{std::random_device{}()};
+    std::uniform_int_distribution<int> ms(0, 50 << (attempt - 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms(rng)));
+}
 
 // What a diff shows of an object: no status and no managedFields, as kubectl diff.
 std::string diffView(doc::Node object) {
@@ -123,6 +134,7 @@ int runCluster(const Options& o) {
                     warn(fmt::format("virtualservice \"{}\" changed on the server while shifting (409 Conflict); "
                                      "re-reading it and planning again (attempt {} of {})",
                                      o.name, attempt + 1, kConflictAttempts));
+                    conflictBackoff(attempt);
                 }
                 continue;
             }

@@ -63,9 +63,18 @@ Result<Found> load(const Options& o) {
     return found;
 }
 
-std::string render(const std::vector<doc::Node>& docs, doc::Format format) {
+// The indentation of a JSON file (its second line), so a rewrite keeps its layout:
+// kubectl writes 4 spaces, many tools 2, a compact file none.
+int jsonIndent(const std::string& source) {
+    auto nl = source.find('\n');
+    if (nl == std::string::npos || nl + 1 >= source.size()) return 0;
+    auto spaces = source.find_first_not_of(' ', nl + 1);
+    return spaces == std::string::npos ? 4 : static_cast<int>(spaces - nl - 1);
+}
+
+std::string render(const std::vector<doc::Node>& docs, doc::Format format, int indent = 4) {
     if (format == doc::Format::Yaml) return doc::toYamlStream(docs);
-    if (docs.size() == 1) return doc::toJson(docs[0]) + "\n";
+    if (docs.size() == 1) return doc::toJson(docs[0], indent) + "\n";
     doc::Node list = doc::Node::map();
     list.set("apiVersion", doc::Node::string("v1"));
     list.set("kind", doc::Node::string("List"));
@@ -112,7 +121,7 @@ int runFiles(const Options& o) {
         if (!edited) warn("the route's layout cannot be edited line by line; the manifest is re-rendered");
         after = edited ? *edited : render(docs, format);
     } else {
-        after = render(docs, format);
+        after = render(docs, format, jsonIndent(input.stream.source));
     }
 
     bool manifestOnStdout = !o.output.empty() || (!o.inPlace && !o.diff && o.dryRun == "none");

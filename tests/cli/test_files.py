@@ -105,6 +105,7 @@ class Modes(TempDirCase):
         self.assertEqual(code, 0, err)
         self.assertIn("123456789012345678901234567890", out)
         got = json.loads(out)
+        self.assertTrue(out.startswith('{\n  "apiVersion"'), out)  # the file's 2-space indent is kept
         self.assertEqual(got["metadata"]["annotations"], {"a": "1e3", "b": "0x1F", "big": "x"})
         self.assertEqual(got["spec"]["http"][0]["route"][1], {"destination": {"host": "reviews", "subset": "v3"},
                                                               "weight": 10})
@@ -151,6 +152,18 @@ class Modes(TempDirCase):
         self.assertEqual(code, 0, err)
         self.assertNotIn("warning", err)
         self.assertEqual(read(f), text.replace("weight: 50", "weight: 30", 1).replace("weight: 50", "weight: 70"))
+
+    def test_list_in_place(self):
+        text = ("apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: VirtualService\n"
+                "  metadata:\n    name: reviews\n  spec:\n    http:\n    - route:\n      - destination:\n"
+                "          host: reviews\n          subset: v1\n- kind: DestinationRule\n  metadata:\n    name: reviews\n"
+                "  spec:\n    host: reviews\n    subsets:\n    - name: v1\n    - name: v2\n")
+        f = self.write("list.yaml", text)
+        code, _, err = run("-f", f, "-i", "reviews", "v2=25")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(read(f), text.replace(
+            "          subset: v1\n", "          subset: v1\n        weight: 75\n      - destination:\n"
+            "          host: reviews\n          subset: v2\n        weight: 25\n"))
 
     def test_directory_in_place(self):
         self.copy("bookinfo/v1/reviews-v1.yaml", "reviews.yaml")
