@@ -202,7 +202,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
                 os.write(fd, (cmd + "\n").encode())
             os.write(fd, (line + "\t").encode())
             # Typeahead would cut the completion short: wait for the candidates first.
-            out, deadline = b"", time.time() + 20
+            out, deadline = b"", time.time() + 10
             while os.path.getsize(capture) == 0 and time.time() < deadline:
                 if select.select([fd], [], [], 0.1)[0]:
                     out += os.read(fd, 65536)
