@@ -127,7 +127,7 @@ class Shift(cluster.ClusterCase):
         self.bookinfo(ns, dr=False)
         r = self.shift("reviews", "v1=50", "v3=50", "-n", ns)
         self.assertExit(r, 0)
-        self.assertEqual(r.err, "warning: no DestinationRule for host reviews found; subset v3 not checked\n")
+        self.assertEqual(r.err, "warning: no DestinationRule for host reviews found; subsets v1, v3 not checked\n")
         self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 50, "v3": 50})
 
     # ---- 5. dry runs and output formats ----
