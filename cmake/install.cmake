@@ -50,10 +50,9 @@ set(CPACK_PACKAGE_FILE_NAME "shift-${PROJECT_VERSION}-${CMAKE_SYSTEM_NAME}-${CMA
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/shift/shift")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${PROJECT_DESCRIPTION}
- shift reads an Istio VirtualService from the cluster (or from files), computes
- a new traffic split between the versions of a service, shows the diff and
- applies it. Installed as kubectl-shift, it runs as `kubectl shift`.")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "shift reads an Istio VirtualService from the cluster (or from files), computes
+a new traffic split between the versions of a service, shows the diff and
+applies it. Installed as kubectl-shift, it runs as `kubectl shift`.")
 # dpkg-shlibdeps derives Depends from the linked libraries (libyaml-cpp0.7, libfmt9, libcurl4, ...);
 # where it is missing, the Debian 12 names of the libraries shift links.
 find_program(SHIFT_DPKG_SHLIBDEPS dpkg-shlibdeps)
