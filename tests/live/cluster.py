@@ -85,6 +85,8 @@ class Backend:
             "admin-cert": {"client-certificate": self.client_cert, "client-key": self.client_key},
             "nobody": {"token": self.nobody_token},
         }
+        if getattr(self, "nobody_cert", None):
+            all_users["nobody-cert"] = {"client-certificate": self.nobody_cert, "client-key": self.nobody_key}
         all_users.update(users or {})
         cfg = {
             "apiVersion": "v1", "kind": "Config",
@@ -190,6 +192,7 @@ class EnvTestBackend(Backend):
         e = self.env
         self.url, self.ca, self.token, self.nobody_token = e.url, e.ca, e.token, e.nobody_token
         self.client_cert, self.client_key = e.client_cert, e.client_key
+        self.nobody_cert, self.nobody_key = getattr(e, "nobody_cert", None), getattr(e, "nobody_key", None)
         self._finish_start()
         return self
 
