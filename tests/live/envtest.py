@@ -132,7 +132,10 @@ def _install_handlers():
         return  # signal handlers can only be set from the main thread; atexit + PDEATHSIG remain
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         try:
-            _previous_handlers[sig] = signal.getsignal(sig)
+            prev = signal.getsignal(sig)
+            if prev == signal.SIG_IGN or prev is None:
+                continue  # the process ignores it (e.g. SIGINT in a background job): so do we
+            _previous_handlers[sig] = prev
             signal.signal(sig, _on_signal)
         except (ValueError, OSError):
             pass
@@ -212,6 +215,7 @@ class EnvTest:
     """etcd + kube-apiserver on free loopback ports, with one era's Istio CRDs installed.
 
     Attributes once started: url, ca (path of ca.crt), token (admin token), nobody_token,
+    client_cert/client_key (CN=admin O=system:masters), nobody_cert/nobody_key (CN=nobody),
     kubeconfig (path), dir (temp dir with certs, kubeconfig, logs), era, istio_versions,
     preferred_version, startup_seconds.
     """
@@ -390,6 +394,12 @@ class EnvTest:
                       "-addext", "basicConstraints=critical,CA:FALSE",
                       "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
                       "-addext", "extendedKeyUsage=clientAuth")
+        # Client certificate: CN=nobody, no groups, no RBAC bindings
+        self._openssl("req", "-x509", *ec, "-keyout", "nobody.key", "-out", "nobody.crt", "-days", "2",
+                      "-CA", "ca.crt", "-CAkey", "ca.key", "-subj", "/CN=nobody",
+                      "-addext", "basicConstraints=critical,CA:FALSE",
+                      "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
+                      "-addext", "extendedKeyUsage=clientAuth")
         # Service-account signing key
         self._openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                       "-out", "sa.key")
@@ -399,15 +409,20 @@ class EnvTest:
         with open(os.path.join(d, "tokens.csv"), "w") as f:
             f.write(f'{self.token},admin,admin-uid,"system:masters"\n')
             f.write(f"{self.nobody_token},nobody,nobody-uid\n")
-        for name in ("tokens.csv", "ca.key", "server.key", "admin.key", "sa.key"):
+        for name in ("tokens.csv", "ca.key", "server.key", "admin.key", "nobody.key", "sa.key"):
             os.chmod(os.path.join(d, name), 0o600)
         self.ca = os.path.join(d, "ca.crt")
         self.client_cert = os.path.join(d, "admin.crt")
         self.client_key = os.path.join(d, "admin.key")
+        self.nobody_cert = os.path.join(d, "nobody.crt")
+        self.nobody_key = os.path.join(d, "nobody.key")
         self.kubeconfig = os.path.join(d, "kubeconfig")
         self._ssl = ssl.create_default_context(cafile=self.ca)
-        self._ssl_cert = ssl.create_default_context(cafile=self.ca)
-        self._ssl_cert.load_cert_chain(self.client_cert, self.client_key)
+        self._ssl_certs = {}
+        for who, (crt, key) in {"admin": (self.client_cert, self.client_key),
+                                "nobody": (self.nobody_cert, self.nobody_key)}.items():
+            self._ssl_certs[who] = ssl.create_default_context(cafile=self.ca)
+            self._ssl_certs[who].load_cert_chain(crt, key)
 
     def _deadline(self):
         return time.monotonic() + self._timeout
@@ -497,40 +512,23 @@ class EnvTest:
 
     def _write_kubeconfig(self, path, namespace):
         ns = f"\n    namespace: {_yaml_str(namespace)}" if namespace else ""
-        text = f"""apiVersion: v1
-kind: Config
-preferences: {{}}
-clusters:
-- name: envtest
-  cluster:
-    server: {_yaml_str(self.url)}
-    certificate-authority: {_yaml_str(self.ca)}
-users:
-- name: admin
-  user:
-    token: {_yaml_str(self.token)}
-- name: admin-cert
-  user:
-    client-certificate: {_yaml_str(self.client_cert)}
-    client-key: {_yaml_str(self.client_key)}
-- name: nobody
-  user:
-    token: {_yaml_str(self.nobody_token)}
-contexts:
-- name: admin
-  context:
-    cluster: envtest
-    user: admin{ns}
-- name: admin-cert
-  context:
-    cluster: envtest
-    user: admin-cert{ns}
-- name: nobody
-  context:
-    cluster: envtest
-    user: nobody{ns}
-current-context: admin
-"""
+        # Same cluster, user and context names and attributes as tests/server/certs.py.
+        users = [("admin", {"token": self.token}),
+                 ("admin-cert", {"client-certificate": self.client_cert, "client-key": self.client_key}),
+                 ("nobody", {"token": self.nobody_token}),
+                 ("nobody-cert", {"client-certificate": self.nobody_cert, "client-key": self.nobody_key})]
+        lines = ["apiVersion: v1", "kind: Config", "preferences: {}", "clusters:",
+                 "- name: shift-test", "  cluster:", "    server: " + _yaml_str(self.url),
+                 "    certificate-authority: " + _yaml_str(self.ca), "users:"]
+        for name, fields in users:
+            lines += ["- name: " + name, "  user:"] + [f"    {k}: {_yaml_str(v)}" for k, v in fields.items()]
+        lines.append("contexts:")
+        for name, _ in users:
+            lines += ["- name: " + name, "  context:", "    cluster: shift-test", "    user: " + name]
+            if namespace:
+                lines.append("    namespace: " + _yaml_str(namespace))
+        lines.append("current-context: admin")
+        text = "\n".join(lines) + "\n"
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
             f.write(text)
@@ -541,7 +539,7 @@ current-context: admin
     def request(self, method, path, body=None, token=None, headers=None, query=None,
                 content_type=None, cert=False, timeout=30):
         """One HTTPS request. token=None: admin token; token="": anonymous; cert=True: admin client
-        certificate instead of a token. body: dict/list (sent as JSON), str or bytes.
+        certificate instead of a token, cert="nobody": the nobody client certificate. body: dict/list (sent as JSON), str or bytes.
         Returns (status, headers as a dict with lower-case names, parsed JSON or text)."""
         if self.url is None:
             raise RuntimeError("EnvTest is not started")
@@ -549,7 +547,8 @@ current-context: admin
             path += ("&" if "?" in path else "?") + urllib.parse.urlencode(query)
         u = urllib.parse.urlsplit(self.url)
         conn = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout,
-                                           context=self._ssl_cert if cert else self._ssl)
+                                           context=self._ssl_certs["admin" if cert is True else cert] if cert
+                                           else self._ssl)
         hdrs = {"Accept": "application/json"}
         if not cert:
             tok = self.token if token is None else token

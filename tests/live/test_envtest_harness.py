@@ -211,9 +211,12 @@ class EraChecks:
         st, _, b = env.request("GET", "/api/v1/namespaces", token="not-a-token")
         self.assertEqual((st, b["reason"]), (401, "Unauthorized"))
 
-    def test_client_certificate_is_admin(self):
+    def test_client_certificates(self):
         st, _, b = self.env.request("GET", "/api/v1/namespaces/istio-demo", cert=True)
         self.assertEqual((st, b["metadata"]["name"]), (200, "istio-demo"))
+        st, _, b = self.env.request("GET", "/api/v1/namespaces/istio-demo", cert="nobody")
+        self.assertEqual((st, b["reason"]), (403, "Forbidden"))
+        self.assertIn('User "nobody" cannot get resource "namespaces"', b["message"])
 
     def test_kubeconfig(self):
         env = self.env
@@ -223,15 +226,15 @@ class EraChecks:
         self.assertIn(f"certificate-authority: {json.dumps(env.ca)}", text)
         self.assertIn(f"server: {json.dumps(env.url)}", text)
         self.assertIn("current-context: admin\n", text)
-        for ctx in ("admin", "admin-cert", "nobody"):
-            self.assertIn(f"- name: {ctx}\n  context:\n    cluster: envtest\n    user: {ctx}\n"
+        for ctx in ("admin", "admin-cert", "nobody", "nobody-cert"):
+            self.assertIn(f"- name: {ctx}\n  context:\n    cluster: shift-test\n    user: {ctx}\n"
                           f"    namespace: \"istio-demo\"\n", text)
         self.assertIn(f"token: {json.dumps(env.token)}", text)
         self.assertIn(f"client-certificate: {json.dumps(env.client_cert)}", text)
         self.assertIn(f"token: {json.dumps(env.nobody_token)}", text)
         other = env.write_kubeconfig(namespace="elsewhere")
         with open(other) as f:
-            self.assertEqual(f.read().count('namespace: "elsewhere"'), 3)
+            self.assertEqual(f.read().count('namespace: "elsewhere"'), 4)
 
 
 class Current(EraChecks, unittest.TestCase):
