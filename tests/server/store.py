@@ -403,7 +403,10 @@ class Store:
             if old is None:
                 return None
             new = merge_patch(old, patch or {})
-            new["metadata"] = dict(old["metadata"])
+            # The writer may change labels and annotations; the server's own fields stay.
+            new["metadata"] = dict(new["metadata"], **{k: v for k, v in old["metadata"].items()
+                                                       if k in ("name", "namespace", "uid", "resourceVersion",
+                                                                "generation", "creationTimestamp", "managedFields")})
             if any(old.get(k) != new.get(k) for k in set(old) | set(new) if k not in ("apiVersion", "kind", "metadata", "status")):
                 new["metadata"]["generation"] = old["metadata"].get("generation", 1) + 1
             new["metadata"]["managedFields"] = update_managed_fields(old, new, manager, old["apiVersion"])
