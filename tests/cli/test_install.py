@@ -203,6 +203,33 @@ class Packages(unittest.TestCase):
         code, out, _ = sh(os.path.join(root, top, "bin/kubectl-shift"), "--version")
         self.assertEqual((code, out), (0, run("--version")[1]))
 
+    def test_krew_manifest_fits_the_tarball(self):
+        try:
+            import yaml
+        except ImportError:
+            self.skipTest("PyYAML is not installed (apt-get install python3-yaml)")
+        import fnmatch
+        import string
+        with open(os.path.join(TOP, "plugins", "shift.yaml"), encoding="utf-8") as f:
+            template = f.read()
+        version = re.search(r"shift (\S+) ", run("--version")[1]).group(1)
+        # As the release job fills it (envsubst).
+        filled = string.Template(template).substitute(
+            VERSION=version, TARBALL_URI="https://example.invalid/" + os.path.basename(self.made["TGZ"]),
+            TARBALL_SHA256="0" * 64)
+        plugin = yaml.safe_load(filled)
+        self.assertEqual((plugin["apiVersion"], plugin["kind"]), ("krew.googlecontainertools.github.com/v1alpha2", "Plugin"))
+        self.assertEqual(plugin["metadata"]["name"], "shift")
+        self.assertEqual(plugin["spec"]["version"], "v" + version)
+        with tarfile.open(self.made["TGZ"]) as t:
+            members = [m.name for m in t.getmembers()]
+        for platform in plugin["spec"]["platforms"]:
+            self.assertTrue(platform["uri"].endswith(".tar.gz"))
+            self.assertRegex(platform["sha256"], r"^[0-9a-f]{64}$")
+            for entry in platform["files"]:
+                self.assertTrue(fnmatch.filter(members, entry["from"]), entry["from"])
+            self.assertEqual(platform["bin"], "shift")
+
 
 if __name__ == "__main__":
     unittest.main()
