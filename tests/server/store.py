@@ -193,6 +193,48 @@ def update_managed_fields(old, new, manager, api_version, subresource=None):
     return entries
 
 
+def go_syntax_error(text, e):
+    """Go's encoding/json wording (as kube-apiserver answers) for Python's JSONDecodeError."""
+    pos = getattr(e, "pos", None)
+    if pos is None or pos >= len(text) or e.msg.startswith("Unterminated string"):
+        return "unexpected end of JSON input"
+    if e.msg.startswith("Invalid \\escape"):
+        pos += 1  # Go names the character after the backslash
+    c = text[pos]
+    q = "'\\''" if c == "'" else "'\"'" if c == '"' else "'%s'" % json.dumps(c)[1:-1]
+    if e.msg.startswith("Expecting value") and c in "ntf":
+        literal = {"n": "null", "t": "true", "f": "false"}[c]
+        for i, want in enumerate(literal):
+            got = text[pos + i] if pos + i < len(text) else " "  # Go steps a space at the end
+            if got != want:
+                q = "'%s'" % json.dumps(got)[1:-1]
+                return "invalid character %s in literal %s (expecting '%s')" % (q, literal, want)
+    if e.msg.startswith("Expecting property name"):
+        return "invalid character %s looking for beginning of object key string" % q
+    if e.msg.startswith("Expecting ':'"):
+        return "invalid character %s after object key" % q
+    if e.msg.startswith("Expecting ','"):
+        depth = []  # which container the bad character is in, ignoring strings
+        in_str = esc = False
+        for ch in text[:pos]:
+            if in_str:
+                esc, in_str = (False, True) if esc else (ch == "\\", ch != '"')
+            elif ch == '"':
+                in_str = True
+            elif ch in "[{":
+                depth.append(ch)
+            elif ch in "]}" and depth:
+                depth.pop()
+        return "invalid character %s after %s" % (q, "array element" if depth[-1:] == ["["] else "object key:value pair")
+    if e.msg.startswith("Extra data"):
+        return "invalid character %s after top-level value" % q
+    if e.msg.startswith("Invalid control character"):
+        return "invalid character %s in string literal" % q
+    if e.msg.startswith("Invalid \\escape"):
+        return "invalid character %s in string escape code" % q
+    return "invalid character %s looking for beginning of value" % q
+
+
 class Store:
     def __init__(self, schemas, cel):
         self.lock = threading.RLock()
@@ -217,16 +259,19 @@ class Store:
     def decode(self, raw, resource, version):
         kind = KINDS[resource][0]
         text = raw.decode("utf-8", "replace")
+        # kube's summarizeData: the body as text when it starts with '{', else in hex; 30 bytes at most.
+        summary = "<empty>" if not raw else (raw[:30].decode("utf-8", "replace") if raw[:1] == b"{" else raw[:30].hex()) \
+            + (" ..." if len(raw) > 30 else "")
         try:
-            obj = json.loads(text) if text.strip() else None
+            obj = json.loads(text)
         except ValueError as e:
             raise ApiError(400, "BadRequest", "the object provided is unrecognized (must be of type %s): couldn't get "
-                           "version/kind; json parse error: %s (%s)" % (kind, e, text[:200]))
+                           "version/kind; json parse error: %s (%s)" % (kind, go_syntax_error(text, e), summary))
         if not isinstance(obj, dict):
             raise ApiError(400, "BadRequest", "the object provided is unrecognized (must be of type %s): couldn't get "
                            "version/kind; json parse error: json: cannot unmarshal %s into Go value of type "
                            "struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
-                           "\"json:\\\"kind,omitempty\\\"\" }" % (kind, kubeschema.json_type(obj)))
+                           "\"json:\\\"kind,omitempty\\\"\" } (%s)" % (kind, kubeschema.json_type(obj), summary))
         for field, go in (("kind", "Kind"), ("apiVersion", "apiVersion")):
             if not obj.get(field):
                 raise ApiError(400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: Object '%s' is "
