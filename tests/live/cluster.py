@@ -167,6 +167,8 @@ class TestServerBackend(Backend):
         return "t%d-%s" % (next(self._ns), os.urandom(3).hex())
 
     def request(self, method, path, body=None, token=None, content_type="application/json", headers=None):
+        if isinstance(body, str):
+            body = body.encode()  # sent as is, not as a JSON string
         status, hdrs, out = self.srv.request(method, path, body, token=token, content_type=content_type,
                                              headers=headers)
         return status, {k.lower(): v for k, v in hdrs.items()}, out

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""The local test API server against the real kube-apiserver (the truth), in both Istio eras.
+
+The same sequence of raw HTTP requests goes to both; what a client can observe is compared step by
+step: status codes, Content-Type and a few headers, Status objects, discovery documents, objects
+(uids, timestamps and resourceVersion numbers aside) and how resourceVersion moves. Skipped
+without KUBEBUILDER_ASSETS.
+
+    KUBEBUILDER_ASSETS=... python3 tests/live/test_conformance.py
+"""
+import copy
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cluster  # noqa: E402
+
+UA = {"User-Agent": "conformance/1.0"}
+ISTIO = "networking.istio.io"
+RESOURCES = ("virtualservices", "virtualservices/status", "destinationrules", "destinationrules/status")
+
+
+def normalize(value, ns):
+    """The namespace name becomes NS; uids, timestamps and resourceVersion numbers are masked."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("uid", "creationTimestamp", "time", "resourceVersion") and isinstance(v, str):
+                out[k] = "<%s>" % k if v else ""
+            else:
+                out[k] = normalize(v, ns)
+        return out
+    if isinstance(value, list):
+        return [normalize(v, ns) for v in value]
+    if isinstance(value, str):
+        return value.replace(ns, "NS")
+    return value
+
+
+def status_view(body):
+    if not isinstance(body, dict):
+        return {"text": body}
+    d = body.get("details") or {}
+    return {"kind": body.get("kind"), "apiVersion": body.get("apiVersion"), "status": body.get("status"),
+            "reason": body.get("reason"), "code": body.get("code"), "message": body.get("message"),
+            "details": {k: d.get(k) for k in ("kind", "group", "name", "causes", "retryAfterSeconds") if k in d}}
+
+
+def discovery_view(doc):
+    doc = copy.deepcopy(doc)
+    if doc.get("kind") == "APIResourceList":
+        doc["resources"] = sorted((dict(r, verbs=sorted(r.get("verbs", [])))
+                                   for r in doc["resources"] if r["name"] in RESOURCES), key=lambda r: r["name"])
+    if doc.get("kind") == "APIGroupList":
+        doc["groups"] = [g for g in doc["groups"] if g["name"] == ISTIO]
+    return doc
+
+
+def vs(name, weight=None):
+    route = [{"destination": {"host": "reviews", "subset": "v1"}}]
+    if weight is not None:
+        route = [{"destination": {"host": "reviews", "subset": "v1"}, "weight": weight},
+                 {"destination": {"host": "reviews", "subset": "v3"}, "weight": 100 - weight
+                  if isinstance(weight, int) else 0}]
+    return {"kind": "VirtualService", "metadata": {"name": name}, "spec": {"hosts": ["reviews"], "http": [{"route": route}]}}
+
+
+def observe(b):
+    """[(step, observation)] of one backend."""
+    ns = b.namespace()
+    v = b.preferred
+    steps = []
+    rv = {}
+
+    def req(step, method, path, body=None, token=None, view="status", content_type="application/json"):
+        status, headers, out = b.request(method, path, body, token=token, headers=UA, content_type=content_type)
+        o = {"status": status, "content-type": headers.get("content-type"),
+             "cache-control": headers.get("cache-control"),
+             "x-content-type-options": headers.get("x-content-type-options"),
+             "audit-id": bool(headers.get("audit-id"))}
+        if view == "status":
+            o["body"] = status_view(out)
+        elif view == "discovery":
+            o["body"] = discovery_view(out)
+        elif view == "object":
+            o["body"] = out
+        elif view == "keys":
+            o["body"] = sorted(out) if isinstance(out, dict) else out
+        steps.append((step, normalize(o, ns)))
+        return status, out
+
+    req("version", "GET", "/version", view="keys")
+    req("apis", "GET", "/apis", view="discovery")
+    req("group", "GET", "/apis/" + ISTIO, view="discovery")
+    for version in b.versions:
+        req("groupversion " + version, "GET", "/apis/%s/%s" % (ISTIO, version), view="discovery")
+    unserved = "v1" if "v1" not in b.versions else "v2"
+    req("unserved version", "GET", "/apis/%s/%s/namespaces/%s/virtualservices/x" % (ISTIO, unserved, ns))
+    req("unserved groupversion", "GET", "/apis/%s/%s" % (ISTIO, unserved))
+
+    col = b.path(ns, "virtualservices") + "?fieldManager=conformance"
+    one = b.path(ns, "virtualservices", "reviews")
+    obj = dict(vs("reviews"), apiVersion="%s/%s" % (ISTIO, v))
+    status, created = req("create", "POST", col, obj, view="object")
+    rv["created"] = created["metadata"]["resourceVersion"]
+    req("create again", "POST", col, obj)
+    status, got = req("get", "GET", one, view="object")
+    rv["get"] = got["metadata"]["resourceVersion"]
+    for version in b.versions:
+        req("get as " + version, "GET", b.path(ns, "virtualservices", "reviews", version), view="object")
+    status, _, lst = b.request("GET", b.path(ns, "virtualservices"), headers=UA)
+    steps.append(("list", normalize({"status": status, "kind": lst["kind"], "apiVersion": lst["apiVersion"],
+                                     "metadata": sorted(lst["metadata"]), "items": lst["items"]}, ns)))
+    req("list, another namespace", "GET", b.path(b.namespace(), "virtualservices"), view="object")
+    req("get missing", "GET", b.path(ns, "virtualservices", "nope"))
+    req("get forbidden", "GET", one, token=b.nobody_token)
+    req("list forbidden", "GET", b.path(ns, "virtualservices"), token=b.nobody_token)
+    req("put forbidden", "PUT", one, got, token=b.nobody_token)
+    req("discovery as nobody", "GET", "/apis/%s/%s" % (ISTIO, v), token=b.nobody_token, view="discovery")
+    req("bad token", "GET", one, token="not-a-token")
+
+    changed = copy.deepcopy(got)
+    changed["spec"] = vs("reviews", 50)["spec"]
+    status, dry = req("put dryRun", "PUT", one + "?dryRun=All&fieldManager=conformance", changed, view="object")
+    rv["dry"] = dry["metadata"]["resourceVersion"]
+    req("put dryRun=bogus", "PUT", one + "?dryRun=bogus", changed)
+    status, _, after_dry = b.request("GET", one, headers=UA)
+    rv["after dry"] = after_dry["metadata"]["resourceVersion"]
+    status, put = req("put", "PUT", one + "?fieldManager=conformance", changed, view="object")
+    rv["put"] = put["metadata"]["resourceVersion"]
+    req("put stale", "PUT", one, changed)
+    same = copy.deepcopy(put)
+    status, noop = req("put unchanged", "PUT", one + "?fieldManager=conformance", same, view="object")
+    rv["noop"] = noop["metadata"]["resourceVersion"]
+    no_rv = copy.deepcopy(put)
+    del no_rv["metadata"]["resourceVersion"]
+    req("put without resourceVersion", "PUT", one, no_rv)
+    bad = copy.deepcopy(put)
+    bad["spec"] = vs("reviews", "50")["spec"]
+    req("put weight as string", "PUT", one, bad)
+    bad = copy.deepcopy(put)
+    bad["spec"]["http"][0]["timeout"] = 5
+    req("put timeout as integer", "PUT", one, bad)
+    req("put dryRun invalid", "PUT", one + "?dryRun=All", bad)
+    req("create weight as string", "POST", col, dict(vs("bad", "x"), apiVersion="%s/%s" % (ISTIO, v)))
+    req("put missing", "PUT", b.path(ns, "virtualservices", "nope"),
+        dict(vs("nope"), apiVersion="%s/%s" % (ISTIO, v), metadata={"name": "nope", "resourceVersion": "1"}))
+    other = copy.deepcopy(put)
+    other["metadata"]["name"] = "other"
+    req("put name mismatch", "PUT", one, other)
+    for i, text in enumerate(["{not json", '{"a" 1}', "[1 2]", '{"a":1} x', '{"a":1', '{"a":"b\\q"}',
+                              '{"a":"\n"}', "{'a':1}", '{"a":[1,2}', "nul", "", "[]", '"x"',
+                              "[" + "1," * 20 + ")", '{"kind": "VirtualService", "spec": nope}', "tru",
+                              '{"a":fals}']):
+        req("bad json %d: %r" % (i, text), "PUT", one, text)
+    req("merge patch", "PATCH", one + "?fieldManager=conformance", {"metadata": {"labels": {"a": "b"}}},
+        view="object", content_type="application/merge-patch+json")
+    req("unsupported patch type", "PATCH", one, {"metadata": {}}, content_type="application/strategic-merge-patch+json")
+    req("delete", "DELETE", one)
+    req("get deleted", "GET", one)
+
+    steps.append(("resourceVersion moves", {
+        "get == created": rv["get"] == rv["created"],
+        "dry run answer == stored": rv["dry"] == rv["created"],
+        "unchanged after dry run": rv["after dry"] == rv["created"],
+        "put changes it": rv["put"] != rv["created"],
+        "put increases it": int(rv["put"]) > int(rv["created"]),
+        "no-op put keeps it": rv["noop"] == rv["put"],
+    }))
+    return steps
+
+
+class Conformance(unittest.TestCase):
+    ERA = None
+
+    @classmethod
+    def setUpClass(cls):
+        if cls.ERA is None:
+            raise unittest.SkipTest("base class")
+        cls.real = cluster.EnvTestBackend(cls.ERA)
+        cls.real.start()  # envtest.Skip without assets
+        try:
+            cls.local = cluster.TestServerBackend(cls.ERA).start()
+        except BaseException:
+            cls.real.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.local.stop()
+        cls.real.stop()
+
+    def test_same_observations(self):
+        want = observe(self.real)
+        got = observe(self.local)
+        self.maxDiff = None
+        self.assertEqual([s for s, _ in got], [s for s, _ in want])
+        for (step, w), (_, g) in zip(want, got):
+            with self.subTest(step=step):
+                self.assertEqual(g, w, "test server differs from kube-apiserver at step %r" % step)
+
+
+class ConformanceCurrent(Conformance):
+    ERA = "current"
+
+
+class Conformance18(Conformance):
+    ERA = "1.8"
+
+
+del Conformance
+
+if __name__ == "__main__":
+    unittest.main()
