@@ -325,7 +325,13 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
                        delay ? fmt::format("; retrying in {:.0f}ms", *delay * 1000) : "");
         }
         if (!delay) {
-            if (code != CURLE_OK) return transportError(code, method, path);
+            if (code != CURLE_OK) {
+                Error e = transportError(code, method, path);
+                // The write may have reached the server and been applied; saying nothing changed would mislead.
+                if (attempt.transport == Transport::kInterrupted && method != "GET" && method != "HEAD")
+                    e.message += "; the server may have applied it before the connection broke: run again to see the current state";
+                return e;
+            }
             return out;
         }
         std::this_thread::sleep_for(std::chrono::duration<double>(*delay));
