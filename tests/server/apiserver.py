@@ -214,9 +214,15 @@ class Handler(BaseHTTPRequestHandler):
             self._dispatch()
         except ApiError as e:
             self._status(e)
+        except (ConnectionError, ssl.SSLError, socket.timeout):
+            raise  # the client left before the answer (e.g. its timeout); logged below all the same
         except Exception as e:  # keep serving; a bug here must show as a 500, not a hang
             self._status(ApiError(500, "InternalError", "Internal error occurred: %r" % e,
                                   {"causes": [{"message": repr(e)}]}))
+        finally:
+            self._log(started)
+
+    def _log(self, started):
         if not self.req_path.startswith("/_shift/"):
             entry = {"method": self.command, "path": self.req_path, "query": urllib.parse.urlsplit(self.path).query,
                      "user": self.user, "status": self.status_code, "time": started,
