@@ -87,6 +87,17 @@ class Faults(cluster.ClusterCase):
         self.backend.clear_faults()
         self.assertEqual(self.get(), self.before)
 
+    def test_put_beyond_request_timeout_is_not_repeated(self):
+        self.backend.fault("delay", method="PUT", path=self.vs_path, ms=1500)
+        r = self.run_half("--request-timeout", "1")
+        self.assertExit(r, 3)
+        self.assertRegex(r.err, r"did not answer PUT /apis/networking\.istio\.io/v1\w*%s\?fieldManager=shift within "
+                                r"1s; check the network or raise --request-timeout; the server may have applied it "
+                                r"before the connection broke: run again to see the current state\n$" % self.vs_path)
+        time.sleep(0.8)  # the server finishes the delayed PUT
+        self.assertEqual(len(self.log("PUT")), 1)
+        self.assertEqual(weights(self.get()), {"v1": 50, "v3": 50})
+
     # ---- 7. server errors and throttling ----
     def test_500_on_get_is_retried(self):
         self.backend.fault("error", method="GET", path=self.vs_path, status=500)
@@ -161,7 +172,8 @@ class Faults(cluster.ClusterCase):
         self.assertExit(r, 3)
         self.assertRegex(r.err, r"PUT \S+%s\?fieldManager=shift failed \([^)]*\) in [\d.]+ms\n" % self.vs_path)
         self.assertRegex(r.err, r"error: PUT /apis/networking\.istio\.io/v1\w*%s\?fieldManager=shift on "
-                                r"https://127\.0\.0\.1:\d+ failed: " % self.vs_path)
+                                r"https://127\.0\.0\.1:\d+ failed: .*; the server may have applied it before the connection "
+                                r"broke: run again to see the current state\n$" % self.vs_path)
         self.assertEqual(len(self.log("PUT")), 1)
         vs = self.get()
         self.assertEqual(weights(vs), {"v1": 50, "v3": 50})
