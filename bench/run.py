@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""shift's benchmark: file mode and cluster mode, with targets. See bench/README.md.
+
+    python3 bench/run.py [--runs 30] [--rss-runs 5] [--real | --no-real] [--shift PATH]
+                         [--only files|cluster] [--rules 10000] [--json FILE]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from cluster import ClusterBench, Target  # noqa: E402
+from gen_rules import manifest  # noqa: E402
+from measure import Runner, Series  # noqa: E402
+
+BOOKINFO = os.path.join(ROOT, "examples", "bookinfo", "reviews.yaml")
+
+
+def verdict(ok):
+    return "MET" if ok else "MISSED"
+
+
+def file_mode(r, shift, runs, rss_runs, rules, scratch):
+    big = os.path.join(scratch, f"rules-{rules}.yaml")
+    with open(big, "w") as f:
+        f.write(manifest(rules))
+    env = dict(os.environ, NO_COLOR="1")
+    route = f"rule-{rules // 2:05d}"
+    cases = [
+        ("bookinfo reviews", [shift, "-f", BOOKINFO, "reviews", "v1=50", "v3=50"]),
+        (f"{rules} rules ({os.path.getsize(big) / 1e6:.1f} MB)",
+         # --route after the positionals: before them it swallows them (it takes several values)
+         [shift, "-f", big, "reviews", "v1=50", "v3=50", "--route", route]),
+    ]
+    series = [Series(name) for name, _ in cases]
+    for _, argv in cases:  # warm the page cache
+        r.timed(argv, env)
+    for i in range(runs + rss_runs):
+        for s, (_, argv) in zip(series, cases):
+            if i < runs:
+                s.walls.append(r.timed(argv, env))
+            else:
+                s.rss.append(r.peak_rss(argv, env))
+    book, large = series
+    targets = [
+        (book, "wall", book.ms, "< 5 ms", book.ms < 5),
+        (book, "rss", book.mib, "< 10 MiB", book.mib < 10),
+        (large, "wall", large.ms, "< 300 ms", large.ms < 300),
+    ]
+    return series, targets
+
+
+def start_targets(want_real, stack):
+    sys.path.insert(0, os.path.join(ROOT, "tests", "server"))
+    from testserver import TestServer
+    srv = stack.enter(TestServer(era="current"))
+    yield Target("test server (tests/server, Python)", srv)
+    if want_real:
+        sys.path.insert(0, os.path.join(ROOT, "tests", "live"))
+        from envtest import EnvTest
+        env = stack.enter(EnvTest(era="current"))
+        yield Target("kube-apiserver v1.24 + etcd (envtest)", env)
+
+
+class Stack:
+    """Stops every started server on exit, also on errors."""
+
+    def __init__(self):
+        self.items = []
+
+    def enter(self, cm):
+        obj = cm.__enter__()
+        self.items.append(cm)
+        return obj
+
+    def close(self):
+        while self.items:
+            self.items.pop().__exit__(None, None, None)
+
+
+def cluster_targets(s):
+    shift, kubectl, floor = s["shift"], s["kubectl patch"], s["curl floor"]
+    return [
+        (shift, "shift / curl floor", shift.ms / floor.ms, "<= 0.7", shift.ms / floor.ms <= 0.7),
+        (kubectl, "kubectl / shift", kubectl.ms / shift.ms, ">= 3", kubectl.ms / shift.ms >= 3),
+        (shift, "shift RSS / curl RSS", shift.mib / floor.mib, "<= 1", shift.mib <= floor.mib),
+    ]
+
+
+def table(title, series, extra=""):
+    print(f"\n{title}{extra}")
+    print(f"  {'command':<28} {'median ms':>10} {'p25-p75 ms (IQR/median)':>28} {'peak RSS MiB':>13}")
+    for s in series:
+        print(f"  {s.name:<28} {s.ms:>10.1f} {s.noise():>28} {s.mib:>13.1f}")
+
+
+def print_targets(targets):
+    for s, what, value, target, ok in targets:
+        unit = {"wall": " ms", "rss": " MiB"}.get(what, "")
+        label = f"{s.name} {what}" if what in ("wall", "rss") else what
+        print(f"  target {label:<34} {value:>8.2f}{unit:<4} {target:<9} {verdict(ok)}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="shift benchmark (see bench/README.md)")
+    ap.add_argument("--runs", type=int, default=30, help="timed runs per command (default 30)")
+    ap.add_argument("--rss-runs", type=int, default=5, help="extra runs under GNU time for peak RSS (default 5)")
+    ap.add_argument("--shift", default=os.path.join(ROOT, "build-bench", "cli", "shift"), help="shift binary")
+    real = ap.add_mutually_exclusive_group()
+    real.add_argument("--real", action="store_true", help="require the real kube-apiserver (KUBEBUILDER_ASSETS)")
+    real.add_argument("--no-real", action="store_true", help="skip the real kube-apiserver")
+    ap.add_argument("--only", choices=["files", "cluster"], help="run one part only")
+    ap.add_argument("--rules", type=int, default=10000, help="http rules in the generated VirtualService")
+    ap.add_argument("--json", help="also write every sample to this file")
+    a = ap.parse_args()
+
+    shift = os.path.abspath(a.shift)
+    if not os.access(shift, os.X_OK):
+        sys.exit(f"no shift binary at {shift}: build it (see bench/README.md) or pass --shift PATH")
+    if a.real and not os.environ.get("KUBEBUILDER_ASSETS"):
+        sys.exit("--real needs KUBEBUILDER_ASSETS (a folder with kube-apiserver and etcd; see bench/README.md)")
+    want_real = not a.no_real and bool(os.environ.get("KUBEBUILDER_ASSETS"))
+    for tool in ("kubectl", "curl") if a.only != "files" else ():
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed for the cluster benchmark (or run with --only files)")
+
+    scratch = tempfile.mkdtemp(prefix="shift-bench-")
+    r = Runner(scratch)
+    if not r.have_gnu_time:
+        print("warning: /usr/bin/time missing (apt-get install time): no peak RSS figures", file=sys.stderr)
+    load = os.getloadavg()
+    floor = r.harness_floor()
+    print(f"shift benchmark {datetime.datetime.now().isoformat(timespec='seconds')} on {platform.node()}, "
+          f"{os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"binary {shift}; {a.runs} timed runs + {a.rss_runs} RSS runs per command; "
+          f"harness spawn+reap of /bin/true {floor * 1000:.2f} ms (included in every wall figure)", flush=True)
+    report = {"when": datetime.datetime.now().isoformat(), "harness_ms": floor * 1000, "parts": {}}
+    try:
+        if a.only != "cluster":
+            series, targets = file_mode(r, shift, a.runs, a.rss_runs, a.rules, scratch)
+            table("File mode: shift -f FILE ... v1=50 v3=50 (output to /dev/null)", series)
+            print_targets(targets)
+            report["parts"]["files"] = [s.as_dict() for s in series]
+        if a.only != "files":
+            stack = Stack()
+            try:
+                for t in start_targets(want_real, stack):
+                    bench = ClusterBench(r, shift, t, os.path.join(scratch))
+                    s = bench.measure(a.runs, a.rss_runs)
+                    order = ["shift", "shift (validated)", "kubectl patch", "curl GET", "curl PUT", "curl floor"]
+                    glue = statistics.median(bench.glue) * 1000
+                    table(f"Cluster mode against {t.label}", [s[n] for n in order],
+                          f"\n  (curl floor = GET + PUT processes; the Python step between them, "
+                          f"{glue:.2f} ms median, is not included)")
+                    print_targets(cluster_targets(s))
+                    report["parts"][t.label] = [s[n].as_dict() for n in order] + [{"glue_ms_median": glue}]
+            finally:
+                stack.close()
+            if not want_real:
+                print("\n(real kube-apiserver skipped: set KUBEBUILDER_ASSETS, see bench/README.md)")
+    finally:
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(report, f, indent=1)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
