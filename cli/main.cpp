@@ -5,6 +5,7 @@
 #include "complete.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "version.hpp"
 
 namespace {
 
@@ -19,24 +20,31 @@ void declare(CLI::App& app, Options& o) {
                    "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
     app.add_flag("-i,--in-place", o.inPlace, "With -f: rewrite the file atomically, changing only the weight lines");
     app.add_option("-o,--output", o.output, "Print the resulting object as yaml or json")
-        ->check(CLI::IsMember({"yaml", "json"}));
+        ->check(CLI::IsMember({"yaml", "json"}))
+        ->option_text("yaml|json");
     app.add_flag("--diff", o.diff, "Print a unified diff of the change");
     app.add_flag("--dry-run{client}", o.dryRun,
                  "client: show the diff, change nothing; server: also have the API server validate it (dryRun=All)")
-        ->check(CLI::IsMember({"none", "client", "server"}));
+        ->check(CLI::IsMember({"none", "client", "server"}))
+        ->option_text("[=client|server]");
     app.add_flag("--exit-code", o.exitCode, "Exit 1 when the request changes (or would change) something");
+    // One value per --route, as kubectl's repeated flags: `--route a NAME ...` must not eat NAME.
     app.add_option("--route", o.shift.routes,
-                   "Rule to shift: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable");
+                   "Rule to shift: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("RULE");
     app.add_flag("--keep-zero", o.shift.split.keepZero, "Keep destinations at weight 0 instead of removing them");
     app.add_flag("--explicit-weights", o.shift.split.explicitWeights,
                  "Write weight: 100 on a lone destination (Istio's samples omit it)");
-    app.add_flag("!--no-validate", o.validate, "Skip the check of subsets against DestinationRules");
+    app.add_flag("--no-validate", o.noValidate, "Skip the check of subsets against DestinationRules");
     app.add_option("--color", o.color, "Colour output: auto, always or never (NO_COLOR is honoured)")
         ->transform(CLI::CheckedTransformer(
             std::map<std::string, shift::term::ColorMode>{{"auto", shift::term::ColorMode::Auto},
                                                           {"always", shift::term::ColorMode::Always},
                                                           {"never", shift::term::ColorMode::Never}},
-            CLI::ignore_case));
+            CLI::ignore_case))
+        ->option_text("auto|always|never");
     app.add_flag("-v,--verbose", o.verbosity, "Print each API request (method, URL, status, time); repeatable");
     auto* cluster = "Cluster";
     app.add_option("-n,--namespace", o.ns, "Namespace (default: the context's, else default)")->group(cluster);
@@ -44,7 +52,8 @@ void declare(CLI::App& app, Options& o) {
     app.add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file")->group(cluster);
     app.add_option("--request-timeout", o.requestTimeout, "Seconds to wait for each API request (default 30)")
         ->group(cluster)
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::NonNegativeNumber)
+        ->option_text("SECONDS");
 }
 
 // Validate: reject contradictions before any file or network is touched.
@@ -77,6 +86,9 @@ int main(int argc, char** argv) {
         "  shift -f reviews.yaml --in-place reviews v1=90 v3=10\n",
         "shift"};
     app.set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
+    app.footer(
+        "Also: shift completion bash|zsh|fish prints a completion script. Exit codes: 0 done or no change, 1 "
+        "changed (--exit-code), 2 bad input, 3 API error, 4 conflict. See man shift.");
     declare(app, o);
     // `completion` and the hidden `__complete` come before the parse, which would take them for a name.
     if (argc > 1 && std::string_view(argv[1]) == "completion") {

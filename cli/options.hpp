@@ -17,7 +17,7 @@ struct Options {
     bool diff = false;
     std::string dryRun = "none";       // none | client | server
     bool exitCode = false;
-    bool validate = true;
+    bool noValidate = false;           // --no-validate: skip the subset check
     core::ShiftOptions shift;
     term::ColorMode color = term::ColorMode::Auto;
     int verbosity = 0;

@@ -24,10 +24,10 @@ namespace {
 constexpr int kConflictAttempts = 5;
 
 // Writers that just collided collide again if they all re-read at once: wait a random while
-// (full jitter) of up to 50ms, 100ms, 200ms... before re-reading, as client-go backs off.
+// (full jitter) of up to 100ms, 200ms, 400ms... before re-reading, as client-go backs off.
 void conflictBackoff(int attempt) {
     static std::minstd_rand rng{std::random_device{}()};
-    std::uniform_int_distribution<int> ms(0, 50 << (attempt - 1));
+    std::uniform_int_distribution<int> ms(0, 100 << (attempt - 1));
     std::this_thread::sleep_for(std::chrono::milliseconds(ms(rng)));
 }
 
@@ -72,7 +72,7 @@ bool addsDestinations(const core::ShiftPlan& plan) {
 Result<core::ShiftPlan> planLive(kube::Api& api, const doc::Node& live, const core::Request& request,
                                  const Options& o, std::vector<doc::Stream>& lists) {
     auto plan = core::planShift(live, request, o.shift, nullptr);
-    if (!plan || !o.validate || !addsDestinations(*plan)) return plan;
+    if (!plan || o.noValidate || !addsDestinations(*plan)) return plan;
     std::vector<const doc::Node*> rules;
     for (const auto& ns : ruleNamespaces(*plan)) {
         auto body = api.listDestinationRules(ns);

@@ -101,27 +101,31 @@ int runFiles(const Options& o) {
         }
     }
     // Subsets are checked when the input holds DestinationRules to check against.
-    bool check = o.validate && !rules.empty();
+    bool check = !o.noValidate && !rules.empty();
     auto plan = core::planShift(object, *request, o.shift, check ? &rules : nullptr);
     if (!plan) return report(plan.error());
     for (const auto& w : plan->warnings) warn(w);
 
-    // The new text: line edits on YAML keep everything else byte for byte.
-    auto docs = input.stream.docs;
-    core::objectAt(docs, found->at) = core::applyToTree(object, plan->vs, plan->rules);
-    doc::Format format = input.stream.format;
+    // The new text: line edits on YAML keep everything else byte for byte. The
+    // merged tree is built only for what renders it (JSON, -o, a failed line edit):
+    // copying a large manifest costs more than planning it.
+    auto renderMerged = [&](doc::Format format, int indent) {
+        auto docs = input.stream.docs;
+        core::objectAt(docs, found->at) = core::applyToTree(object, plan->vs, plan->rules);
+        return render(docs, format, indent);
+    };
     std::string after;
     if (!o.output.empty()) {
-        format = o.output == "json" ? doc::Format::Json : doc::Format::Yaml;
-        after = render(plan->changed ? docs : input.stream.docs, format);
+        auto format = o.output == "json" ? doc::Format::Json : doc::Format::Yaml;
+        after = plan->changed ? renderMerged(format, 4) : render(input.stream.docs, format);
     } else if (!plan->changed) {
         after = input.stream.source;
-    } else if (format == doc::Format::Yaml) {
+    } else if (input.stream.format == doc::Format::Yaml) {
         auto edited = core::applyToYamlText(input.stream.source, object, plan->vs, plan->rules);
         if (!edited) warn("the route's layout cannot be edited line by line; the manifest is re-rendered");
-        after = edited ? *edited : render(docs, format);
+        after = edited ? std::move(*edited) : renderMerged(doc::Format::Yaml, 0);
     } else {
-        after = render(docs, format, jsonIndent(input.stream.source));
+        after = renderMerged(doc::Format::Json, jsonIndent(input.stream.source));
     }
 
     bool manifestOnStdout = !o.output.empty() || (!o.inPlace && !o.diff && o.dryRun == "none");

@@ -225,6 +225,17 @@ class Errors(TempDirCase):
         self.check(["r", "a=100"], "choose with --route", path=f)
         self.check(["r", "--route", "5", "a=100"], "--route 5 matches no rule of VirtualService r", path=f)
 
+    def test_route_flag_takes_one_value_anywhere(self):
+        f = self.write("rules.yaml", "kind: VirtualService\nmetadata: {name: r}\nspec:\n  http:\n"
+                                     "  - route: [{destination: {host: a}}]\n  - route: [{destination: {host: b}}]\n")
+        for args in (["--route", "1", "r", "b=90", "c=10"], ["r", "--route=1", "b=90", "c=10"],
+                     ["r", "b=90", "c=10", "--route", "http:1"]):
+            code, out, err = run("-f", f, *args, "-o", "json")
+            self.assertEqual(code, 0, err)
+            http = json.loads(out)["spec"]["http"]
+            self.assertEqual(http[0]["route"], [{"destination": {"host": "a"}}])
+            self.assertEqual([d["weight"] for d in http[1]["route"]], [90, 10])
+
     def test_malformed_yaml_and_json(self):
         f = self.write("bad.yaml", "kind: VirtualService\nmetadata:\n  name: [reviews\n")
         self.check(["reviews", "v1=100"], "bad.yaml:", path=f)
