@@ -12,16 +12,14 @@
 
 #include "kube/exec.hpp"
 #include "kube/api_error.hpp"
+#include "kube/curl_api.hpp"
 
 namespace shift::kube {
 
 namespace {
 
-void globalInit() {
-    // Lazily, so commands that never touch a cluster do not pay for TLS library start-up.
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+// libcurl's functions, loaded by connect() before any client exists.
+const CurlApi* lib = nullptr;
 
 size_t onBody(char* data, size_t size, size_t n, void* user) {
     static_cast<std::string*>(user)->append(data, size * n);
@@ -49,13 +47,13 @@ struct Slist {
     Slist() = default;
     Slist(const Slist&) = delete;
     Slist& operator=(const Slist&) = delete;
-    ~Slist() { curl_slist_free_all(list); }
-    void add(const std::string& s) { list = curl_slist_append(list, s.c_str()); }
+    ~Slist() { lib->slist_free_all(list); }
+    void add(const std::string& s) { list = lib->slist_append(list, s.c_str()); }
 };
 
 void setBlob(CURL* h, CURLoption opt, const std::string& data) {
     curl_blob blob{const_cast<char*>(data.data()), data.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(h, opt, &blob);
+    lib->easy_setopt(h, opt, &blob);
 }
 
 bool isLoopback(const std::string& host) {
@@ -72,7 +70,7 @@ Transport classify(CURLcode code, CURL* h) {
         return Transport::kNotSent;
     case CURLE_OPERATION_TIMEDOUT: {
         curl_off_t pretransfer = 0;
-        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+        lib->easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
         return pretransfer == 0 ? Transport::kNotSent : Transport::kInterrupted;
     }
     case CURLE_URL_MALFORMAT:
@@ -102,8 +100,8 @@ std::string lowerFirst(std::string s) {
 
 class CurlClient final : public Client {
 public:
-    CurlClient(const Cluster& c, int verbosity) : c_(c), verbosity_(verbosity), h_(curl_easy_init()) {}
-    ~CurlClient() override { curl_easy_cleanup(h_); }
+    CurlClient(const Cluster& c, int verbosity) : c_(c), verbosity_(verbosity), h_(lib->easy_init()) {}
+    ~CurlClient() override { lib->easy_cleanup(h_); }
     CurlClient(const CurlClient&) = delete;
     CurlClient& operator=(const CurlClient&) = delete;
 
@@ -129,73 +127,73 @@ private:
 Status CurlClient::init() {
     if (!h_) return fail("cannot initialise libcurl", kExitApi);
     CURL* h = h_;
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf_);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "shift/0.1");
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    lib->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf_);
+    lib->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    lib->easy_setopt(h, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
+    lib->easy_setopt(h, CURLOPT_USERAGENT, "shift/0.1");
+    lib->easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     const long totalMs = long(c_.timeoutSeconds * 1000);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, totalMs);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(totalMs, 10000L));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
+    lib->easy_setopt(h, CURLOPT_TIMEOUT_MS, totalMs);
+    lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(totalMs, 10000L));
+    lib->easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
+    lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
 
     urlBase_ = c_.server;
-    CURLU* u = curl_url();
+    CURLU* u = lib->url();
     std::string host, port;
-    if (curl_url_set(u, CURLUPART_URL, c_.server.c_str(), 0) == CURLUE_OK) {
+    if (lib->url_set(u, CURLUPART_URL, c_.server.c_str(), 0) == CURLUE_OK) {
         char* part = nullptr;
-        if (curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part, curl_free(part);
-        if (curl_url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) port = part, curl_free(part);
+        if (lib->url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part, lib->free(part);
+        if (lib->url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) port = part, lib->free(part);
         // libcurl cannot set SNI apart from the URL host, so the URL names tls-server-name (SNI and
         // certificate check) and CONNECT_TO sends the connection to the real server.
         if (!c_.tlsServerName.empty() && !host.empty()) {
-            curl_url_set(u, CURLUPART_HOST, c_.tlsServerName.c_str(), 0);
+            lib->url_set(u, CURLUPART_HOST, c_.tlsServerName.c_str(), 0);
             char* url = nullptr;
-            if (curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+            if (lib->url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
                 urlBase_ = url;
-                curl_free(url);
+                lib->free(url);
                 while (!urlBase_.empty() && urlBase_.back() == '/') urlBase_.pop_back();
                 connectTo_.add(fmt::format("{}:{}:{}:{}", c_.tlsServerName, port, host, port));
-                curl_easy_setopt(h, CURLOPT_CONNECT_TO, connectTo_.list);
+                lib->easy_setopt(h, CURLOPT_CONNECT_TO, connectTo_.list);
             }
         }
     }
-    curl_url_cleanup(u);
+    lib->url_cleanup(u);
 
     if (!c_.proxyUrl.empty()) {
-        curl_easy_setopt(h, CURLOPT_PROXY, c_.proxyUrl.c_str());
-        curl_easy_setopt(h, CURLOPT_NOPROXY, "");  // proxy-url applies to every request, as in client-go
+        lib->easy_setopt(h, CURLOPT_PROXY, c_.proxyUrl.c_str());
+        lib->easy_setopt(h, CURLOPT_NOPROXY, "");  // proxy-url applies to every request, as in client-go
     } else if (isLoopback(host)) {
-        curl_easy_setopt(h, CURLOPT_PROXY, "");  // Go never proxies loopback; libcurl would
+        lib->easy_setopt(h, CURLOPT_PROXY, "");  // Go never proxies loopback; libcurl would
     }
 
     if (c_.insecureSkipTlsVerify) {
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        lib->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        lib->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
         fmt::print(stderr, "warning: not verifying the TLS certificate of {} (insecure-skip-tls-verify in {})\n", c_.server,
                    c_.origin);
     } else if (!c_.caData.empty()) {
         setBlob(h, CURLOPT_CAINFO_BLOB, c_.caData);
-        curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);  // only the kubeconfig's CA, as client-go
+        lib->easy_setopt(h, CURLOPT_CAPATH, nullptr);  // only the kubeconfig's CA, as client-go
     } else if (!c_.caFile.empty()) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, c_.caFile.c_str());
-        curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+        lib->easy_setopt(h, CURLOPT_CAINFO, c_.caFile.c_str());
+        lib->easy_setopt(h, CURLOPT_CAPATH, nullptr);
     }
 
     if (!c_.clientCertData.empty()) setBlob(h, CURLOPT_SSLCERT_BLOB, c_.clientCertData);
-    else if (!c_.clientCertFile.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, c_.clientCertFile.c_str());
+    else if (!c_.clientCertFile.empty()) lib->easy_setopt(h, CURLOPT_SSLCERT, c_.clientCertFile.c_str());
     if (!c_.clientKeyData.empty()) setBlob(h, CURLOPT_SSLKEY_BLOB, c_.clientKeyData);
-    else if (!c_.clientKeyFile.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, c_.clientKeyFile.c_str());
+    else if (!c_.clientKeyFile.empty()) lib->easy_setopt(h, CURLOPT_SSLKEY, c_.clientKeyFile.c_str());
 
     auto token = bearerToken(c_);
     if (!token) return token.error();
     bearer_ = *token;
     const bool basic = !c_.username.empty() || !c_.password.empty();
     if (bearer_.empty() && basic) {
-        curl_easy_setopt(h, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
-        curl_easy_setopt(h, CURLOPT_USERNAME, c_.username.c_str());
-        curl_easy_setopt(h, CURLOPT_PASSWORD, c_.password.c_str());
+        lib->easy_setopt(h, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
+        lib->easy_setopt(h, CURLOPT_USERNAME, c_.username.c_str());
+        lib->easy_setopt(h, CURLOPT_PASSWORD, c_.password.c_str());
     }
     const bool cert = !c_.clientCertData.empty() || !c_.clientCertFile.empty();
     // client-go consults the exec plugin only when no token, basic auth or certificate is set.
@@ -228,43 +226,43 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
     errbuf_[0] = '\0';
     CURL* h = h_;
     const std::string url = urlBase_ + path;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
+    lib->easy_setopt(h, CURLOPT_URL, url.c_str());
+    lib->easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
+    lib->easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
     Slist headers;
     headers.add("Accept: application/json");
     if (!bearer_.empty()) headers.add("Authorization: Bearer " + bearer_);
     if (method == "GET") {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+        lib->easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {
         headers.add("Content-Type: application/json");
         headers.add("Expect:");  // no 100-continue round trip
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());  // copied by libcurl
+        lib->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+        lib->easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+        lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());  // copied by libcurl
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
-    CURLcode code = curl_easy_perform(h);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+    lib->easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
+    CURLcode code = lib->easy_perform(h);
+    lib->easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     if (code == CURLE_OK) {
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
+        lib->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
         char* ct = nullptr;
-        if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) out.contentType = ct;
+        if (lib->easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) out.contentType = ct;
     }
     curl_off_t us = 0;
-    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
+    lib->easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
     out.seconds = double(us) / 1e6;
     return code;
 }
 
 Error CurlClient::transportError(CURLcode code, std::string_view method, const std::string& path) const {
-    std::string detail = errbuf_[0] ? errbuf_ : curl_easy_strerror(code);
+    std::string detail = errbuf_[0] ? errbuf_ : lib->easy_strerror(code);
     const std::string where = c_.contextName.empty() ? c_.origin : fmt::format("kubeconfig context \"{}\"", c_.contextName);
     switch (code) {
     case CURLE_COULDNT_CONNECT: {
         long err = 0;
-        curl_easy_getinfo(h_, CURLINFO_OS_ERRNO, &err);
+        lib->easy_getinfo(h_, CURLINFO_OS_ERRNO, &err);
         std::string why = err ? lowerFirst(std::strerror(int(err))) : "connection failed";
         return fail(fmt::format("cannot reach {}: {}; check the server address in {}", c_.server, why, where), kExitApi);
     }
@@ -315,16 +313,18 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
             --retry;
             continue;
         }
-        std::optional<double> delay = retryDelay(method, retry, attempt);
+        // Seconds before the next try; negative: no retry. (A plain double: GCC 12 warns falsely
+        // about std::optional<double> here.)
+        double delay = retryDelay(method, retry, attempt).value_or(-1);
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (delay && elapsed + *delay > c_.timeoutSeconds) delay.reset();
+        if (delay >= 0 && elapsed + delay > c_.timeoutSeconds) delay = -1;
         if (verbosity_ > 0) {
             std::string outcome = code == CURLE_OK ? fmt::format("{} {}", out.status, httpStatusText(out.status))
-                                                   : fmt::format("failed ({})", curl_easy_strerror(code));
+                                                   : fmt::format("failed ({})", lib->easy_strerror(code));
             fmt::print(stderr, "{} {}{} {} in {:.1f}ms{}\n", method, c_.server, path, outcome, out.seconds * 1000,
-                       delay ? fmt::format("; retrying in {:.0f}ms", *delay * 1000) : "");
+                       delay >= 0 ? fmt::format("; retrying in {:.0f}ms", delay * 1000) : "");
         }
-        if (!delay) {
+        if (delay < 0) {
             if (code != CURLE_OK) {
                 Error e = transportError(code, method, path);
                 // The write may have reached the server and been applied; saying nothing changed would mislead.
@@ -334,24 +334,24 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
             }
             return out;
         }
-        std::this_thread::sleep_for(std::chrono::duration<double>(*delay));
+        std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     }
 }
 
 }  // namespace
 
 std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity) {
-    globalInit();
+    // connect() cannot return an error itself; it surfaces on the first request.
+    struct Failed final : Client {
+        Error e;
+        explicit Failed(Error err) : e(std::move(err)) {}
+        Result<Response> request(std::string_view, const std::string&, const std::string&) override { return e; }
+    };
+    auto api = curlApi();
+    if (!api) return std::make_unique<Failed>(api.error());
+    lib = *api;
     auto client = std::make_unique<CurlClient>(cluster, verbosity);
-    if (Status s = client->init(); !s) {
-        // connect() cannot return the error itself; surface it on the first request.
-        struct Failed final : Client {
-            Error e;
-            explicit Failed(Error err) : e(std::move(err)) {}
-            Result<Response> request(std::string_view, const std::string&, const std::string&) override { return e; }
-        };
-        return std::make_unique<Failed>(s.error());
-    }
+    if (Status s = client->init(); !s) return std::make_unique<Failed>(s.error());
     return client;
 }
 

@@ -1,0 +1,50 @@
+#include "kube/curl_api.hpp"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <mutex>
+
+namespace shift::kube {
+
+namespace {
+
+template <class F>
+bool bind(void* lib, const char* name, F& slot) {
+    slot = reinterpret_cast<F>(::dlsym(lib, name));
+    return slot != nullptr;
+}
+
+Result<const CurlApi*> load() {
+    static CurlApi api;
+    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        return fail(fmt::format("cannot load libcurl ({}); install it with `sudo apt-get install libcurl4`",
+                                ::dlerror()),
+                    kExitApi);
+    }
+    bool ok = bind(lib, "curl_global_init", api.global_init) && bind(lib, "curl_easy_init", api.easy_init) &&
+              bind(lib, "curl_easy_cleanup", api.easy_cleanup) && bind(lib, "curl_easy_setopt", api.easy_setopt) &&
+              bind(lib, "curl_easy_getinfo", api.easy_getinfo) && bind(lib, "curl_easy_perform", api.easy_perform) &&
+              bind(lib, "curl_easy_strerror", api.easy_strerror) && bind(lib, "curl_free", api.free) &&
+              bind(lib, "curl_slist_append", api.slist_append) &&
+              bind(lib, "curl_slist_free_all", api.slist_free_all) && bind(lib, "curl_url", api.url) &&
+              bind(lib, "curl_url_cleanup", api.url_cleanup) && bind(lib, "curl_url_get", api.url_get) &&
+              bind(lib, "curl_url_set", api.url_set);
+    if (!ok) {
+        return fail("the installed libcurl is too old (shift needs 7.71 or later); upgrade libcurl4", kExitApi);
+    }
+    api.global_init(CURL_GLOBAL_DEFAULT);
+    return &api;
+}
+
+}  // namespace
+
+Result<const CurlApi*> curlApi() {
+    static std::once_flag once;
+    static Result<const CurlApi*> loaded = fail("libcurl not loaded", kExitApi);
+    std::call_once(once, [] { loaded = load(); });
+    return loaded;
+}
+
+}  // namespace shift::kube
