@@ -1,12 +1,15 @@
 #include "kube/kubeconfig.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 
+#include "doc/emit.hpp"
+#include "doc/parse.hpp"
+#include "doc/scalar.hpp"
 #include "kube/base64.hpp"
 
 namespace shift::kube {
@@ -14,53 +17,61 @@ namespace shift::kube {
 namespace {
 
 namespace fs = std::filesystem;
+using doc::Node;
 
-std::string str(const YAML::Node& map, const char* key) {
-    YAML::Node n = map[key];
-    return n && n.IsScalar() ? n.as<std::string>() : std::string();
+std::string str(const Node& map, const char* key) {
+    const Node* n = map.get(key);
+    return n ? n->str() : std::string();
 }
 
-bool flag(const YAML::Node& map, const char* key) {
-    YAML::Node n = map[key];
-    if (!n || !n.IsScalar()) return false;
-    std::string v = n.as<std::string>();
-    return v == "true" || v == "True" || v == "TRUE";
+// sigs.k8s.io/yaml reads a plain scalar by YAML 1.1 rules (yes, on, True...). A quoted "true",
+// which kubectl refuses for a bool field, keeps the meaning shift has always given it.
+bool flag(const Node& map, const char* key) {
+    const Node* n = map.get(key);
+    if (!n || !n->isScalar()) return false;
+    if (!n->quoted) return doc::scalar::isTrue(n->scalar);
+    return n->scalar == "true" || n->scalar == "True" || n->scalar == "TRUE";
 }
 
-// Plain YAML scalars keep their YAML type in JSON; quoted ones stay strings.
-nlohmann::json toJson(const YAML::Node& n) {
-    switch (n.Type()) {
-    case YAML::NodeType::Map: {
-        nlohmann::json o = nlohmann::json::object();
-        for (const auto& kv : n) o[kv.first.as<std::string>()] = toJson(kv.second);
-        return o;
-    }
-    case YAML::NodeType::Sequence: {
-        nlohmann::json a = nlohmann::json::array();
-        for (const auto& item : n) a.push_back(toJson(item));
-        return a;
-    }
-    case YAML::NodeType::Scalar: {
-        std::string s = n.as<std::string>();
-        if (n.Tag() != "!") {
-            if (s == "true" || s == "false") return s == "true";
-            if (s == "null" || s == "~") return nullptr;
-            auto parsed = nlohmann::json::parse(s, nullptr, false);
-            if (parsed.is_number()) return parsed;
-        }
-        return s;
-    }
-    default:
-        return nullptr;
-    }
+Error malformed(const std::string& path, const Node& at, std::string_view what) {
+    return fail(fmt::format("kubeconfig {}: malformed (line {}: {})", path, at.mark.line + 1, what));
+}
+
+// A list entry that should be a mapping but is a scalar; the words are those of yaml-cpp, the
+// reader this file used before, so that the message stays the same.
+Status lookupIn(const Node& entry, const char* key, const std::string& path) {
+    if (!entry.isScalar()) return okStatus();
+    return malformed(path, entry, fmt::format("operator[] call on a scalar (key: \"{}\")", key));
+}
+
+// doc reports ":LINE:COLUMN: invalid YAML: WHAT; fix the file and retry" for a text with no
+// name (doc/parse.hpp); a kubeconfig error keeps its own form, "not valid YAML (line LINE: WHAT)".
+Error notYaml(const std::string& path, std::string_view message) {
+    constexpr std::string_view kInvalid = ": invalid YAML: ", kRetry = "; fix the file and retry";
+    std::size_t at = message.find(kInvalid);
+    if (at == std::string_view::npos) return fail(fmt::format("kubeconfig {}: not valid YAML ({})", path, message));
+    std::string_view where = message.substr(0, at);
+    std::string_view what = message.substr(at + kInvalid.size());
+    if (what.ends_with(kRetry)) what.remove_suffix(kRetry.size());
+    if (where.size() < 2) return fail(fmt::format("kubeconfig {}: not valid YAML ({})", path, what));
+    where.remove_prefix(1);
+    where = where.substr(0, where.find(':'));
+    return fail(fmt::format("kubeconfig {}: not valid YAML (line {}: {})", path, where, what));
+}
+
+// kubectl hands the extension to exec plugins as JSON: plain scalars take their YAML 1.1 type
+// (doc::toJson), and keys come out sorted, as Go marshals a map (nlohmann's object does too).
+std::string extensionJson(const Node& extension) {
+    std::string text = doc::toJson(extension, 0);
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    return parsed.is_discarded() ? text : parsed.dump();
 }
 
 void resolvePath(std::string& p, const fs::path& base) {
     if (!p.empty() && fs::path(p).is_relative()) p = (base / p).lexically_normal().string();
 }
 
-Result<std::string> decodeData(const YAML::Node& map, const char* key, const std::string& entry,
-                               const std::string& path) {
+Result<std::string> decodeData(const Node& map, const char* key, const std::string& entry, const std::string& path) {
     std::string raw = str(map, key);
     if (raw.empty()) return std::string();
     auto decoded = base64Decode(raw);
@@ -71,18 +82,92 @@ Result<std::string> decodeData(const YAML::Node& map, const char* key, const std
 // Each list entry is {name: ..., <field>: {...}}; a later duplicate within one file replaces an
 // earlier one, as client-go's conversion into a map does.
 template <class F>
-Status eachNamed(const YAML::Node& root, const char* list, const char* field, const std::string& path, F&& f) {
-    YAML::Node items = root[list];
-    if (!items || items.IsNull()) return okStatus();
-    if (!items.IsSequence()) return fail(fmt::format("kubeconfig {}: {} must be a list", path, list));
-    for (const auto& item : items) {
+Status eachNamed(const Node& root, const char* list, const char* field, const std::string& path, F&& f) {
+    const Node* items = root.get(list);
+    if (!items || items->isNull()) return okStatus();
+    if (!items->isSeq()) return fail(fmt::format("kubeconfig {}: {} must be a list", path, list));
+    const Node empty = Node::map();
+    for (const Node& item : items->items) {
+        if (Status s = lookupIn(item, "name", path); !s) return s;
         std::string name = str(item, "name");
         if (name.empty()) return fail(fmt::format("kubeconfig {}: an entry of {} has no name", path, list));
-        YAML::Node body = item[field];
-        if (body && !body.IsMap() && !body.IsNull())
+        const Node* body = item.get(field);
+        if (body && !body->isMap() && !body->isNull())
             return fail(fmt::format("kubeconfig {}: {} \"{}\" has a malformed {}", path, list, name, field));
-        Status s = f(name, body ? body : YAML::Node(YAML::NodeType::Map));
+        Status s = f(name, body ? *body : empty);
         if (!s) return s;
+    }
+    return okStatus();
+}
+
+Status parseCluster(const std::string& name, const Node& c, const fs::path& base, const std::string& path,
+                    KubeCluster& k) {
+    k.server = str(c, "server");
+    k.certificateAuthority = str(c, "certificate-authority");
+    resolvePath(k.certificateAuthority, base);
+    auto ca = decodeData(c, "certificate-authority-data", "cluster \"" + name + "\"", path);
+    if (!ca) return ca.error();
+    k.certificateAuthorityData = *ca;
+    k.insecureSkipTlsVerify = flag(c, "insecure-skip-tls-verify");
+    k.tlsServerName = str(c, "tls-server-name");
+    k.proxyUrl = str(c, "proxy-url");
+    k.disableCompression = flag(c, "disable-compression");
+    if (const Node* exts = c.get("extensions"); exts && exts->isSeq()) {
+        for (const Node& e : exts->items) {
+            if (Status s = lookupIn(e, "name", path); !s) return s;
+            const Node* extension = e.get("extension");
+            if (str(e, "name") == "client.authentication.k8s.io/exec" && extension)
+                k.execExtensionJson = extensionJson(*extension);
+        }
+    }
+    return okStatus();
+}
+
+Result<ExecConfig> parseExec(const Node& ex, const fs::path& base, const std::string& path) {
+    ExecConfig e;
+    e.command = str(ex, "command");
+    // Only a command with a path separator is file-relative; a bare name is looked up in PATH.
+    if (e.command.find('/') != std::string::npos) resolvePath(e.command, base);
+    if (const Node* args = ex.get("args"); args && args->isSeq()) {
+        for (const Node& a : args->items) {
+            // As shift has always read an argument: a null is "null", a list or map an error.
+            if (a.isMap() || a.isSeq()) return malformed(path, a, "bad conversion");
+            e.args.push_back(a.isNull() ? "null" : a.scalar);
+        }
+    }
+    if (const Node* env = ex.get("env"); env && env->isSeq()) {
+        for (const Node& v : env->items) {
+            if (Status s = lookupIn(v, "name", path); !s) return s.error();
+            e.env.emplace_back(str(v, "name"), str(v, "value"));
+        }
+    }
+    e.apiVersion = str(ex, "apiVersion");
+    e.installHint = str(ex, "installHint");
+    e.provideClusterInfo = flag(ex, "provideClusterInfo");
+    e.interactiveMode = str(ex, "interactiveMode");
+    return e;
+}
+
+Status parseUser(const std::string& name, const Node& u, const fs::path& base, const std::string& path, KubeUser& k) {
+    std::string entry = "user \"" + name + "\"";
+    k.clientCertificate = str(u, "client-certificate");
+    k.clientKey = str(u, "client-key");
+    k.token = str(u, "token");
+    k.tokenFile = str(u, "tokenFile");
+    k.username = str(u, "username");
+    k.password = str(u, "password");
+    for (auto* p : {&k.clientCertificate, &k.clientKey, &k.tokenFile}) resolvePath(*p, base);
+    auto cert = decodeData(u, "client-certificate-data", entry, path);
+    if (!cert) return cert.error();
+    k.clientCertificateData = *cert;
+    auto key = decodeData(u, "client-key-data", entry, path);
+    if (!key) return key.error();
+    k.clientKeyData = *key;
+    if (const Node* ap = u.get("auth-provider"); ap && ap->isMap()) k.authProvider = str(*ap, "name");
+    if (const Node* ex = u.get("exec"); ex && ex->isMap()) {
+        auto e = parseExec(*ex, base, path);
+        if (!e) return e.error();
+        k.exec = std::move(*e);
     }
     return okStatus();
 }
@@ -90,87 +175,39 @@ Status eachNamed(const YAML::Node& root, const char* list, const char* field, co
 }  // namespace
 
 Result<Kubeconfig> parseKubeconfig(const std::string& text, const std::string& path) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return fail(fmt::format("kubeconfig {}: not valid YAML (line {}: {})", path, e.mark.line + 1, e.msg));
-    }
+    auto stream = doc::parseYaml(text, "");
+    if (!stream) return notYaml(path, stream.error().message);
     Kubeconfig cfg;
     cfg.path = path;
-    if (!root || root.IsNull()) return cfg;  // an empty file is an empty config, as for client-go
-    if (!root.IsMap()) return fail(fmt::format("kubeconfig {}: not a kubeconfig (expected a mapping)", path));
+    // An empty file is an empty config, as for client-go (doc drops empty and null documents).
+    if (stream->docs.empty()) return cfg;
+    const Node& root = stream->docs.front();
+    if (!root.isMap()) return fail(fmt::format("kubeconfig {}: not a kubeconfig (expected a mapping)", path));
 
     const fs::path base = path.empty() ? fs::current_path() : fs::absolute(fs::path(path)).parent_path();
-    try {
-        cfg.currentContext = str(root, "current-context");
+    cfg.currentContext = str(root, "current-context");
 
-        Status s = eachNamed(root, "clusters", "cluster", path, [&](const std::string& name, const YAML::Node& c) -> Status {
-            KubeCluster k;
-            k.server = str(c, "server");
-            k.certificateAuthority = str(c, "certificate-authority");
-            resolvePath(k.certificateAuthority, base);
-            auto ca = decodeData(c, "certificate-authority-data", "cluster \"" + name + "\"", path);
-            if (!ca) return ca.error();
-            k.certificateAuthorityData = *ca;
-            k.insecureSkipTlsVerify = flag(c, "insecure-skip-tls-verify");
-            k.tlsServerName = str(c, "tls-server-name");
-            k.proxyUrl = str(c, "proxy-url");
-            k.disableCompression = flag(c, "disable-compression");
-            if (YAML::Node exts = c["extensions"]; exts && exts.IsSequence())
-                for (const auto& e : exts)
-                    if (str(e, "name") == "client.authentication.k8s.io/exec" && e["extension"])
-                        k.execExtensionJson = toJson(e["extension"]).dump();
-            cfg.clusters[name] = std::move(k);
-            return okStatus();
-        });
-        if (!s) return s.error();
+    Status s = eachNamed(root, "clusters", "cluster", path, [&](const std::string& name, const Node& c) -> Status {
+        KubeCluster k;
+        if (Status parsed = parseCluster(name, c, base, path, k); !parsed) return parsed;
+        cfg.clusters[name] = std::move(k);
+        return okStatus();
+    });
+    if (!s) return s.error();
 
-        s = eachNamed(root, "users", "user", path, [&](const std::string& name, const YAML::Node& u) -> Status {
-            KubeUser k;
-            std::string entry = "user \"" + name + "\"";
-            k.clientCertificate = str(u, "client-certificate");
-            k.clientKey = str(u, "client-key");
-            k.token = str(u, "token");
-            k.tokenFile = str(u, "tokenFile");
-            k.username = str(u, "username");
-            k.password = str(u, "password");
-            for (auto* p : {&k.clientCertificate, &k.clientKey, &k.tokenFile}) resolvePath(*p, base);
-            auto cert = decodeData(u, "client-certificate-data", entry, path);
-            if (!cert) return cert.error();
-            k.clientCertificateData = *cert;
-            auto key = decodeData(u, "client-key-data", entry, path);
-            if (!key) return key.error();
-            k.clientKeyData = *key;
-            if (YAML::Node ap = u["auth-provider"]; ap && ap.IsMap()) k.authProvider = str(ap, "name");
-            if (YAML::Node ex = u["exec"]; ex && ex.IsMap()) {
-                ExecConfig e;
-                e.command = str(ex, "command");
-                // Only a command with a path separator is file-relative; a bare name is looked up in PATH.
-                if (e.command.find('/') != std::string::npos) resolvePath(e.command, base);
-                if (YAML::Node args = ex["args"]; args && args.IsSequence())
-                    for (const auto& a : args) e.args.push_back(a.as<std::string>());
-                if (YAML::Node env = ex["env"]; env && env.IsSequence())
-                    for (const auto& v : env) e.env.emplace_back(str(v, "name"), str(v, "value"));
-                e.apiVersion = str(ex, "apiVersion");
-                e.installHint = str(ex, "installHint");
-                e.provideClusterInfo = flag(ex, "provideClusterInfo");
-                e.interactiveMode = str(ex, "interactiveMode");
-                k.exec = std::move(e);
-            }
-            cfg.users[name] = std::move(k);
-            return okStatus();
-        });
-        if (!s) return s.error();
+    s = eachNamed(root, "users", "user", path, [&](const std::string& name, const Node& u) -> Status {
+        KubeUser k;
+        if (Status parsed = parseUser(name, u, base, path, k); !parsed) return parsed;
+        cfg.users[name] = std::move(k);
+        return okStatus();
+    });
+    if (!s) return s.error();
 
-        s = eachNamed(root, "contexts", "context", path, [&](const std::string& name, const YAML::Node& c) -> Status {
-            cfg.contexts[name] = KubeContext{str(c, "cluster"), str(c, "user"), str(c, "namespace")};
-            return okStatus();
-        });
-        if (!s) return s.error();
-    } catch (const YAML::Exception& e) {
-        return fail(fmt::format("kubeconfig {}: malformed (line {}: {})", path, e.mark.line + 1, e.msg));
-    }
+    s = eachNamed(root, "contexts", "context", path, [&](const std::string& name, const Node& c) -> Status {
+        cfg.contexts[name] = KubeContext{str(c, "cluster"), str(c, "user"), str(c, "namespace")};
+        return okStatus();
+    });
+    if (!s) return s.error();
     return cfg;
 }
 

@@ -64,6 +64,24 @@ TEST_SUITE("kube::kubeconfig") {
         CHECK(c.execExtensionJson == R"({"audience":"kube","port":8443,"quoted":"8443"})");
     }
 
+    TEST_CASE("plain scalars read as kubectl reads them (sigs.k8s.io/yaml, YAML 1.1)") {
+        auto r = parseKubeconfig(R"(clusters:
+- name: c
+  cluster:
+    insecure-skip-tls-verify: yes
+    disable-compression: off
+    extensions:
+    - name: client.authentication.k8s.io/exec
+      extension: {on: True, hex: 0x1F, s: !!str 5, n: ~}
+)",
+                                 "/k/config");
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+        const KubeCluster& c = r->clusters["c"];
+        CHECK(c.insecureSkipTlsVerify);
+        CHECK_FALSE(c.disableCompression);
+        CHECK(c.execExtensionJson == R"({"hex":31,"n":null,"on":true,"s":"5"})");
+    }
+
     TEST_CASE("bad input names the file and the problem") {
         auto r = parseKubeconfig("clusters: [unclosed", "/k/config");
         REQUIRE_FALSE(r.ok());
