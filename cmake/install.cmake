@@ -53,7 +53,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/shift/shift")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "shift reads an Istio VirtualService from the cluster (or from files), computes
 a new traffic split between the versions of a service, shows the diff and
 applies it. Installed as kubectl-shift, it runs as `kubectl shift`.")
-# dpkg-shlibdeps derives Depends from the linked libraries (libyaml-0-2, libfmt9, ...); where it is
+# dpkg-shlibdeps derives Depends from the linked libraries (libyaml-0-2, libc6); where it is
 # missing, the Debian 12 names of the libraries shift links. libcurl4 is named always: shift loads
 # it with dlopen when it first talks to a cluster, which dpkg-shlibdeps cannot see.
 find_program(SHIFT_DPKG_SHLIBDEPS dpkg-shlibdeps)
@@ -62,7 +62,7 @@ if(SHIFT_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.71)")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libyaml-0-2, libyaml-cpp0.7, libfmt9, libcurl4 (>= 7.71)")
+      "libc6 (>= 2.34), libyaml-0-2, libcurl4 (>= 7.71)")
 endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "kubectl, bash-completion")
 include(CPack)
