@@ -129,6 +129,10 @@ int runCluster(const Options& o) {
             bool serverDry = o.dryRun == "server";
             auto put = api.putVirtualService(ns, o.name, object->version, doc::toJson(merged, 0), serverDry);
             if (!put) return report(put.error());
+            if (put->recovered) {
+                warn("the connection broke before the server answered the PUT; reading the object again shows "
+                     "the change in place");
+            }
             if (put->conflict) {
                 if (attempt < kConflictAttempts) {
                     warn(fmt::format("virtualservice \"{}\" changed on the server while shifting (409 Conflict); "

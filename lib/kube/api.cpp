@@ -103,14 +103,27 @@ Result<std::string> Api::listDestinationRules(const std::string& ns) {
     return std::move(r->body);
 }
 
+bool Api::specLanded(const std::string& version, const std::string& ns, const std::string& name,
+                     const std::string& sent) {
+    auto r = client_.request("GET", path(version, ns, "virtualservices", name));
+    if (!r || !r->ok()) return false;
+    auto now = nlohmann::json::parse(r->body, nullptr, false);
+    auto put = nlohmann::json::parse(sent, nullptr, false);
+    return now.is_object() && put.is_object() && now.contains("spec") && now["spec"] == put["spec"];
+}
+
 Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name, const std::string& version,
                                               const std::string& json, bool dryRun) {
     std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=shift";
     if (dryRun) p += "&dryRun=All";
     auto r = client_.request("PUT", p, json);
-    if (!r) return r.error();
-    if (r->ok()) return PutResult{false, std::move(r->body)};
-    if (r->status == 409) return PutResult{true, std::move(r->body)};
+    if (!r) {
+        // The connection broke before the answer: the server may have applied it. One GET tells.
+        if (!dryRun && specLanded(version, ns, name, json)) return PutResult{false, true, json};
+        return r.error();
+    }
+    if (r->ok()) return PutResult{false, false, std::move(r->body)};
+    if (r->status == 409) return PutResult{true, false, std::move(r->body)};
     return responseError(*r, RequestInfo{"update", "virtualservices", kIstioGroup, ns, name, context_});
 }
 

@@ -29,7 +29,8 @@ public:
     Result<std::string> listDestinationRules(const std::string& ns);
 
     struct PutResult {
-        bool conflict = false;  // 409: the object changed since it was read
+        bool conflict = false;   // 409: the object changed since it was read
+        bool recovered = false;  // the answer was lost, but a re-read shows the change in place
         std::string json;
     };
     // PUT ...?fieldManager=shift[&dryRun=All]; json carries metadata.resourceVersion as read.
@@ -42,6 +43,7 @@ public:
 private:
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name);
     Error noIstio();
+    bool specLanded(const std::string& version, const std::string& ns, const std::string& name, const std::string& sent);
     std::string path(const std::string& version, const std::string& ns, const std::string& resource,
                      const std::string& name = {}) const;
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include "fake_client.hpp"
@@ -167,5 +168,30 @@ TEST_SUITE("kube::api") {
         fake.answers.push_back(shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
         Api api(fake);
         CHECK(api.getVirtualService("istio-demo", "reviews").error().message == "cannot reach https://127.0.0.1:6443: connection refused");
+    }
+
+    TEST_CASE("a PUT whose answer was lost is checked with one GET, never sent twice") {
+        const std::string sent = R"({"metadata":{"name":"reviews"},"spec":{"http":[{"route":[{"weight":50}]}]}})";
+        auto broken = [] { return shift::fail("PUT failed: connection reset", shift::kExitApi); };
+        FakeClient landed;
+        landed.answers.push_back(broken());
+        landed.json(200, R"({"metadata":{"resourceVersion":"9"},"spec":{"http":[{"route":[{"weight":50}]}]}})");
+        Api api(landed);
+        auto r = api.putVirtualService("istio-demo", "reviews", "v1", sent, false);
+        REQUIRE(r.ok());
+        CHECK(r->recovered);
+        CHECK_FALSE(r->conflict);
+        REQUIRE(landed.calls.size() == 2);
+        CHECK(landed.calls[1].method == "GET");
+
+        FakeClient lost;
+        lost.answers.push_back(broken());
+        lost.json(200, R"({"metadata":{"resourceVersion":"8"},"spec":{"http":[{"route":[{"weight":100}]}]}})");
+        Api api2(lost);
+        auto e = api2.putVirtualService("istio-demo", "reviews", "v1", sent, false);
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.error().message == "PUT failed: connection reset");
+        CHECK(lost.calls.size() == 2);
+        CHECK(std::count_if(lost.calls.begin(), lost.calls.end(), [](auto& c) { return c.method == "PUT"; }) == 1);
     }
 }
