@@ -17,7 +17,7 @@ bool bind(void* lib, const char* name, F& slot) {
 
 Result<const CurlApi*> load() {
     static CurlApi api;
-    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    void* lib = ::dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
     if (!lib) {
         return fail(fmt::format("cannot load libcurl ({}); install it with `sudo apt-get install libcurl4`",
                                 ::dlerror()),
