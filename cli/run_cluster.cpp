@@ -57,6 +57,11 @@ std::set<std::string> ruleNamespaces(const core::ShiftPlan& plan) {
     return out;
 }
 
+// The object as -o yaml|json prints it.
+std::string printed(const doc::Node& object, const std::string& output) {
+    return output == "json" ? doc::toJson(object) + "\n" : doc::toYaml(object);
+}
+
 bool addsDestinations(const core::ShiftPlan& plan) {
     for (const auto& rule : plan.rules) {
         for (const auto& d : rule.destinations) {
@@ -118,7 +123,7 @@ int runCluster(const Options& o) {
         if (!plan->changed) {
             emit(info, summaryText(*plan, term::isTerminal(fileno(info)), color));
             emit(info, fmt::format("{}: no change\n", core::qualifiedName(plan->vs)));
-            if (!o.output.empty()) emit(stdout, o.output == "json" ? doc::toJson(live) + "\n" : doc::toYaml(live));
+            if (!o.output.empty()) emit(stdout, printed(live, o.output));
             return kExitOk;
         }
         doc::Node merged = core::applyToTree(live, plan->vs, plan->rules);
@@ -151,11 +156,10 @@ int runCluster(const Options& o) {
         } else {
             result = "shifted (dry run)";
         }
-        emit(info, term::unifiedDiff(diffView(live), shown, "live/" + label, "merged/" + label,
-                                     term::useColor(o.color, fileno(info))));
+        emit(info, term::unifiedDiff(diffView(live), shown, "live/" + label, "merged/" + label, color));
         emit(info, summaryText(*plan, term::isTerminal(fileno(info)), color));
         emit(info, fmt::format("virtualservice.networking.istio.io/{} {}\n", o.name, result));
-        if (!o.output.empty()) emit(stdout, o.output == "json" ? doc::toJson(merged) + "\n" : doc::toYaml(merged));
+        if (!o.output.empty()) emit(stdout, printed(merged, o.output));
         return o.exitCode ? kExitChanged : kExitOk;
     }
     return report(fail(fmt::format("virtualservice \"{}\" in namespace \"{}\" kept changing on the server: gave up "
