@@ -12,10 +12,10 @@ namespace {
 using shift::cli::Options;
 
 void declare(CLI::App& app, Options& o) {
-    app.add_option("name", o.name, "VirtualService to shift")->required();
-    app.add_option("weights", o.weights,
-                   "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)")
-        ->required();
+    // Missing positionals are reported by validate() and parseRequest(), with an example.
+    app.add_option("NAME", o.name, "VirtualService to shift");
+    app.add_option("KEY=WEIGHT", o.weights,
+                   "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
     app.add_option("-f,--filename", o.filename,
                    "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
     app.add_flag("-i,--in-place", o.inPlace, "With -f: rewrite the file atomically, changing only the weight lines");
@@ -58,6 +58,9 @@ void declare(CLI::App& app, Options& o) {
 
 // Validate: reject contradictions before any file or network is touched.
 shift::Status validate(const Options& o) {
+    if (o.name.empty()) {
+        return shift::fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
+    }
     if (o.inPlace && o.filename.empty()) {
         return shift::fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
     }

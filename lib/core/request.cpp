@@ -27,7 +27,7 @@ Result<long long> parseWeight(const std::string& arg, std::string_view text) {
 
 Result<Request> parseRequest(const std::vector<std::string>& args) {
     if (args.empty()) {
-        return fail("no weights given; name the new split as KEY=WEIGHT, e.g. `shift reviews v1=50 v3=50`");
+        return fail("no weights given; name the new split as KEY=WEIGHT, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
     Request request;
     for (const auto& arg : args) {

@@ -94,7 +94,7 @@ class Install(unittest.TestCase):
     def test_kubectl_finds_the_plugin(self):
         code, out, err = self.kubectl("shift", "--help")
         self.assertEqual(code, 0, err)
-        self.assertIn("Usage: shift [OPTIONS] name weights...", out)
+        self.assertIn("Usage: shift [OPTIONS] [NAME] [KEY=WEIGHT...]", out)
         code, out, err = self.kubectl("plugin", "list", "--name-only")
         self.assertIn("kubectl-shift", out)
 
