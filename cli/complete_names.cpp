@@ -1,0 +1,159 @@
+// The names shell completion offers, from the -f files, the kubeconfig or the cluster.
+#include "complete_names.hpp"
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "core/virtual_service.hpp"
+#include "doc/parse.hpp"
+#include "files.hpp"
+#include "kube/api.hpp"
+
+namespace shift::cli::completion {
+
+namespace {
+
+// The cluster the flags name, with completion's short timeout.
+struct Connection {
+    kube::Cluster cluster;
+    std::unique_ptr<kube::Client> client;
+};
+std::optional<Connection> connectTo(kube::ConfigFlags flags) {
+    flags.timeoutSeconds = kRequestSeconds;
+    auto cluster = kube::loadCluster(flags);
+    if (!cluster) return std::nullopt;
+    auto client = kube::connect(*cluster, 0);
+    return Connection{std::move(*cluster), std::move(client)};
+}
+
+std::vector<std::string> itemNames(std::string json) {
+    std::vector<std::string> out;
+    auto list = doc::parseJson(std::move(json), "list");
+    if (!list) return out;
+    for (const auto* item : doc::objects(*list)) {
+        if (const auto* name = item->at({"metadata", "name"})) out.push_back(name->str());
+    }
+    return out;
+}
+
+// The objects of the files -f names (never standard input: it belongs to the shell).
+std::vector<doc::Stream> fileStreams(const Scope& scope) {
+    std::vector<doc::Stream> out;
+    if (scope.filename == "-") return out;
+    auto files = manifestFiles(scope.filename);
+    if (!files) return out;
+    for (const auto& path : *files) {
+        auto text = readInput(path);
+        if (!text) continue;
+        if (auto s = doc::parse(std::move(*text), path)) out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+bool isKind(const doc::Node& o, const char* kind) {
+    const auto* k = o.get("kind");
+    return k != nullptr && k->str() == kind;
+}
+
+// Subsets a weight can name: those of the DestinationRules for the hosts the VirtualService routes
+// to, and those it already routes to (all there is when DestinationRules cannot be read).
+std::vector<std::string> subsets(const doc::Node& vsObject, const std::vector<const doc::Node*>& rules,
+                                 const std::string& defaultNs) {
+    auto vs = core::readVirtualService(vsObject);
+    if (!vs) return {};
+    std::string ns = vs->ns.empty() ? defaultNs : vs->ns;
+    std::set<std::string> hosts;
+    std::vector<std::string> out;
+    for (const auto& rule : vs->rules) {
+        for (const auto& d : rule.route) {
+            hosts.insert(core::fqdn(d.host, ns));
+            if (!d.subset.empty()) out.push_back(d.subset);
+        }
+    }
+    for (const auto* dr : rules) {
+        const auto* host = dr->at({"spec", "host"});
+        const auto* drNs = dr->at({"metadata", "namespace"});
+        const auto* list = dr->at({"spec", "subsets"});
+        if (host == nullptr || list == nullptr || !list->isSeq()) continue;
+        if (!hosts.count(core::fqdn(host->str(), drNs != nullptr ? drNs->str() : ns))) continue;
+        for (const auto& s : list->items) {
+            if (const auto* name = s.get("name")) out.push_back(name->str());
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> namespaces(const Scope& scope) {
+    auto c = connectTo(scope.cluster);
+    if (!c) return {};
+    auto r = c->client->request("GET", "/api/v1/namespaces");
+    if (!r || !r->ok()) return {};
+    return itemNames(std::move(r->body));
+}
+
+std::vector<std::string> contexts(const Scope& scope) {
+    std::vector<kube::Kubeconfig> files;
+    for (const auto& path : kube::kubeconfigSource(scope.cluster, kube::Env::fromProcess()).files) {
+        auto text = kube::readFile(path, "kubeconfig");
+        if (!text) continue;
+        if (auto cfg = kube::parseKubeconfig(*text, path)) files.push_back(std::move(*cfg));
+    }
+    std::vector<std::string> out;
+    for (const auto& [name, ctx] : kube::mergeKubeconfigs(files).contexts) out.push_back(name);
+    return out;
+}
+
+std::vector<std::string> virtualServiceNames(const Scope& scope) {
+    if (!scope.filename.empty()) {
+        std::vector<std::string> out;
+        for (const auto& s : fileStreams(scope)) {
+            for (const auto* o : doc::objects(s)) {
+                const auto* name = o->at({"metadata", "name"});
+                if (isKind(*o, "VirtualService") && name != nullptr) out.push_back(name->str());
+            }
+        }
+        return out;
+    }
+    auto c = connectTo(scope.cluster);
+    if (!c) return {};
+    kube::Api api(*c->client, c->cluster.contextName);
+    auto names = api.listVirtualServiceNames(c->cluster.ns);
+    return names ? *names : std::vector<std::string>{};
+}
+
+std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name) {
+    std::vector<const doc::Node*> rules;
+    if (!scope.filename.empty()) {
+        auto streams = fileStreams(scope);
+        const doc::Node* vs = nullptr;
+        for (const auto& s : streams) {
+            for (const auto* o : doc::objects(s)) {
+                const auto* n = o->at({"metadata", "name"});
+                if (isKind(*o, "DestinationRule")) rules.push_back(o);
+                if (isKind(*o, "VirtualService") && n != nullptr && n->str() == name && vs == nullptr) vs = o;
+            }
+        }
+        return vs != nullptr ? subsets(*vs, rules, "default") : std::vector<std::string>{};
+    }
+    auto c = connectTo(scope.cluster);
+    if (!c) return {};
+    kube::Api api(*c->client, c->cluster.contextName);
+    auto object = api.getVirtualService(c->cluster.ns, name);
+    if (!object) return {};
+    auto vs = doc::parseJson(std::move(object->json), "VirtualService");
+    if (!vs || vs->docs.empty()) return {};
+    std::vector<doc::Stream> lists;
+    if (auto body = api.listDestinationRules(c->cluster.ns)) {
+        if (auto list = doc::parseJson(std::move(*body), "DestinationRule list")) lists.push_back(std::move(*list));
+    }
+    for (const auto& l : lists) {
+        for (const auto* o : doc::objects(l)) rules.push_back(o);
+    }
+    return subsets(vs->docs[0], rules, c->cluster.ns);
+}
+
+}  // namespace shift::cli::completion
