@@ -28,16 +28,6 @@ std::optional<Connection> connectTo(kube::ConfigFlags flags) {
     return Connection{std::move(*cluster), std::move(client)};
 }
 
-std::vector<std::string> itemNames(std::string json) {
-    std::vector<std::string> out;
-    auto list = doc::parseJson(std::move(json), "list");
-    if (!list) return out;
-    for (const auto* item : doc::objects(*list)) {
-        if (const auto* name = item->at({"metadata", "name"})) out.push_back(name->str());
-    }
-    return out;
-}
-
 // The objects of the files -f names (never standard input: it belongs to the shell).
 std::vector<doc::Stream> fileStreams(const Scope& scope) {
     std::vector<doc::Stream> out;
@@ -90,9 +80,9 @@ std::vector<std::string> subsets(const doc::Node& vsObject, const std::vector<co
 std::vector<std::string> namespaces(const Scope& scope) {
     auto c = connectTo(scope.cluster);
     if (!c) return {};
-    auto r = c->client->request("GET", "/api/v1/namespaces");
-    if (!r || !r->ok()) return {};
-    return itemNames(std::move(r->body));
+    kube::Api api(*c->client, c->cluster.contextName);
+    auto names = api.listNamespaces();
+    return names ? *names : std::vector<std::string>{};
 }
 
 std::vector<std::string> contexts(const Scope& scope) {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
 
 #include "kube/api_error.hpp"
 
@@ -19,6 +21,20 @@ constexpr size_t kMaxNamesInHint = 10;
 // kube-apiserver answers an unserved group version with text/plain "404 page not found", and a
 // missing object of a served one with a JSON Status.
 bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
+
+// The metadata.name of each item of a list body, in order; nullopt when the body is not a list.
+std::optional<std::vector<std::string>> itemNames(const std::string& body) {
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& item : doc["items"]) {
+        if (!item.is_object()) continue;
+        auto md = item.find("metadata");
+        if (md != item.end() && md->is_object() && md->contains("name") && (*md)["name"].is_string())
+            names.push_back((*md)["name"].get<std::string>());
+    }
+    return names;
+}
 
 }  // namespace
 
@@ -81,19 +97,12 @@ Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string&
     auto r = getServed(ns, "virtualservices", "");
     if (!r) return r.error();
     if (!r->ok()) return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
-    auto doc = nlohmann::json::parse(r->body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("items") || !doc["items"].is_array())
+    auto names = itemNames(r->body);
+    if (!names)
         return fail(fmt::format("the server answered the list of virtualservices in namespace \"{}\" with something that is not a list", ns),
                     kExitApi);
-    std::vector<std::string> names;
-    for (const auto& item : doc["items"]) {
-        if (!item.is_object()) continue;
-        auto md = item.find("metadata");
-        if (md != item.end() && md->is_object() && md->contains("name") && (*md)["name"].is_string())
-            names.push_back((*md)["name"].get<std::string>());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+    std::sort(names->begin(), names->end());
+    return std::move(*names);
 }
 
 Result<std::string> Api::listDestinationRules(const std::string& ns) {
@@ -101,6 +110,15 @@ Result<std::string> Api::listDestinationRules(const std::string& ns) {
     if (!r) return r.error();
     if (!r->ok()) return responseError(*r, RequestInfo{"list", "destinationrules", kIstioGroup, ns, "", context_});
     return std::move(r->body);
+}
+
+Result<std::vector<std::string>> Api::listNamespaces() {
+    auto r = client_.request("GET", "/api/v1/namespaces");
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", "namespaces", "", "", "", context_});
+    auto names = itemNames(r->body);
+    if (!names) return fail("the server answered the list of namespaces with something that is not a list", kExitApi);
+    return std::move(*names);
 }
 
 bool Api::specLanded(const std::string& version, const std::string& ns, const std::string& name,

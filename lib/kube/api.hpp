@@ -1,5 +1,6 @@
 #pragma once
-// Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules.
+// Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules;
+// and the namespaces the cluster has.
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ public:
     Result<std::vector<std::string>> listVirtualServiceNames(const std::string& ns);
     // The JSON list body; a 403/404 is an Error the caller may turn into a warning.
     Result<std::string> listDestinationRules(const std::string& ns);
+    // GET /api/v1/namespaces: the names, in the order the server lists them.
+    Result<std::vector<std::string>> listNamespaces();
 
     struct PutResult {
         bool conflict = false;   // 409: the object changed since it was read

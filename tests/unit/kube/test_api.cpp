@@ -194,4 +194,40 @@ TEST_SUITE("kube::api") {
         CHECK(lost.calls.size() == 2);
         CHECK(std::count_if(lost.calls.begin(), lost.calls.end(), [](auto& c) { return c.method == "PUT"; }) == 1);
     }
+
+    TEST_CASE("namespaces: the names in the order listed, or an error worded as for the other calls") {
+        FakeClient fake;
+        fake.json(200, R"({"kind":"NamespaceList","items":[{"metadata":{"name":"kube-system"}},{"metadata":{"name":"default"}},)"
+                       R"({"metadata":{}},{"metadata":{"name":"istio-demo"}}]})");
+        Api api(fake, "prod");
+        auto r = api.listNamespaces();
+        REQUIRE(r.ok());
+        CHECK(*r == std::vector<std::string>{"kube-system", "default", "istio-demo"});
+        REQUIRE(fake.calls.size() == 1);
+        CHECK(fake.calls[0].method == "GET");
+        CHECK(fake.calls[0].path == "/api/v1/namespaces");
+        CHECK(api.servedVersion() == "");  // the core API says nothing about Istio's
+
+        fake.json(200, R"({"kind":"NamespaceList","items":[]})");
+        auto none = api.listNamespaces();
+        REQUIRE(none.ok());
+        CHECK(none->empty());
+
+        fake.status(401, "Unauthorized", "Unauthorized");
+        CHECK(api.listNamespaces().error().message ==
+              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token or certificate");
+
+        fake.status(403, "Forbidden",
+                    R"(namespaces is forbidden: User \"dev\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope)");
+        auto denied = api.listNamespaces();
+        REQUIRE_FALSE(denied.ok());
+        CHECK(denied.error().message == "forbidden: User \"dev\" cannot list namespaces at cluster scope; ask for RBAC list on namespaces");
+        CHECK(denied.error().exit == shift::kExitApi);
+
+        fake.text(200, "not json");
+        CHECK(api.listNamespaces().error().message == "the server answered the list of namespaces with something that is not a list");
+
+        fake.answers.push_back(shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
+        CHECK(api.listNamespaces().error().message == "cannot reach https://127.0.0.1:6443: connection refused");
+    }
 }
