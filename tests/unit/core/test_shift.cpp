@@ -1,0 +1,48 @@
+#include <doctest/doctest.h>
+
+#include "core/shift.hpp"
+#include "helpers.hpp"
+
+using namespace shift;
+
+namespace {
+Result<core::ShiftPlan> planFor(const std::string& route, std::vector<std::string> args) {
+    auto s = test::yaml(test::reviews(route));
+    return core::planShift(s.docs.at(0), test::request(std::move(args)), {}, nullptr);
+}
+}  // namespace
+
+TEST_SUITE("core::shift") {
+    TEST_CASE("valid weights now: no warning") {
+        auto p = planFor(test::kHalf, {"v3=100"});
+        REQUIRE(p.ok());
+        CHECK(p->warnings.empty());
+        CHECK(p->changed);
+        REQUIRE(p->rules.size() == 1);
+    }
+    TEST_CASE("weights the API server accepted but Istio rejects are named, and replaced") {
+        const std::string negative =
+            "    - destination: {host: reviews, subset: v1}\n      weight: -10\n"
+            "    - destination: {host: reviews, subset: v3}\n      weight: 110\n";
+        auto p = planFor(negative, {"v1=50", "v3=50"});
+        REQUIRE(p.ok());
+        REQUIRE(p->warnings.size() == 1);
+        CHECK(p->warnings[0] ==
+              "VirtualService istio-demo/reviews http[0] has invalid weights now (v1=-10 v3=110: each must be 0 to "
+              "100); this shift replaces them");
+        CHECK(p->rules[0].destinations[0].after == 50);
+
+        const std::string short90 =
+            "    - destination: {host: reviews, subset: v1}\n      weight: 60\n"
+            "    - destination: {host: reviews, subset: v3}\n      weight: 30\n";
+        auto q = planFor(short90, {"v1=50", "v3=50"});
+        REQUIRE(q.ok());
+        REQUIRE(q->warnings.size() == 1);
+        CHECK(q->warnings[0].find("(v1=60 v3=30: they sum to 90, not 100)") != std::string::npos);
+    }
+    TEST_CASE("a failing rule fails the whole plan") {
+        auto p = planFor(test::kHalf, {"v2=30"});
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().message.find("sum to 30, not 100") != std::string::npos);
+    }
+}
