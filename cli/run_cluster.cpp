@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <random>
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -21,13 +22,15 @@ namespace shift::cli {
 
 namespace {
 
-constexpr int kConflictAttempts = 5;
+// Ten pipelines shifting one VirtualService at once all get through: each round at least one
+// write wins, and the backoff below spreads the others out.
+constexpr int kConflictAttempts = 8;
 
 // Writers that just collided collide again if they all re-read at once: wait a random while
-// (full jitter) of up to 100ms, 200ms, 400ms... before re-reading, as client-go backs off.
+// (full jitter) of up to 100ms, 200ms, 400ms... 1.6s before re-reading, as client-go backs off.
 void conflictBackoff(int attempt) {
     static std::minstd_rand rng{std::random_device{}()};
-    std::uniform_int_distribution<int> ms(0, 100 << (attempt - 1));
+    std::uniform_int_distribution<int> ms(0, 100 << std::min(attempt - 1, 4));
     std::this_thread::sleep_for(std::chrono::milliseconds(ms(rng)));
 }
 

@@ -42,7 +42,7 @@ class Faults(cluster.ClusterCase):
         r = self.run_half()
         self.assertExit(r, 0)
         self.assertEqual(r.err, 'warning: virtualservice "reviews" changed on the server while shifting '
-                                "(409 Conflict); re-reading it and planning again (attempt 2 of 5)\n")
+                                "(409 Conflict); re-reading it and planning again (attempt 2 of 8)\n")
         self.assertIn("virtualservice.networking.istio.io/reviews shifted\n", r.out)
         vs = self.get()
         self.assertEqual(weights(vs), {"v1": 50, "v3": 50})
@@ -59,15 +59,15 @@ class Faults(cluster.ClusterCase):
         r = self.run_half()
         self.assertExit(r, 4)
         self.assertEqual(r.out, "")
-        self.assertEqual(r.err.count("(409 Conflict); re-reading it"), 4)
+        self.assertEqual(r.err.count("(409 Conflict); re-reading it"), 7)
         self.assertIn('error: virtualservice "reviews" in namespace "%s" kept changing on the server: gave up after '
-                      "5 attempts, nothing applied; retry when other writers are done\n" % self.ns, r.err)
+                      "8 attempts, nothing applied; retry when other writers are done\n" % self.ns, r.err)
         self.backend.clear_faults()
         vs = self.get()
         self.assertEqual(vs["spec"], self.before["spec"])
         self.assertEqual(vs["metadata"].get("labels"), {"writer": "other"})
         self.assertNotIn("shift", {m["manager"] for m in vs["metadata"]["managedFields"]})
-        self.assertEqual([p["status"] for p in self.log("PUT")], [409] * 5)
+        self.assertEqual([p["status"] for p in self.log("PUT")], [409] * 8)
 
     # ---- 7. delays and timeouts ----
     def test_delay_within_request_timeout(self):
