@@ -10,6 +10,17 @@ TESTS = os.environ.get("SHIFT_TESTS", os.path.join(os.path.dirname(__file__), ".
 DATA = os.path.join(TESTS, "data")
 
 
+def virtual_service(name, host):
+    """A VirtualService routing all of host to subset v1."""
+    return {"kind": "VirtualService", "metadata": {"name": name},
+            "spec": {"hosts": [host], "http": [{"route": [{"destination": {"host": host, "subset": "v1"}}]}]}}
+
+
+def destination_rule(host, *subsets):
+    return {"kind": "DestinationRule", "metadata": {"name": host},
+            "spec": {"host": host, "subsets": [{"name": s, "labels": {"version": s}} for s in subsets]}}
+
+
 def run(*args, stdin=None, env=None, cwd=None):
     """Returns (exit code, stdout, stderr) of one shift run."""
     full_env = dict(os.environ)

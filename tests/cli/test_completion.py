@@ -15,23 +15,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from shiftcli import BIN, TESTS, run  # noqa: E402
+from shiftcli import BIN, TESTS, destination_rule, run, virtual_service  # noqa: E402
 
 sys.path.insert(0, os.path.join(TESTS, "server"))
 from testserver import TestServer  # noqa: E402
 
 TOP = os.path.dirname(os.path.abspath(TESTS))
 SCRIPTS = {"bash": "shift.bash", "zsh": "_shift", "fish": "shift.fish"}
-
-
-def virtual_service(name, host):
-    return {"kind": "VirtualService", "metadata": {"name": name},
-            "spec": {"hosts": [host], "http": [{"route": [{"destination": {"host": host, "subset": "v1"}}]}]}}
-
-
-def destination_rule(host, *subsets):
-    return {"kind": "DestinationRule", "metadata": {"name": host},
-            "spec": {"host": host, "subsets": [{"name": s, "labels": {"version": s}} for s in subsets]}}
 
 
 def candidates(out):

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from shiftcli import BIN, TESTS, run  # noqa: E402
+from shiftcli import BIN, TESTS, destination_rule, run, virtual_service  # noqa: E402
 
 sys.path.insert(0, os.path.join(TESTS, "server"))
 from testserver import TestServer  # noqa: E402
@@ -36,16 +36,6 @@ def files_under(root):
         for name in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
             out.add(os.path.relpath(os.path.join(d, name), root))
     return out
-
-
-def virtual_service(name, host):
-    return {"kind": "VirtualService", "metadata": {"name": name},
-            "spec": {"hosts": [host], "http": [{"route": [{"destination": {"host": host, "subset": "v1"}}]}]}}
-
-
-def destination_rule(host, *subsets):
-    return {"kind": "DestinationRule", "metadata": {"name": host},
-            "spec": {"host": host, "subsets": [{"name": s, "labels": {"version": s}} for s in subsets]}}
 
 
 def weights(obj):

@@ -5,18 +5,12 @@
 
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
+#include "data.hpp"
 
 using namespace shift::doc;
 
 namespace {
 
-std::string readData(const std::string& name) {
-    std::ifstream in(std::string(SHIFT_TEST_DATA) + "/doc/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in, name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 Node one(const std::string& text) {
     auto r = parse(text, "t");

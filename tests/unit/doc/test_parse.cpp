@@ -4,18 +4,12 @@
 #include <sstream>
 
 #include "doc/parse.hpp"
+#include "data.hpp"
 
 using namespace shift::doc;
 
 namespace {
 
-std::string readData(const std::string& name) {
-    std::ifstream in(std::string(SHIFT_TEST_DATA) + "/doc/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in, name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 Node parseOne(std::string text) {
     auto r = parse(std::move(text), "t.yaml");
