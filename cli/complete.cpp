@@ -179,10 +179,11 @@ int printCompletionScript(const std::vector<std::string>& args) {
     auto it = args.size() == 1 ? scripts.find(args[0]) : scripts.end();
     if (it == scripts.end()) {
         fmt::print(stderr,
-                   "usage: shift completion bash|zsh|fish\n"
-                   "  bash: source <(shift completion bash)        (in ~/.bashrc)\n"
-                   "  zsh:  shift completion zsh > \"${{fpath[1]}}/_shift\"\n"
-                   "  fish: shift completion fish > ~/.config/fish/completions/shift.fish\n");
+                   "usage: kubectl shift completion bash|zsh|fish   (a bare `shift` at a bash or zsh prompt is "
+                   "the builtin)\n"
+                   "  bash: source <(kubectl shift completion bash)        (in ~/.bashrc)\n"
+                   "  zsh:  kubectl shift completion zsh > \"${{fpath[1]}}/_shift\"\n"
+                   "  fish: kubectl shift completion fish > ~/.config/fish/completions/shift.fish\n");
         return args.size() == 1 && (args[0] == "-h" || args[0] == "--help") ? 0 : 2;
     }
     fmt::print("{}", it->second);

@@ -42,7 +42,7 @@ class Scripts(unittest.TestCase):
     def test_unknown_shell_is_bad_input(self):
         code, out, err = run("completion", "tcsh")
         self.assertEqual((code, out), (2, ""))
-        self.assertIn("usage: shift completion bash|zsh|fish", err)
+        self.assertIn("usage: kubectl shift completion bash|zsh|fish", err)
 
     def test_no_shell_function_or_alias_named_shift(self):
         # `shift` is a builtin of bash, zsh and dash: the scripts must never redefine it.
