@@ -28,7 +28,10 @@ std::vector<const Node*> objects(const Stream& stream);
 std::vector<Node*> objects(Stream& stream);
 
 // The two readers behind parse(), for callers that already know the format.
-Result<Stream> parseYaml(std::string text, std::string_view name);
+enum class DuplicateKeys { Reject, LastWins };
+// Manifests reject duplicate keys, as kubectl's strict field validation does;
+// kubeconfigs let the last one win, as client-go reads them.
+Result<Stream> parseYaml(std::string text, std::string_view name, DuplicateKeys duplicates = DuplicateKeys::Reject);
 Result<Stream> parseJson(std::string text, std::string_view name);
 
 // "name:line:col: invalid KIND: what; fix the file and retry" (line, col 1-based).

@@ -1,6 +1,8 @@
 #pragma once
-// Builds doc::Node trees from a YAML parser's events (shared by the libyaml and
-// yaml-cpp readers): keeps marks, resolves aliases, rejects duplicate keys.
+// Builds doc::Node trees from a YAML parser's events: keeps marks, resolves
+// aliases, rejects duplicate keys (or lets the last one win, as client-go does
+// for kubeconfigs).
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -18,6 +20,8 @@ struct BuildError {
 
 class TreeBuilder {
 public:
+    explicit TreeBuilder(bool lastKeyWins = false) : lastKeyWins_(lastKeyWins) {}
+
     std::vector<Node> docs;
 
     void startDocument() {
@@ -72,7 +76,13 @@ private:
         if (key.isMap() || key.isSeq()) throw BuildError{key.mark, "a map key must be a string"};
         // A null key reads as "null", as it does when Kubernetes turns YAML into JSON.
         std::string text = key.isNull() ? std::string("null") : std::move(key.scalar);
-        if (duplicate(f, text)) throw BuildError{key.mark, "duplicate key \"" + text + "\""};
+        if (duplicate(f, text)) {
+            if (!lastKeyWins_) throw BuildError{key.mark, "duplicate key \"" + text + "\""};
+            auto at = std::find(f.node.keys.begin(), f.node.keys.end(), text) - f.node.keys.begin();
+            f.node.keys.erase(f.node.keys.begin() + at);
+            f.node.items.erase(f.node.items.begin() + at);
+            f.node.keyMarks.erase(f.node.keyMarks.begin() + at);
+        }
         f.node.keys.push_back(std::move(text));
         f.node.keyMarks.push_back(key.mark);
         f.haveKey = true;
@@ -92,6 +102,7 @@ private:
         return !f.seen->insert(key).second;
     }
 
+    bool lastKeyWins_;
     std::vector<Frame> stack_;
     Node root_;
     bool haveRoot_ = false;

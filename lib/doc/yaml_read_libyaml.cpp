@@ -108,7 +108,7 @@ bool run(yaml_parser_t& parser, detail::TreeBuilder& tree, const Positions& toMa
 
 }  // namespace
 
-Result<Stream> parseYaml(std::string text, std::string_view name) {
+Result<Stream> parseYaml(std::string text, std::string_view name, DuplicateKeys duplicates) {
     Stream out;
     out.format = Format::Yaml;
     out.source = std::move(text);
@@ -116,7 +116,7 @@ Result<Stream> parseYaml(std::string text, std::string_view name) {
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(out.source.data()),
                                  out.source.size());
-    detail::TreeBuilder tree;
+    detail::TreeBuilder tree(duplicates == DuplicateKeys::LastWins);
     std::optional<Error> error;
     try {
         if (!run(parser, tree, Positions(out.source))) {

@@ -175,7 +175,7 @@ Status parseUser(const std::string& name, const Node& u, const fs::path& base, c
 }  // namespace
 
 Result<Kubeconfig> parseKubeconfig(const std::string& text, const std::string& path) {
-    auto stream = doc::parseYaml(text, "");
+    auto stream = doc::parseYaml(text, "", doc::DuplicateKeys::LastWins);
     if (!stream) return notYaml(path, stream.error().message);
     Kubeconfig cfg;
     cfg.path = path;

@@ -161,6 +161,12 @@ TEST_CASE("errors name the file, line and column and say what to do") {
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message == "vs.yaml:3:3: invalid YAML: duplicate key \"weight\"; fix the file and retry");
     }
+    SUBCASE("YAML duplicate key, last wins when asked (kubeconfigs)") {
+        auto r = parseYaml("a: 1\nb: 2\na: 3\n", "config", DuplicateKeys::LastWins);
+        REQUIRE(r.ok());
+        CHECK(r->docs.at(0).keys == std::vector<std::string>{"b", "a"});
+        CHECK(r->docs.at(0).get("a")->str() == "3");
+    }
     SUBCASE("YAML duplicate key in a large map") {
         std::string text;
         for (int i = 0; i < 40; ++i) text += "k" + std::to_string(i) + ": 1\n";

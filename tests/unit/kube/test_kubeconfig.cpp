@@ -96,6 +96,15 @@ TEST_SUITE("kube::kubeconfig") {
         CHECK_FALSE(parseKubeconfig("clusters:\n- cluster: {server: x}\n", "/k/config").ok());
     }
 
+    TEST_CASE("a duplicate key: the last one wins, as client-go reads a kubeconfig") {
+        auto r = parseKubeconfig("current-context: a\ncurrent-context: b\n"
+                                 "users:\n- name: u\n  user:\n    token: old\n    token: new\n",
+                                 "/k/config");
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+        CHECK(r->currentContext == "b");
+        CHECK(r->users["u"].token == "new");
+    }
+
     TEST_CASE("an empty file is an empty config") {
         auto r = parseKubeconfig("", "/k/config");
         REQUIRE(r.ok());
