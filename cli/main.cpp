@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
         "shift"};
     app.set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
     app.footer(
-        "Also: shift completion bash|zsh|fish prints a completion script. Exit codes: 0 done or no change, 1 "
+        "Also: kubectl shift completion bash|zsh|fish prints a completion script. Exit codes: 0 done or no change, 1 "
         "changed (--exit-code), 2 bad input, 3 API error, 4 conflict. See man shift.");
     declare(app, o);
     // `completion` and the hidden `__complete` come before the parse, which would take them for a name.

@@ -84,7 +84,7 @@ std::optional<ItemSpan> itemSpan(const Text& t, const doc::Node& item) {
     return span;
 }
 
-// Edits that rewrite an item's weight from `before` to `after` (relative to `base`).
+// Edits that make an item's weight field say `after` (nullopt: drop the field).
 bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, const std::optional<long long>& after,
                  std::vector<Edit>& edits) {
     const doc::Node* weight = item.get("weight");
@@ -112,7 +112,7 @@ bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, con
     return true;
 }
 
-// Replaces a plain scalar's text, or inserts `key: value` after `after`'s line.
+// Replaces a plain scalar's text; false when it is quoted or shares its line with more than a comment.
 bool scalarEdit(const Text& t, const doc::Node* value, const std::string& text, std::vector<Edit>& edits) {
     if (!value || value->quoted || !value->mark.known()) return false;
     auto end = t.tokenEnd(value->mark.pos);
