@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace shift::kube {
@@ -15,9 +16,34 @@ bool bind(void* lib, const char* name, F& slot) {
     return slot != nullptr;
 }
 
+// Debian's libcurl4 links librtmp and libldap, which link GnuTLS, and GnuTLS initialises itself
+// as it is loaded (reads its configuration, registers every algorithm: ~0.6 MiB resident per run)
+// although shift's TLS is OpenSSL's. GNUTLS_NO_IMPLICIT_INIT=1 (GnuTLS's documented switch) leaves
+// that to an explicit gnutls_global_init(), which rtmp:// and ldap:// code calls. It is set only
+// while libcurl loads, so that exec credential plugins never inherit it; a user's value is kept.
+class GnutlsInitDeferred {
+public:
+    GnutlsInitDeferred() : set_(std::getenv(kName) == nullptr) {
+        if (set_) ::setenv(kName, "1", 0);
+    }
+    ~GnutlsInitDeferred() {
+        if (set_) ::unsetenv(kName);
+    }
+    GnutlsInitDeferred(const GnutlsInitDeferred&) = delete;
+    GnutlsInitDeferred& operator=(const GnutlsInitDeferred&) = delete;
+
+private:
+    static constexpr const char* kName = "GNUTLS_NO_IMPLICIT_INIT";
+    bool set_;
+};
+
 Result<const CurlApi*> load() {
     static CurlApi api;
-    void* lib = ::dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
+    void* lib = nullptr;
+    {
+        GnutlsInitDeferred deferred;
+        lib = ::dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
+    }
     if (!lib) {
         return fail(fmt::format("cannot load libcurl ({}); install it with `sudo apt-get install libcurl4`",
                                 ::dlerror()),

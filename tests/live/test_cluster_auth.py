@@ -117,7 +117,9 @@ class Auth(cluster.ClusterCase):
         info = os.path.join(self.tmp, name + ".info")
         cred = json.dumps({"apiVersion": api_version, "kind": "ExecCredential", "status": {"token": token}})
         body = "echo 'plugin could not log in' >&2; exit 1" if fail else "printf '%%s\\n' '%s'" % cred
-        script = self.write(name, "#!/bin/sh\necho run >> \"$RUNS\"\nprintf '%%s' \"$KUBERNETES_EXEC_INFO\" > \"$INFO\"\n"
+        # A run is logged as "run"; "run+gnutls" if shift leaked GNUTLS_NO_IMPLICIT_INIT, which it
+        # sets only while libcurl loads (lib/kube/curl_api.cpp) -- a re-run after a 401 would see it.
+        script = self.write(name, "#!/bin/sh\necho run${GNUTLS_NO_IMPLICIT_INIT:++gnutls} >> \"$RUNS\"\nprintf '%%s' \"$KUBERNETES_EXEC_INFO\" > \"$INFO\"\n"
                                   "%s\n" % body, mode=0o700)
         exec_cfg = {"apiVersion": api_version, "command": script, "args": ["get-token"],
                     "env": [{"name": "RUNS", "value": count}, {"name": "INFO", "value": info}],
