@@ -11,6 +11,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -22,6 +23,17 @@ from gen_rules import manifest  # noqa: E402
 from measure import Runner, Series  # noqa: E402
 
 BOOKINFO = os.path.join(ROOT, "examples", "bookinfo", "reviews.yaml")
+
+
+def hot_layout(shift):
+    """How many functions of cli/hot-symbols.txt the binary still has (a stale list lets the RSS creep
+    up: regenerate it with hot_symbols.py), and which linker made the binary."""
+    listed = set(open(os.path.join(ROOT, "cli", "hot-symbols.txt")).read().split())
+    nm = subprocess.run(["nm", shift], capture_output=True, text=True)
+    present = {line.split()[-1] for line in nm.stdout.splitlines() if line.strip()}
+    readelf = subprocess.run(["readelf", "-p", ".comment", shift], capture_output=True, text=True).stdout
+    linker = "lld" if "LLD" in readelf else "not lld: hot code not grouped"
+    return f"hot functions listed and present {len(listed & present)}/{len(listed)} (linker {linker})"
 
 
 def verdict(ok):
@@ -141,7 +153,8 @@ def main():
     print(f"shift benchmark {datetime.datetime.now().isoformat(timespec='seconds')} on {platform.node()}, "
           f"{os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"binary {shift}; {a.runs} timed runs + {a.rss_runs} RSS runs per command; "
-          f"harness spawn+reap of /bin/true {floor * 1000:.2f} ms (included in every wall figure)", flush=True)
+          f"harness spawn+reap of /bin/true {floor * 1000:.2f} ms (included in every wall figure)")
+    print(hot_layout(shift), flush=True)
     report = {"when": datetime.datetime.now().isoformat(), "harness_ms": floor * 1000, "parts": {}}
     try:
         if a.only != "cluster":
