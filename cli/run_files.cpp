@@ -122,7 +122,10 @@ int runFiles(const Options& o) {
         after = input.stream.source;
     } else if (input.stream.format == doc::Format::Yaml) {
         auto edited = core::applyToYamlText(input.stream.source, object, plan->vs, plan->rules);
-        if (!edited) warn("the route's layout cannot be edited line by line; the manifest is re-rendered");
+        if (!edited) {
+            warn("the route is written in flow style or with YAML anchors, aliases or merge keys, so it "
+                 "cannot be edited line by line; the manifest is re-rendered");
+        }
         after = edited ? std::move(*edited) : renderMerged(doc::Format::Yaml, 0);
     } else {
         after = renderMerged(doc::Format::Json, jsonIndent(input.stream.source));

@@ -195,6 +195,13 @@ bool ruleEdits(const Text& t, const doc::Node& route, const Rule& rule, const Ru
     return true;
 }
 
+// Anchors, aliases and merge keys share text: an alias's nodes carry the marks of the anchor's
+// lines, so a line edit there would change every place that reads them.
+bool shares(const doc::Node& n) {
+    if (n.shared) return true;
+    return std::any_of(n.items.begin(), n.items.end(), shares);
+}
+
 bool overlapping(std::vector<Edit> edits) {
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
     for (std::size_t i = 1; i < edits.size(); ++i) {
@@ -212,10 +219,14 @@ std::optional<std::string> applyToYamlText(const std::string& source, const doc:
     for (const auto& plan : plans) {
         if (!plan.changed) continue;
         const Rule& rule = vs.rules.at(plan.rule);
-        const auto* list = object.at({"spec", listName(rule.list)});
+        const auto* spec = object.get("spec");
+        const auto* list = spec ? spec->get(listName(rule.list)) : nullptr;
         if (!list || rule.index >= list->items.size()) return std::nullopt;
-        const auto* route = list->items[rule.index].get("route");
-        if (!route || !ruleEdits(t, *route, rule, plan, edits)) return std::nullopt;
+        const auto& item = list->items[rule.index];
+        const auto* route = item.get("route");
+        if (!route || object.shared || spec->shared || list->shared || item.shared || shares(*route))
+            return std::nullopt;
+        if (!ruleEdits(t, *route, rule, plan, edits)) return std::nullopt;
     }
     if (overlapping(edits)) return std::nullopt;
     return applyEdits(source, std::move(edits));

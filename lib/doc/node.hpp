@@ -28,6 +28,8 @@ struct Node {
     std::string scalar;
     bool quoted = false;          // scalar is a string whatever it looks like
     bool flow = false;            // collection written in flow style ({...} / [...]) in YAML
+    bool shared = false;          // YAML: has an anchor, is an alias or merges one in (<<): its
+                                  // text is read elsewhere too, so it is not edited line by line
     std::vector<std::string> keys;  // Map: keys[i] names items[i]
     std::vector<Node> items;        // Map values or Seq elements
     Mark mark;                      // start of this node in the source

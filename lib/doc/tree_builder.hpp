@@ -1,9 +1,10 @@
 #pragma once
 // Builds doc::Node trees from a YAML parser's events: keeps marks, resolves
-// aliases, rejects duplicate keys (or lets the last one win, as client-go does
-// for kubeconfigs).
+// aliases and merge keys (<<, as kubectl's YAML reader does), rejects duplicate
+// keys (or lets the last one win, as client-go does for kubeconfigs).
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,12 +40,16 @@ public:
         if (it == anchors_.end()) throw BuildError{mark, "unknown anchor \"" + anchor + "\" referenced"};
         Node n = it->second;
         n.mark = mark;
+        n.shared = true;
         add(std::move(n), {});
     }
-    void start(Node n, std::string anchor) { stack_.push_back(Frame{std::move(n), std::move(anchor), false, {}}); }
+    void start(Node n, std::string anchor) {
+        stack_.push_back(Frame{std::move(n), std::move(anchor), false, {}, {}});
+    }
     void end() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
+        if (f.merge) merge(f.node, *f.merge);
         add(std::move(f.node), f.anchor);
     }
 
@@ -53,11 +58,15 @@ private:
         Node node;
         std::string anchor;
         bool haveKey = false;  // Map: keys.back() waits for its value
+        std::optional<std::size_t> merge;  // Map: index of its plain `<<` key
         std::unique_ptr<std::unordered_set<std::string>> seen;  // Map: keys, once the map is large
     };
 
     void add(Node n, const std::string& anchor) {
-        if (!anchor.empty()) anchors_[anchor] = n;
+        if (!anchor.empty()) {
+            n.shared = true;
+            anchors_[anchor] = n;
+        }
         if (stack_.empty()) {
             root_ = std::move(n);
             haveRoot_ = true;
@@ -76,6 +85,7 @@ private:
         if (key.isMap() || key.isSeq()) throw BuildError{key.mark, "a map key must be a string"};
         // A null key reads as "null", as it does when Kubernetes turns YAML into JSON.
         std::string text = key.isNull() ? std::string("null") : std::move(key.scalar);
+        bool mergeKey = text == "<<" && !key.quoted;
         if (duplicate(f, text)) {
             if (!lastKeyWins_) throw BuildError{key.mark, "duplicate key \"" + text + "\""};
             auto at = std::find(f.node.keys.begin(), f.node.keys.end(), text) - f.node.keys.begin();
@@ -83,9 +93,39 @@ private:
             f.node.items.erase(f.node.items.begin() + at);
             f.node.keyMarks.erase(f.node.keyMarks.begin() + at);
         }
+        if (mergeKey) f.merge = f.node.keys.size();
         f.node.keys.push_back(std::move(text));
         f.node.keyMarks.push_back(key.mark);
         f.haveKey = true;
+    }
+
+    // YAML's merge key: `<<: *base` (or a list of them, the first one winning) adds the keys of
+    // the merged maps that the map does not set itself, in place of the `<<` key.
+    static void merge(Node& map, std::size_t at) {
+        Node value = std::move(map.items[at]);
+        Mark keyMark = map.keyMarks[at];
+        map.keys.erase(map.keys.begin() + at);
+        map.items.erase(map.items.begin() + at);
+        map.keyMarks.erase(map.keyMarks.begin() + at);
+        std::vector<const Node*> sources;
+        if (value.isMap()) sources.push_back(&value);
+        if (value.isSeq()) {
+            for (const Node& item : value.items) sources.push_back(&item);
+        }
+        bool valid = value.isMap() || value.isSeq();
+        for (const Node* source : sources) valid = valid && source->isMap();
+        if (!valid) throw BuildError{keyMark, "a merge key (<<) takes a map or a list of maps"};
+        for (const Node* source : sources) {
+            for (std::size_t i = 0; i < source->keys.size(); ++i) {
+                const std::string& key = source->keys[i];
+                if (std::find(map.keys.begin(), map.keys.end(), key) != map.keys.end()) continue;
+                map.keys.insert(map.keys.begin() + at, key);
+                map.items.insert(map.items.begin() + at, source->items[i]);
+                map.keyMarks.insert(map.keyMarks.begin() + at, source->keyMarks[i]);
+                ++at;
+            }
+        }
+        map.shared = true;
     }
 
     // Linear search for the usual small map; a hash set once a map grows.

@@ -153,6 +153,22 @@ class Modes(TempDirCase):
         self.assertNotIn("warning", err)
         self.assertEqual(read(f), text.replace("weight: 50", "weight: 30", 1).replace("weight: 50", "weight: 70"))
 
+    def test_anchors_and_merge_keys_are_expanded_not_copied(self):
+        # The jason rule reads the default rule's destination through an alias; kubectl expands
+        # both aliases and merge keys, and so does shift: only the targeted rule changes.
+        text = ("kind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  http:\n"
+                "  - name: jason\n    route:\n    - destination: &v1\n        <<: &base {host: reviews}\n"
+                "        subset: v1\n  - name: default\n    route:\n    - destination: *v1\n")
+        f = self.write("vs.yaml", text)
+        code, _, err = run("-f", f, "-i", "--route", "jason", "reviews", "v1=50", "v3=50")
+        self.assertEqual(code, 0, err)
+        self.assertIn("warning: the route is written in flow style or with YAML anchors, aliases or merge keys", err)
+        self.assertEqual(read(f), "kind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  http:\n"
+                         "  - name: jason\n    route:\n    - destination:\n        host: reviews\n        subset: v1\n"
+                         "      weight: 50\n    - destination:\n        host: reviews\n        subset: v3\n"
+                         "      weight: 50\n  - name: default\n    route:\n    - destination:\n"
+                         "        host: reviews\n        subset: v1\n")
+
     def test_list_in_place(self):
         text = ("apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: VirtualService\n"
                 "  metadata:\n    name: reviews\n  spec:\n    http:\n    - route:\n      - destination:\n"

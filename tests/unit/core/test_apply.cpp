@@ -106,6 +106,31 @@ TEST_SUITE("core::apply") {
         CHECK(route->items[1].at({"destination", "subset"})->str() == "v3");
         CHECK(route->items[1].get("weight")->str() == "50");
     }
+    TEST_CASE("anchors, aliases and merge keys in a route are beyond line edits; the tree still applies") {
+        // Line edits would copy the anchor into the new destination, or change the anchor's lines
+        // under an alias, i.e. every place that reads them.
+        auto anchored = apply(kHead + "    - destination: &d\n        host: reviews\n        subset: v1\n"
+                                      "  - route:\n    - destination: *d\n",
+                              {"v1=50", "v3=50"}, {{"0"}, {}});
+        CHECK_FALSE(anchored.text);
+        const auto* http = anchored.tree.at({"spec", "http"});
+        REQUIRE(http->items.at(0).get("route")->items.size() == 2);
+        CHECK(http->items.at(1).get("route")->items.size() == 1);  // the alias still reads v1 alone
+        CHECK(http->items.at(1).at({"route"})->items.at(0).at({"destination", "subset"})->str() == "v1");
+
+        auto aliased = apply(kHead + "    - destination: &d\n        host: reviews\n        subset: v1\n"
+                                     "  - route:\n    - destination: *d\n      weight: 100\n",
+                             {"v1=50", "v3=50"}, {{"1"}, {}});
+        CHECK_FALSE(aliased.text);
+
+        auto merged = apply(kHead + "    - destination:\n        <<: {host: reviews}\n        subset: v1\n",
+                            {"v1=50", "v3=50"});
+        CHECK_FALSE(merged.text);
+        const auto* route = merged.tree.at({"spec", "http"})->items.at(0).get("route");
+        REQUIRE(route->items.size() == 2);
+        CHECK(route->items[1].at({"destination", "host"})->str() == "reviews");
+        CHECK(route->items[1].at({"destination", "subset"})->str() == "v3");
+    }
     TEST_CASE("the tree keeps other fields and the order of destinations") {
         auto a = apply(kHead +
                            "    - destination: {host: reviews, subset: v2, port: {number: 9080}}\n"

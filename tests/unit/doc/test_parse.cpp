@@ -102,6 +102,44 @@ TEST_CASE("anchors and aliases are resolved") {
     CHECK(n.get("list")->items[1].str() == "1");
 }
 
+TEST_CASE("merge keys (<<) add the merged maps' keys that the map does not set, where the << stood") {
+    Node n = parseOne("base: &b {host: reviews, port: 80}\n"
+                      "extra: &e {port: 9080, subset: v1}\n"
+                      "one: {name: a, <<: *b, port: 8080}\n"
+                      "two:\n  <<: [*e, *b]\n  name: b\n"
+                      "literal: {\"<<\": 1}\n");
+    const Node* one = n.get("one");
+    CHECK(one->keys == std::vector<std::string>{"name", "host", "port"});
+    CHECK(one->get("port")->str() == "8080");  // the map's own key wins
+    const Node* two = n.get("two");
+    CHECK(two->keys == std::vector<std::string>{"port", "subset", "host", "name"});
+    CHECK(two->get("port")->str() == "9080");  // the first merged map wins
+    CHECK(n.get("literal")->keys == std::vector<std::string>{"<<"});  // a quoted << is a key like any other
+    CHECK(one->shared);
+    CHECK_FALSE(n.get("literal")->shared);
+}
+
+TEST_CASE("a merge key takes a map or a list of maps") {
+    for (const char* bad : {"a:\n  <<: 1\n", "a:\n  <<: [{x: 1}, 2]\n", "a:\n  <<:\n"}) {
+        auto r = parse(bad, "m.yaml");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message.find("m.yaml:2:3") != std::string::npos);
+        CHECK(r.error().message.find("a merge key (<<) takes a map or a list of maps") != std::string::npos);
+    }
+}
+
+TEST_CASE("anchored, aliased and merged nodes are marked shared; others are not") {
+    Node n = parseOne("a: &x {k: 1}\nb: *x\nc: {k: 1}\nd: [&y 1, *y, 2]\n");
+    CHECK(n.get("a")->shared);
+    CHECK(n.get("b")->shared);
+    CHECK_FALSE(n.get("c")->shared);
+    CHECK_FALSE(n.shared);
+    const auto& d = n.get("d")->items;
+    CHECK(d[0].shared);
+    CHECK(d[1].shared);
+    CHECK_FALSE(d[2].shared);
+}
+
 TEST_CASE("explicit tags") {
     Node n = parseOne("a: !!str 10\nb: !!int \"10\"\n");
     CHECK(n.get("a")->quoted);
