@@ -31,7 +31,7 @@ constexpr auto kDeadline = std::chrono::seconds(2);
 
 // What the words before the cursor say.
 struct Line {
-    completion::Scope scope;  // the -n, --context, --kubeconfig and -f given
+    completion::Scope scope;  // the -n, --context, --kubeconfig, --as... and -f given
     std::vector<std::string> positionals;
     const CLI::Option* pending = nullptr;  // a flag whose value is the current word
     bool endOfFlags = false;               // after `--`
@@ -54,6 +54,9 @@ void record(Line& line, const CLI::Option* o, const std::string& value) {
     if (k == "namespace") line.scope.cluster.ns = value;
     if (k == "context") line.scope.cluster.context = value;
     if (k == "kubeconfig") line.scope.cluster.kubeconfig = value;
+    if (k == "as") line.scope.cluster.as = value;
+    if (k == "as-group") line.scope.cluster.asGroups.push_back(value);
+    if (k == "as-uid") line.scope.cluster.asUid = value;
     if (k == "filename") line.scope.filename = value;
 }
 

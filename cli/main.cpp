@@ -47,13 +47,22 @@ void declare(CLI::App& app, Options& o) {
         ->option_text("auto|always|never");
     app.add_flag("-v,--verbose", o.verbosity, "Print each API request (method, URL, status, time); repeatable");
     auto* cluster = "Cluster";
-    app.add_option("-n,--namespace", o.ns, "Namespace (default: the context's, else default)")->group(cluster);
-    app.add_option("--context", o.context, "kubeconfig context to use")->group(cluster);
-    app.add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file")->group(cluster);
-    app.add_option("--request-timeout", o.requestTimeout, "Seconds to wait for each API request (default 30)")
+    app.add_option("-n,--namespace", o.cluster.ns, "Namespace (default: the context's, else default)")->group(cluster);
+    app.add_option("--context", o.cluster.context, "kubeconfig context to use")->group(cluster);
+    app.add_option("--kubeconfig", o.cluster.kubeconfig, "Path to the kubeconfig file")->group(cluster);
+    app.add_option("--request-timeout", o.cluster.timeoutSeconds, "Seconds to wait for each API request (default 30)")
         ->group(cluster)
         ->check(CLI::NonNegativeNumber)
         ->option_text("SECONDS");
+    app.add_option("--as", o.cluster.as, "User to impersonate (a user or system:serviceaccount:NS:NAME)")
+        ->group(cluster)
+        ->option_text("USER");
+    app.add_option("--as-group", o.cluster.asGroups, "Group to impersonate; repeatable")
+        ->group(cluster)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("GROUP");
+    app.add_option("--as-uid", o.cluster.asUid, "UID to impersonate")->group(cluster)->option_text("UID");
 }
 
 // Validate: reject contradictions before any file or network is touched.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/shift.hpp"
+#include "kube/config.hpp"
 #include "term/color.hpp"
 
 namespace shift::cli {
@@ -21,9 +22,7 @@ struct Options {
     core::ShiftOptions shift;
     term::ColorMode color = term::ColorMode::Auto;
     int verbosity = 0;
-    // Cluster access.
-    std::string kubeconfig, context, ns;
-    double requestTimeout = 0;
+    kube::ConfigFlags cluster;  // -n, --context, --kubeconfig, --request-timeout, --as...
 };
 
 // Each run returns the process exit code and prints its own messages.

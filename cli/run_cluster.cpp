@@ -104,7 +104,7 @@ Result<core::ShiftPlan> planLive(kube::Api& api, const doc::Node& live, const co
 int runCluster(const Options& o) {
     auto request = core::parseRequest(o.weights);
     if (!request) return report(request.error());
-    auto cluster = kube::loadCluster({o.kubeconfig, o.context, o.ns, o.requestTimeout});
+    auto cluster = kube::loadCluster(o.cluster);
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, o.verbosity);
     kube::Api api(*client, cluster->contextName);

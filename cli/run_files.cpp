@@ -41,7 +41,7 @@ Result<Found> load(const Options& o) {
         auto label = path == "-" ? std::string("<stdin>") : path;
         auto stream = doc::parse(std::move(*text), label);
         if (!stream) return stream.error();
-        auto at = core::findVirtualService(stream->docs, o.name, o.ns, label);
+        auto at = core::findVirtualService(stream->docs, o.name, o.cluster.ns, label);
         if (at) {
             holders.push_back(label);
             found.input = found.inputs.size();

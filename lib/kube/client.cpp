@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "kube/exec.hpp"
+#include "kube/impersonate.hpp"
 #include "kube/api_error.hpp"
 #include "kube/curl_api.hpp"
 
@@ -100,7 +101,8 @@ std::string lowerFirst(std::string s) {
 
 class CurlClient final : public Client {
 public:
-    CurlClient(const Cluster& c, int verbosity) : c_(c), verbosity_(verbosity), h_(lib->easy_init()) {}
+    CurlClient(const Cluster& c, int verbosity)
+        : c_(c), verbosity_(verbosity), h_(lib->easy_init()), impersonation_(impersonationHeaders(c.impersonate)) {}
     ~CurlClient() override { lib->easy_cleanup(h_); }
     CurlClient(const CurlClient&) = delete;
     CurlClient& operator=(const CurlClient&) = delete;
@@ -122,6 +124,7 @@ private:
     std::optional<ExecAuthenticator> exec_;
     bool execRefreshed_ = false;
     char errbuf_[CURL_ERROR_SIZE] = {};
+    std::vector<std::string> impersonation_;  // Impersonate-* header lines, the same on every request
 };
 
 Status CurlClient::init() {
@@ -232,6 +235,7 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
     Slist headers;
     headers.add("Accept: application/json");
     if (!bearer_.empty()) headers.add("Authorization: Bearer " + bearer_);
+    for (const auto& line : impersonation_) headers.add(line);
     if (method == "GET") {
         lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
         lib->easy_setopt(h, CURLOPT_HTTPGET, 1L);

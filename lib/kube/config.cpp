@@ -118,6 +118,31 @@ Result<Cluster> loadCluster(const ConfigFlags& flags, const Env& env) {
     return resolve(merged, flags);
 }
 
+// kubectl's rules: each --as flag replaces its kubeconfig field; a uid, group or extra without a
+// user to impersonate is refused (client-go's words), and a line break would end the header.
+Status impersonation(const Impersonation& configured, const ConfigFlags& flags, const std::string& who,
+                     Impersonation& out) {
+    out = configured;
+    if (!flags.as.empty()) out.user = flags.as;
+    if (!flags.asUid.empty()) out.uid = flags.asUid;
+    if (!flags.asGroups.empty()) out.groups = flags.asGroups;
+    if (out.user.empty() && out.any())
+        return fail(fmt::format("requesting uid, groups or user-extra for {} without impersonating a user; add --as USER",
+                                who));
+    std::vector<const std::string*> values{&out.user, &out.uid};
+    for (const auto& g : out.groups) values.push_back(&g);
+    for (const auto& [key, list] : out.extra) {
+        values.push_back(&key);
+        for (const auto& v : list) values.push_back(&v);
+    }
+    for (const std::string* v : values) {
+        if (v->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+            return fail(fmt::format("impersonation for {} holds a line break; fix --as/--as-group/--as-uid or the kubeconfig",
+                                    who));
+    }
+    return okStatus();
+}
+
 Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     const std::string name = flags.context.empty() ? cfg.currentContext : flags.context;
     if (name.empty()) return fail("no current-context in kubeconfig; pass --context" + contextsHint(cfg));
@@ -169,6 +194,8 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     c.clientCertData = user.clientCertificateData;
     c.clientKeyFile = user.clientKey;
     c.clientKeyData = user.clientKeyData;
+    if (Status s = impersonation(user.impersonate, flags, fmt::format("user \"{}\"", ctx.user), c.impersonate); !s)
+        return s.error();
 
     const bool hasToken = !c.token.empty() || !c.tokenFile.empty();
     const bool hasBasic = !c.username.empty() || !c.password.empty();
@@ -214,6 +241,7 @@ Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
     if (c.ns.empty())
         if (auto f = readFile(env.serviceAccountDir + "/namespace", "namespace file")) c.ns = trim(*f);
     if (c.ns.empty()) c.ns = "default";
+    if (Status s = impersonation({}, flags, "the in-cluster service account", c.impersonate); !s) return s.error();
     return c;
 }
 

@@ -15,6 +15,9 @@ struct ConfigFlags {
     std::string context;     // --context
     std::string ns;          // -n
     double timeoutSeconds = 0;  // 0 = default 30s
+    // --as, --as-uid, --as-group: each replaces the kubeconfig user's as, as-uid, as-groups.
+    std::string as, asUid;
+    std::vector<std::string> asGroups;
 };
 
 inline constexpr double kDefaultTimeoutSeconds = 30;
@@ -41,6 +44,7 @@ struct Cluster {
     std::string username, password;
     std::optional<ExecConfig> exec;
     std::string execClusterExtensionJson;  // cluster extension handed to exec plugins
+    Impersonation impersonate;             // sent as Impersonate-* headers when user is set
 
     double timeoutSeconds = kDefaultTimeoutSeconds;
 };

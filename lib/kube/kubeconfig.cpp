@@ -148,6 +148,32 @@ Result<ExecConfig> parseExec(const Node& ex, const fs::path& base, const std::st
     return e;
 }
 
+// A list of strings, as client-go reads as-groups and the values of as-user-extra.
+Status strings(const Node& u, const Node* list, const char* key, const std::string& path,
+               std::vector<std::string>& out) {
+    if (!list || list->isNull()) return okStatus();
+    if (!list->isSeq()) return malformed(path, *list, fmt::format("{} must be a list of strings", key));
+    for (const Node& item : list->items) {
+        if (!item.isScalar()) return malformed(path, item.isNull() ? u : item, fmt::format("{} must be a list of strings", key));
+        out.push_back(item.scalar);
+    }
+    return okStatus();
+}
+
+Status parseImpersonation(const Node& u, const std::string& path, Impersonation& as) {
+    as.user = str(u, "as");
+    as.uid = str(u, "as-uid");
+    if (Status s = strings(u, u.get("as-groups"), "as-groups", path, as.groups); !s) return s;
+    const Node* extra = u.get("as-user-extra");
+    if (!extra || extra->isNull()) return okStatus();
+    if (!extra->isMap()) return malformed(path, *extra, "as-user-extra must map keys to lists of strings");
+    for (std::size_t i = 0; i < extra->keys.size(); ++i) {
+        auto& values = as.extra[extra->keys[i]];
+        if (Status s = strings(u, &extra->items[i], "as-user-extra", path, values); !s) return s;
+    }
+    return okStatus();
+}
+
 Status parseUser(const std::string& name, const Node& u, const fs::path& base, const std::string& path, KubeUser& k) {
     std::string entry = "user \"" + name + "\"";
     k.clientCertificate = str(u, "client-certificate");
@@ -164,6 +190,7 @@ Status parseUser(const std::string& name, const Node& u, const fs::path& base, c
     if (!key) return key.error();
     k.clientKeyData = *key;
     if (const Node* ap = u.get("auth-provider"); ap && ap->isMap()) k.authProvider = str(*ap, "name");
+    if (Status s = parseImpersonation(u, path, k.impersonate); !s) return s;
     if (const Node* ex = u.get("exec"); ex && ex->isMap()) {
         auto e = parseExec(*ex, base, path);
         if (!e) return e.error();

@@ -31,6 +31,15 @@ struct KubeCluster {
     std::string execExtensionJson;  // extensions[client.authentication.k8s.io/exec], passed to exec plugins
 };
 
+// Whom to act as: users[].user.as, as-uid, as-groups, as-user-extra (kubectl --as, --as-uid,
+// --as-group). The API server checks that the real user may impersonate.
+struct Impersonation {
+    std::string user, uid;
+    std::vector<std::string> groups;
+    std::map<std::string, std::vector<std::string>> extra;
+    bool any() const { return !user.empty() || !uid.empty() || !groups.empty() || !extra.empty(); }
+};
+
 struct KubeUser {
     std::string clientCertificate, clientCertificateData;  // file path / PEM
     std::string clientKey, clientKeyData;
@@ -38,6 +47,7 @@ struct KubeUser {
     std::string username, password;
     std::optional<ExecConfig> exec;
     std::string authProvider;  // name of a legacy auth-provider (unsupported, reported clearly)
+    Impersonation impersonate;
 };
 
 struct KubeContext {

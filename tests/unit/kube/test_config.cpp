@@ -121,6 +121,47 @@ TEST_SUITE("kube::config") {
         CHECK(errorOf(resolve(k, {})).find("auth-provider \"gcp\", which shift does not support") != std::string::npos);
     }
 
+    TEST_CASE("resolve: impersonation from the kubeconfig, each --as flag replacing its field") {
+        Kubeconfig k = twoContexts();
+        k.users["ua"].impersonate = {"jane", "u0", {"devs"}, {{"scopes", {"view"}}}};
+        auto c = resolve(k, {});
+        REQUIRE(c.ok());
+        CHECK(c->impersonate.user == "jane");
+        CHECK(c->impersonate.groups == std::vector<std::string>{"devs"});
+
+        ConfigFlags flags;
+        flags.as = "carol";
+        c = resolve(k, flags);
+        REQUIRE(c.ok());
+        CHECK(c->impersonate.user == "carol");
+        CHECK(c->impersonate.uid == "u0");  // kept, as kubectl keeps the kubeconfig's as-uid
+        CHECK(c->impersonate.groups == std::vector<std::string>{"devs"});
+
+        flags.asGroups = {"ops", "system:authenticated"};
+        flags.asUid = "u1";
+        c = resolve(k, flags);
+        REQUIRE(c.ok());
+        CHECK(c->impersonate.groups == std::vector<std::string>{"ops", "system:authenticated"});
+        CHECK(c->impersonate.uid == "u1");
+        CHECK(c->impersonate.extra.at("scopes") == std::vector<std::string>{"view"});
+    }
+
+    TEST_CASE("resolve: a group, uid or extra without a user to impersonate is refused, as by kubectl") {
+        Kubeconfig k = twoContexts();
+        ConfigFlags flags;
+        flags.asGroups = {"system:masters"};
+        CHECK(errorOf(resolve(k, flags)) ==
+              "requesting uid, groups or user-extra for user \"ua\" without impersonating a user; add --as USER");
+        k.users["ua"].impersonate.uid = "u0";
+        CHECK(errorOf(resolve(k, {})).find("without impersonating a user") != std::string::npos);
+
+        k = twoContexts();
+        flags = {};
+        flags.as = "jane\r\nAuthorization: Bearer x";
+        CHECK(errorOf(resolve(k, flags)).find("holds a line break") != std::string::npos);
+        CHECK(resolve(k, flags).error().exit == shift::kExitInput);
+    }
+
     TEST_CASE("resolve: exec plugin validation follows client-go") {
         Kubeconfig k = twoContexts();
         k.users["ua"] = KubeUser{};
