@@ -2,7 +2,7 @@
 """shift's kubeconfig and credential forms against a live API server (the local test server and
 a real kube-apiserver, both Istio eras): tokens, token files, client certificates as files and
 inline data, exec plugins (v1, v1beta1), in-cluster config, KUBECONFIG merging, --context,
---kubeconfig and -n. No token, key or plugin output may ever be printed, even with -v.
+--kubeconfig, -n and impersonation (--as, --as-group, the kubeconfig's as). No token, key or plugin output may ever be printed, even with -v.
 
     SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_auth.py
 """
@@ -110,6 +110,46 @@ class Auth(cluster.ClusterCase):
         self.assertExit(r, 3)
         self.assertIn('forbidden: User "nobody" cannot get virtualservices.networking.istio.io in namespace "%s"' % ns,
                       r.err)
+
+    # ---- impersonation ----
+    def test_impersonation_flags(self):
+        ns = self.namespace()
+        self.shift_ok(ns, "-n", ns, "--as", "jane", "--as-group", "ops", "--as-group", "system:masters")
+        before = self.backend.get(ns, "virtualservices", "reviews")
+        r = self.shift("reviews", "v3=100", "-n", ns, "--as", "nobody")  # acts as nobody: no RBAC at all
+        self.assertExit(r, 3)
+        self.assertIn('forbidden: User "nobody" cannot get virtualservices.networking.istio.io in namespace "%s"' % ns,
+                      r.err)
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
+    def test_impersonation_from_kubeconfig_and_flags_over_it(self):
+        ns = self.namespace()
+        cfg = self.kubeconfig({"token": self.backend.token, "as": "nobody", "as-groups": ["ops"]}, ns)
+        self.shift_ok(ns, "--as", "jane", "--as-group", "system:masters", kubeconfig=cfg)
+        before = self.backend.get(ns, "virtualservices", "reviews")
+        r = self.shift("reviews", "v3=100", env=self.env(KUBECONFIG=cfg))
+        self.assertExit(r, 3)
+        self.assertIn('forbidden: User "nobody" cannot get virtualservices.networking.istio.io', r.err)
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
+    def test_impersonation_needs_the_right_to_impersonate(self):
+        ns = self.namespace()
+        before = self.bookinfo(ns)
+        cfg = self.kubeconfig({"token": self.backend.nobody_token}, ns)
+        r = self.shift("reviews", "v3=100", "--as", "jane", "--as-group", "system:masters",
+                       env=self.env(KUBECONFIG=cfg))
+        self.assertExit(r, 3)
+        self.assertIn('forbidden: User "nobody" cannot impersonate users at cluster scope', r.err)
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
+    def test_impersonation_group_without_user_is_refused_before_any_request(self):
+        ns = self.namespace()
+        before = self.bookinfo(ns)
+        r = self.shift("reviews", "v3=100", "-n", ns, "--as-group", "system:masters", "-v")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err, 'error: requesting uid, groups or user-extra for user "admin" without impersonating '
+                                "a user; add --as USER\n")
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
 
     # ---- exec plugins ----
     def plugin(self, api_version, token, fail=False, name="plugin"):
