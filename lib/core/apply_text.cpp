@@ -112,12 +112,12 @@ bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, con
     return true;
 }
 
-// Replaces a plain scalar's text; false when it is quoted or shares its line with more than a comment.
+// Replaces a plain scalar's text, in block or flow style (`{host: reviews, subset: v1}`); false when
+// it is quoted or its source is not its text (a plain scalar folded over lines).
 bool scalarEdit(const Text& t, const doc::Node* value, const std::string& text, std::vector<Edit>& edits) {
-    if (!value || value->quoted || !value->mark.known()) return false;
-    auto end = t.tokenEnd(value->mark.pos);
-    if (!t.restIsComment(end)) return false;
-    edits.push_back({value->mark.pos, end, text});
+    if (!value || !value->isScalar() || value->quoted || !value->mark.known()) return false;
+    if (t.s.compare(value->mark.pos, value->scalar.size(), value->scalar) != 0) return false;
+    edits.push_back({value->mark.pos, value->mark.pos + value->scalar.size(), text});
     return true;
 }
 
@@ -135,12 +135,13 @@ std::optional<std::string> addedItem(const Text& t, const doc::Node& templ, cons
                                      const DestinationPlan& d, const std::string& templHost) {
     std::vector<Edit> edits;
     const auto* dest = templ.get("destination");
-    if (!dest || !dest->isMap() || dest->flow) return std::nullopt;
+    if (!dest || !dest->isMap()) return std::nullopt;
     if (d.host != templHost && !scalarEdit(t, dest->get("host"), d.host, edits)) return std::nullopt;
     const auto* subset = dest->get("subset");
     if (!d.subset.empty() && subset) {
         if (!scalarEdit(t, subset, d.subset, edits)) return std::nullopt;
     } else if (!d.subset.empty()) {
+        if (dest->flow) return std::nullopt;  // a subset line cannot go into {host: reviews}
         const auto* host = dest->get("host");
         auto k = std::find(dest->keys.begin(), dest->keys.end(), "host") - dest->keys.begin();
         if (!host || !host->mark.known()) return std::nullopt;

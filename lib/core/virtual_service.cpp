@@ -57,6 +57,11 @@ Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules
             rule.hasMatch = true;
             rule.matchSummary = summarizeMatch(*match);
         }
+        if (const auto* d = r.get("delegate"); d && d->isMap()) {
+            const auto* ns = d->get("namespace");
+            std::string name = d->get("name") ? d->get("name")->str() : std::string();
+            rule.delegate = ns && !ns->str().empty() ? ns->str() + "/" + name : name;
+        }
         const auto* route = r.get("route");
         if (route && route->isSeq()) {
             for (std::size_t d = 0; d < route->items.size(); ++d) {

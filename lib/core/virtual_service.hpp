@@ -25,6 +25,7 @@ struct Rule {
     bool hasMatch = false;
     std::string matchSummary;  // e.g. "uri prefix /api, header end-user"
     std::vector<Destination> route;
+    std::string delegate;  // http rules: the VirtualService it hands over to ("ns/name" or "name")
 };
 
 struct VirtualService {

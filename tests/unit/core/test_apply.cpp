@@ -95,6 +95,18 @@ TEST_SUITE("core::apply") {
                              "    - destination: {host: reviews, subset: v3}\n"
                              "      weight: 10\n");
     }
+    TEST_CASE("a flow-style destination in a block route is edited line by line") {
+        auto a = apply(kHead + "    - destination: {host: reviews, subset: v1}  # stable\n", {"v1=90", "canary=10"});
+        REQUIRE(a.text);
+        CHECK(*a.text == kHead + "    - destination: {host: reviews, subset: v1}  # stable\n"
+                                 "      weight: 90\n"
+                                 "    - destination: {host: reviews, subset: canary}  # stable\n"
+                                 "      weight: 10\n");
+        // Without a subset to change, a subset cannot be written into the flow map: the tree applies.
+        auto b = apply(kHead + "    - destination: {host: reviews}\n", {"reviews/v1=50", "reviews/v2=50"});
+        CHECK_FALSE(b.text);
+        CHECK(b.tree.at({"spec", "http"})->items.at(0).get("route")->items.size() == 2);
+    }
     TEST_CASE("a flow-style route is beyond line edits; the tree still applies") {
         auto a = apply(kHead + "    - destination: {host: reviews, subset: v2}\n"
                            "  - route: [{destination: {host: reviews, subset: v1}}]\n",

@@ -134,6 +134,20 @@ TEST_SUITE("core::split") {
         REQUIRE(fixed.ok());
         CHECK(show(*fixed) == "reviews/v1:50>50 ratings/v1:50>25 ratings/v2:+->25");
     }
+    TEST_CASE("a rule that delegates names the VirtualService to shift instead") {
+        auto s = test::yaml("kind: VirtualService\nmetadata: {name: reviews, namespace: istio-demo}\nspec:\n"
+                            "  http:\n  - delegate: {name: reviews-api, namespace: team-a}\n"
+                            "  - delegate: {name: reviews-web}\n");
+        auto vs = core::readVirtualService(s.docs.at(0));
+        REQUIRE(vs.ok());
+        auto p = core::planSplit(*vs, 0, test::request({"v1=50", "v2=50"}), {});
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().message == "VirtualService istio-demo/reviews http[0] delegates to VirtualService "
+                                   "team-a/reviews-api; shift that one (Istio routes there, not here)");
+        p = core::planSplit(*vs, 1, test::request({"v1=100"}), {});
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().message.find("delegates to VirtualService reviews-web;") != std::string::npos);
+    }
     TEST_CASE("two keys for one destination") {
         auto p = plan(test::kHalf, {"v1=50", "reviews/v1=50"});
         REQUIRE_FALSE(p.ok());
