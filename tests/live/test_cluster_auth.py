@@ -112,35 +112,34 @@ class Auth(cluster.ClusterCase):
                       r.err)
 
     # ---- impersonation ----
+    def assert_denied(self, ns, before, message, *args, env=None):
+        """`shift reviews v3=100 ARGS` exits 3 with message, and the VirtualService is as before."""
+        r = self.shift("reviews", "v3=100", *args, env=env)
+        self.assertExit(r, 3)
+        self.assertIn(message, r.err)
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
     def test_impersonation_flags(self):
         ns = self.namespace()
         self.shift_ok(ns, "-n", ns, "--as", "jane", "--as-group", "ops", "--as-group", "system:masters")
         before = self.backend.get(ns, "virtualservices", "reviews")
-        r = self.shift("reviews", "v3=100", "-n", ns, "--as", "nobody")  # acts as nobody: no RBAC at all
-        self.assertExit(r, 3)
-        self.assertIn('forbidden: User "nobody" cannot get virtualservices.networking.istio.io in namespace "%s"' % ns,
-                      r.err)
-        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+        self.assert_denied(ns, before, 'forbidden: User "nobody" cannot get virtualservices.networking.istio.io '
+                                       'in namespace "%s"' % ns, "-n", ns, "--as", "nobody")  # nobody has no RBAC
 
     def test_impersonation_from_kubeconfig_and_flags_over_it(self):
         ns = self.namespace()
         cfg = self.kubeconfig({"token": self.backend.token, "as": "nobody", "as-groups": ["ops"]}, ns)
         self.shift_ok(ns, "--as", "jane", "--as-group", "system:masters", kubeconfig=cfg)
         before = self.backend.get(ns, "virtualservices", "reviews")
-        r = self.shift("reviews", "v3=100", env=self.env(KUBECONFIG=cfg))
-        self.assertExit(r, 3)
-        self.assertIn('forbidden: User "nobody" cannot get virtualservices.networking.istio.io', r.err)
-        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+        self.assert_denied(ns, before, 'forbidden: User "nobody" cannot get virtualservices.networking.istio.io',
+                           env=self.env(KUBECONFIG=cfg))
 
     def test_impersonation_needs_the_right_to_impersonate(self):
         ns = self.namespace()
         before = self.bookinfo(ns)
         cfg = self.kubeconfig({"token": self.backend.nobody_token}, ns)
-        r = self.shift("reviews", "v3=100", "--as", "jane", "--as-group", "system:masters",
-                       env=self.env(KUBECONFIG=cfg))
-        self.assertExit(r, 3)
-        self.assertIn('forbidden: User "nobody" cannot impersonate users at cluster scope', r.err)
-        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+        self.assert_denied(ns, before, 'forbidden: User "nobody" cannot impersonate users at cluster scope',
+                           "--as", "jane", "--as-group", "system:masters", env=self.env(KUBECONFIG=cfg))
 
     def test_impersonation_group_without_user_is_refused_before_any_request(self):
         ns = self.namespace()
