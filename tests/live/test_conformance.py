@@ -9,10 +9,13 @@ without KUBEBUILDER_ASSETS.
     KUBEBUILDER_ASSETS=... python3 tests/live/test_conformance.py
 """
 import copy
+import http.client
 import json
 import os
+import ssl
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
@@ -65,6 +68,65 @@ def vs(name, weight=None):
                  {"destination": {"host": "reviews", "subset": "v3"}, "weight": 100 - weight
                   if isinstance(weight, int) else 0}]
     return {"kind": "VirtualService", "metadata": {"name": name}, "spec": {"hosts": ["reviews"], "http": [{"route": route}]}}
+
+
+def send(b, method, path, token, pairs):
+    """One GET-like request whose headers may repeat (Impersonate-Group): the backends' request()
+    takes a dict. Returns (status, headers with lower-case names, parsed JSON or text)."""
+    u = urllib.parse.urlsplit(b.url)
+    c = http.client.HTTPSConnection(u.hostname, u.port, context=ssl.create_default_context(cafile=b.ca), timeout=30)
+    try:
+        c.putrequest(method, path)
+        for name, value in [("Authorization", "Bearer " + token), ("Accept", "application/json")] + list(UA.items()) + pairs:
+            c.putheader(name, value)
+        c.endheaders()
+        r = c.getresponse()
+        status, headers, raw = r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", "replace")
+    finally:
+        c.close()
+    try:
+        return status, headers, json.loads(raw)
+    except ValueError:
+        return status, headers, raw
+
+
+def observe_impersonation(b, ns, one, steps):
+    """Impersonate-* headers. On the test server only system:masters may impersonate; nobody has no
+    RBAC binding on the real one, so both refuse nobody and allow admin."""
+    user = lambda name: ("Impersonate-User", name)  # noqa: E731
+    group = lambda name: ("Impersonate-Group", name)  # noqa: E731
+
+    def imp(step, token, pairs, path=one, view="status"):
+        status, headers, out = send(b, "GET", path, token, pairs)
+        o = {"status": status, "content-type": headers.get("content-type"),
+             "x-content-type-options": headers.get("x-content-type-options"),
+             # kube's priority-and-fairness runs after impersonation: refusals there carry no X-Kubernetes-Pf-*
+             "flow control": "x-kubernetes-pf-flowschema-uid" in headers,
+             "body": {"status": status_view, "object": lambda x: x, "discovery": discovery_view}[view](out)}
+        steps.append(("impersonation: " + step, normalize(o, ns)))
+
+    imp("admin as nobody, get", b.token, [user("nobody")])
+    imp("admin as alice in system:masters, get", b.token, [user("alice"), group("system:masters")], view="object")
+    imp("admin as alice in devs, get", b.token, [user("alice"), group("devs")])
+    imp("admin as a service account, get", b.token, [user("system:serviceaccount:%s:deployer" % ns)])
+    imp("admin as bob, discovery", b.token, [user("bob")], path="/apis/" + ISTIO, view="discovery")
+    imp("admin as bob in system:unauthenticated, discovery", b.token,
+        [user("bob"), group("system:unauthenticated")], path="/apis/" + ISTIO)
+    imp("admin as system:anonymous, discovery", b.token, [user("system:anonymous")], path="/apis")
+    imp("admin as system:anonymous in system:masters, get", b.token, [user("system:anonymous"), group("system:masters")],
+        view="object")
+    imp("nobody as alice", b.nobody_token, [user("alice")])
+    imp("nobody as alice with group, extra and uid", b.nobody_token,
+        [user("alice"), group("system:masters"), ("Impersonate-Extra-Scopes", "x"), ("Impersonate-Uid", "1")])
+    imp("nobody as a service account", b.nobody_token, [user("system:serviceaccount:%s:deployer" % ns)])
+    imp("nobody as a bad service account name", b.nobody_token, [user("system:serviceaccount:Bad_NS:x")])
+    imp("nobody as a name to quote", b.nobody_token, [user('al"ice\\')])
+    imp("group without user", b.token, [group("system:masters")])
+    imp("groups, extra and uid without user", b.token,
+        [group("a"), group("b<&>"), ("Impersonate-Extra-acme.com%2Fproject", "p"), ("Impersonate-Uid", "u1")],
+        path=one + "?a=1&b=<2>")
+    imp("nobody, group without user", b.nobody_token, [group("system:masters")])
+    imp("bad token, user", "not-a-token", [user("alice")])
 
 
 def observe(b):
@@ -120,6 +182,7 @@ def observe(b):
     req("put forbidden", "PUT", one, got, token=b.nobody_token)
     req("discovery as nobody", "GET", "/apis/%s/%s" % (ISTIO, v), token=b.nobody_token, view="discovery")
     req("bad token", "GET", one, token="not-a-token")
+    observe_impersonation(b, ns, one, steps)
 
     changed = copy.deepcopy(got)
     changed["spec"] = vs("reviews", 50)["spec"]

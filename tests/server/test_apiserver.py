@@ -48,6 +48,9 @@ class Conn:
         self.token = token if token is not None else (None if cert else srv.token)
 
     def do(self, method, path, body=None, ctype="application/json", headers=None):
+        """headers: a dict, or a list of (name, value) pairs to send one header several times."""
+        if isinstance(headers, list):
+            return self._do_pairs(method, path, body, ctype, headers)
         h = dict(headers or {})
         if self.token:
             h["Authorization"] = "Bearer " + self.token
@@ -55,6 +58,22 @@ class Conn:
             body = body if isinstance(body, (bytes, str)) else json.dumps(body)
             h["Content-Type"] = ctype
         self.c.request(method, path, body=body, headers=h)
+        return self._response()
+
+    def _do_pairs(self, method, path, body, ctype, pairs):
+        # http.client's request() takes a dict: one value per name
+        data = None if body is None else (body if isinstance(body, bytes) else
+                                          (body if isinstance(body, str) else json.dumps(body)).encode())
+        self.c.putrequest(method, path)
+        for name, value in pairs + ([("Authorization", "Bearer " + self.token)] if self.token else []):
+            self.c.putheader(name, value)
+        if data is not None:
+            self.c.putheader("Content-Type", ctype)
+            self.c.putheader("Content-Length", str(len(data)))
+        self.c.endheaders(data)
+        return self._response()
+
+    def _response(self):
         r = self.c.getresponse()
         raw = r.read()
         try:
@@ -399,6 +418,122 @@ class Auth(ServerCase):
             with socket.create_connection(("127.0.0.1", self.srv.port)) as s:
                 with ctx.wrap_socket(s, server_hostname="127.0.0.1"):
                     pass
+
+
+class Impersonation(ServerCase):
+    """Impersonate-* headers, as kube-apiserver v1.24 answers them (tests/live/test_conformance.py
+    compares these answers with the real server's)."""
+
+    def as_(self, token=None, *pairs, method="GET", path=BASE + "/reviews", body=None):
+        c = Conn(self.srv, token=token)
+        try:
+            return c.do(method, path, body, headers=list(pairs))
+        finally:
+            c.close()
+
+    def last_log(self):
+        return {k: v for k, v in self.srv.requests()[-1].items() if k in ("user", "impersonator", "status")}
+
+    def test_admin_impersonating_nobody_gets_nobodys_403(self):
+        self.conn.do("POST", BASE, vs())
+        s, r, body = self.as_(None, ("Impersonate-User", "nobody"))
+        self.status_of(body, 403, "Forbidden")
+        self.assertEqual(body["message"], 'virtualservices.networking.istio.io "reviews" is forbidden: User "nobody" '
+                         'cannot get resource "virtualservices" in API group "networking.istio.io" in the namespace '
+                         '"istio-demo"')
+        self.assertTrue(r.getheader("X-Kubernetes-Pf-Flowschema-Uid"))  # past impersonation: normal authorization
+        self.assertEqual(self.last_log(), {"user": "nobody", "impersonator": "admin", "status": 403})
+
+    def test_impersonated_group_system_masters_may_do_anything(self):
+        self.conn.do("POST", BASE, vs())
+        s, _, got = self.as_(None, ("Impersonate-User", "alice"), ("Impersonate-Group", "system:masters"))
+        self.assertEqual((s, got["metadata"]["name"]), (200, "reviews"))
+        self.assertEqual(self.last_log(), {"user": "alice", "impersonator": "admin", "status": 200})
+        got["spec"]["hosts"] = ["reviews", "more"]
+        s, _, put = self.as_(None, ("Impersonate-User", "alice"), ("Impersonate-Group", "system:masters"),
+                             method="PUT", body=got)
+        self.assertEqual((s, put["spec"]["hosts"]), (200, ["reviews", "more"]))
+        s, _, _ = self.as_(None, ("Impersonate-User", "alice"), ("Impersonate-Group", "devs"))
+        self.assertEqual(s, 403)
+        self.conn.do("GET", BASE)
+        self.assertEqual(self.last_log(), {"user": "admin", "status": 200})  # no impersonator without the headers
+
+    def test_only_system_masters_may_impersonate(self):
+        for pairs in ([("Impersonate-User", "alice")],
+                      [("Impersonate-User", "alice"), ("Impersonate-Group", "system:masters"),
+                       ("Impersonate-Extra-Scopes", "x"), ("Impersonate-Uid", "1")]):  # the user is checked first
+            s, r, body = self.as_(self.srv.nobody_token, *pairs)
+            self.assertEqual(body, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                    "message": 'users "alice" is forbidden: User "nobody" cannot impersonate resource '
+                                               '"users" in API group "" at the cluster scope',
+                                    "reason": "Forbidden", "details": {"name": "alice", "kind": "users"}, "code": 403})
+            self.assertEqual(r.getheader("X-Content-Type-Options"), "nosniff")
+            self.assertIsNone(r.getheader("X-Kubernetes-Pf-Flowschema-Uid"))  # refused before flow control
+            self.assertEqual(self.last_log(), {"user": "nobody", "status": 403})
+        s, _, body = self.as_(self.srv.nobody_token, ("Impersonate-User", "system:serviceaccount:istio-demo:deployer"))
+        self.assertEqual((body["message"], body["details"]),
+                         ('serviceaccounts "deployer" is forbidden: User "nobody" cannot impersonate resource '
+                          '"serviceaccounts" in API group "" in the namespace "istio-demo"',
+                          {"name": "deployer", "kind": "serviceaccounts"}))
+        for name in ("system:serviceaccount:Bad_NS:x", "system:serviceaccount:ns", 'al"ice\\'):  # not service accounts
+            s, _, body = self.as_(self.srv.nobody_token, ("Impersonate-User", name))
+            self.assertEqual(body["message"], 'users %s is forbidden: User "nobody" cannot impersonate resource "users" '
+                             'in API group "" at the cluster scope' % json.dumps(name))  # Go's %q, here like JSON
+            self.assertEqual(body["details"], {"name": name, "kind": "users"})
+
+    def test_refused_impersonation_is_no_request_for_faults(self):
+        self.srv.fault("error", method="GET")
+        self.assertEqual(self.as_(self.srv.nobody_token, ("Impersonate-User", "alice"))[0], 403)
+        self.assertEqual(self.as_(None, ("Impersonate-Group", "g"))[0], 500)
+        s, _, body = self.conn.do("GET", BASE)
+        self.assertEqual(body["message"], "Internal error occurred: injected fault")
+
+    def test_groups_extras_or_uid_without_user_is_a_plain_500(self):
+        path = BASE + "/reviews?a=1&b=<2>"
+        s, r, body = self.as_(self.srv.nobody_token, ("Impersonate-Group", "system:masters"), ("Impersonate-Group", "g2"),
+                              ("Impersonate-Extra-acme.com%2Fproject", "p"), ("Impersonate-Uid", "u1"), path=path)
+        self.assertEqual(s, 500)
+        self.assertEqual(body, 'Internal Server Error: "%s?a=1&amp;b=&lt;2&gt;": requested [{Group  system:masters    } '
+                         '{Group  g2    } {UserExtra  p  authentication.k8s.io/v1  acme.com/project} '
+                         '{UID  u1  authentication.k8s.io/v1  }] without impersonating a user\n' % (BASE + "/reviews"))
+        self.assertEqual((r.getheader("Content-Type"), r.getheader("X-Content-Type-Options")),
+                         ("text/plain; charset=utf-8", "nosniff"))
+        self.assertIsNone(r.getheader("X-Kubernetes-Pf-Flowschema-Uid"))
+        s, _, body = self.as_(None, ("Impersonate-User", ""), ("Impersonate-Extra-Bad%zz", "v"), path="/version")
+        self.assertEqual(body, 'Internal Server Error: "/version": requested [{UserExtra  v  authentication.k8s.io/v1  '
+                         'bad%zz}] without impersonating a user\n')  # a malformed escape keeps the key as sent
+        s, _, body = self.as_("not-a-token", ("Impersonate-Group", "g"))
+        self.assertEqual((s, body["reason"]), (401, "Unauthorized"))  # authentication comes first
+
+    def test_impersonated_users_groups(self):
+        # discovery needs system:authenticated, which kube adds unless either all-users group is named
+        for pairs, want in (([("Impersonate-User", "bob")], 200),
+                            ([("Impersonate-User", "bob"), ("Impersonate-Group", "devs")], 200),
+                            ([("Impersonate-User", "bob"), ("Impersonate-Group", "system:unauthenticated")], 403),
+                            ([("Impersonate-User", "system:anonymous")], 403),
+                            ([("Impersonate-User", "system:serviceaccount:istio-demo:deployer")], 200)):
+            with self.subTest(pairs=pairs):
+                self.assertEqual(self.as_(None, *pairs, path="/apis")[0], want)
+        s, _, body = self.as_(None, ("Impersonate-User", "system:anonymous"), path="/apis")
+        self.assertEqual(body["message"], 'forbidden: User "system:anonymous" cannot get path "/apis"')
+        s, _, body = self.as_(None, ("Impersonate-User", "system:serviceaccount:istio-demo:deployer"))
+        self.assertIn('User "system:serviceaccount:istio-demo:deployer" cannot get', body["message"])
+        s, _, _ = self.as_(None, ("Impersonate-User", "system:anonymous"), ("Impersonate-Group", "system:masters"))
+        self.assertEqual(s, 404)  # allowed; the object isn't there
+
+    def test_control_endpoint_runs_as_the_impersonated_user(self):
+        self.assertEqual(self.as_(None, ("Impersonate-User", "nobody"), path="/_shift/state")[0], 403)
+        self.assertEqual(self.as_(None, ("Impersonate-User", "x"), ("Impersonate-Group", "system:masters"),
+                                  path="/_shift/state")[0], 200)
+
+    def test_anonymous_may_not_impersonate(self):
+        with TestServer(anonymous_auth=True) as srv:
+            c = Conn(srv, token="")
+            c.token = None
+            s, _, body = c.do("GET", BASE, headers=[("Impersonate-User", "alice")])
+            c.close()
+        self.assertEqual(body["message"], 'users "alice" is forbidden: User "system:anonymous" cannot impersonate '
+                         'resource "users" in API group "" at the cluster scope')
 
 
 class Faults(ServerCase):
