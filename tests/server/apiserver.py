@@ -7,7 +7,6 @@ usage: apiserver.py --dir DIR [--era current|1.8] [--port 0] [--anonymous-auth]
 import argparse
 import json
 import os
-import re
 import signal
 import socket
 import ssl
@@ -20,6 +19,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import auth  # noqa: E402
 import certs  # noqa: E402
 import faults as faultlib  # noqa: E402
 from store import GROUP, KINDS, ApiError, Store, details  # noqa: E402
@@ -31,14 +31,7 @@ VERSION_INFO = {"major": "1", "minor": "24", "gitVersion": "v1.24.0+shift-test",
                 "gitTreeState": "clean", "buildDate": "2022-05-03T13:36:49Z", "goVersion": "go1.18.1",
                 "compiler": "gc", "platform": "linux/amd64"}
 VERBS = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"]
-PUBLIC_PATHS = ("/version", "/healthz", "/readyz", "/livez")  # system:public-info-viewer
 FLOWSCHEMA_UID, PRIORITY_UID = str(uuid.uuid4()), str(uuid.uuid4())
-AUTHENTICATED, UNAUTHENTICATED, ANONYMOUS = "system:authenticated", "system:unauthenticated", "system:anonymous"
-AUTHN_V1 = "authentication.k8s.io/v1"
-EXTRA_PREFIX = "impersonate-extra-"
-SA_PREFIX = "system:serviceaccount:"
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
 def storage_version_hash(group, version, kind):
@@ -52,82 +45,6 @@ def go_json(obj, sort=False, indent=None):
     text = json.dumps(obj, sort_keys=sort, indent=indent, ensure_ascii=False,
                       separators=(",", ": ") if indent else (",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-              "\t": "\\t", "\v": "\\v"}
-
-
-def go_quote(text):
-    """Go's %q (strconv.Quote): kube quotes user and object names with it in its messages, and an
-    impersonated name can hold anything a header can."""
-    out = []
-    for ch in text:
-        if ch in GO_ESCAPES:
-            out.append(GO_ESCAPES[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append("\\x%02x" % ord(ch))
-        elif ord(ch) < 0x10000:
-            out.append("\\u%04x" % ord(ch))
-        else:
-            out.append("\\U%08x" % ord(ch))
-    return '"%s"' % "".join(out)
-
-
-class PlainError(Exception):
-    """An answer kube writes with net/http's http.Error: text/plain, not a Status."""
-
-    def __init__(self, code, text):
-        super().__init__(text)
-        self.code, self.text = code, text
-
-
-class ImpersonationRequest:
-    """One thing the Impersonate-* headers ask to act as: kube's ObjectReference plus the
-    authorization attributes its `impersonate` check uses."""
-    verb, resource_request = "impersonate", True
-
-    def __init__(self, kind, name, namespace="", api_version="", field_path=""):
-        self.kind, self.name, self.namespace = kind, name, namespace
-        self.api_version, self.field_path = api_version, field_path
-        self.resource = {"ServiceAccount": "serviceaccounts", "User": "users", "Group": "groups",
-                         "UserExtra": "userextras", "UID": "uids"}[kind]
-        self.group = api_version.split("/")[0] if "/" in api_version else ""
-        self.subresource = field_path  # the extra's key: resource userextras/<key>
-
-    def __str__(self):
-        # Go's %v of an ObjectReference: Kind Namespace Name UID APIVersion ResourceVersion FieldPath
-        return "{%s %s %s  %s  %s}" % (self.kind, self.namespace, self.name, self.api_version, self.field_path)
-
-
-def service_account(username):
-    """(namespace, name) of a valid system:serviceaccount:NS:NAME user name, else None."""
-    if not username.startswith(SA_PREFIX):
-        return None
-    parts = username[len(SA_PREFIX):].split(":")
-    if len(parts) != 2:
-        return None
-    ns, name = parts
-    if len(ns) > 63 or not DNS_LABEL.match(ns) or len(name) > 253 or not DNS_SUBDOMAIN.match(name):
-        return None
-    return ns, name
-
-
-def unescape_extra_key(key):
-    # url.PathUnescape: a malformed escape anywhere keeps the whole key as sent
-    if re.search(r"%(?![0-9a-fA-F]{2})", key):
-        return key
-    return urllib.parse.unquote(key, errors="replace")
-
-
-def with_authenticated(user, groups):
-    """kube's AuthenticatedGroupAdder: every authenticated user but system:anonymous gets
-    system:authenticated, unless it already has it or system:unauthenticated."""
-    if user == ANONYMOUS or AUTHENTICATED in groups or UNAUTHENTICATED in groups:
-        return list(groups)
-    return list(groups) + [AUTHENTICATED]
 
 
 class RequestInfo:
@@ -243,114 +160,6 @@ class Handler(BaseHTTPRequestHandler):
     def _object(self, code, obj):
         self._reply(code, go_json(obj, sort=True) + "\n")
 
-    # ---- authentication & authorization ----
-    def _authenticate(self):
-        """(user, groups) or None for bad credentials; anonymous when none are given."""
-        auth = self.headers.get("Authorization", "")
-        if auth:
-            if auth[:7].lower() == "bearer " and auth[7:].strip() in self.server.tokens:
-                return self.server.tokens[auth[7:].strip()]
-            return None
-        cert = self.connection.getpeercert() if hasattr(self.connection, "getpeercert") else None
-        if cert:
-            subject = [x for rdn in cert.get("subject", ()) for x in rdn]
-            cn = [v for k, v in subject if k == "commonName"]
-            orgs = [v for k, v in subject if k == "organizationName"]
-            if cn:
-                return cn[0], orgs
-        if self.server.anonymous:
-            return ANONYMOUS, [UNAUTHENTICATED]
-        return None
-
-    def _forbidden(self, user, info):
-        """kube's responsewriters.Forbidden for the attributes in info (a RequestInfo or an
-        ImpersonationRequest with verb "impersonate")."""
-        if not info.resource_request:
-            return ApiError(403, "Forbidden", "forbidden: User %s cannot %s path %s"
-                            % (go_quote(user), info.verb, go_quote(info.path)), {})
-        res = info.resource + ("/" + info.subresource if info.subresource else "")
-        qual = info.resource + ("." + info.group if info.group else "")
-        who = "%s %s" % (qual, go_quote(info.name)) if info.name else qual
-        where = "in the namespace %s" % go_quote(info.namespace) if info.namespace else "at the cluster scope"
-        return ApiError(403, "Forbidden", "%s is forbidden: User %s cannot %s resource %s in API group %s %s"
-                        % (who, go_quote(user), info.verb, go_quote(res), go_quote(info.group), where),
-                        details(info.name, info.resource, group=info.group))
-
-    def _authorize(self, user, groups, info):
-        if "system:masters" in groups:
-            return True
-        if info.path in PUBLIC_PATHS:
-            return True
-        discovery = (not info.resource_request) and (info.path in ("/api", "/apis") or info.path.startswith(("/api/", "/apis/")))
-        return discovery and AUTHENTICATED in groups  # system:discovery is bound to system:authenticated
-
-    # ---- impersonation (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go) ----
-    def _header_values(self, name):
-        # http.server reads header bytes as Latin-1; Go keeps the bytes (UTF-8 on the wire) and trims blanks
-        return [v.encode("latin-1", "replace").decode("utf-8", "replace").strip(" \t")
-                for v in self.headers.get_all(name) or []]
-
-    def _impersonation_requests(self):
-        """What the Impersonate-* headers ask for, in kube's order: the user (or service account),
-        groups, extras, uid. Groups, extras or a uid without a user is kube's plain-text 500."""
-        reqs = []
-        user = (self._header_values("Impersonate-User") or [""])[0]
-        if user:
-            sa = service_account(user)
-            reqs.append(ImpersonationRequest("ServiceAccount", sa[1], sa[0]) if sa else ImpersonationRequest("User", user))
-        reqs += [ImpersonationRequest("Group", g) for g in self._header_values("Impersonate-Group")]
-        reqs += self._extra_requests()
-        uid = (self._header_values("Impersonate-Uid") or [""])[0]
-        if uid:
-            reqs.append(ImpersonationRequest("UID", uid, api_version=AUTHN_V1))
-        if reqs and not user:
-            text = 'Internal Server Error: %s: requested [%s] without impersonating a user' % (
-                go_quote(self.path), " ".join(str(r) for r in reqs))
-            # kube's responsewriters.InternalError HTML-escapes the text it hands to http.Error
-            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            raise PlainError(500, text + "\n")
-        return reqs
-
-    def _extra_requests(self):
-        # one request per value, grouped by header name (kube walks a Go map: the order of keys is
-        # random there, header order here); the key is lower-cased, then percent-decoded
-        names = []
-        for name in self.headers.keys():
-            if name.lower().startswith(EXTRA_PREFIX) and name.lower() not in names:
-                names.append(name.lower())
-        return [ImpersonationRequest("UserExtra", value, api_version=AUTHN_V1,
-                                     field_path=unescape_extra_key(name[len(EXTRA_PREFIX):]))
-                for name in names for value in self._header_values(name)]
-
-    @staticmethod
-    def _may_impersonate(groups, request):
-        # no RBAC here: only system:masters holds the verb impersonate, on anything
-        return "system:masters" in groups
-
-    def _impersonate(self, user, groups):
-        """The (user, groups) the request runs as instead, or None without Impersonate-* headers.
-        Each impersonation request must be allowed the verb impersonate, checked in kube's order."""
-        reqs = self._impersonation_requests()
-        if not reqs:
-            return None
-        for r in reqs:
-            if not self._may_impersonate(groups, r):
-                raise self._forbidden(user, r)
-        name = reqs[0].name if reqs[0].kind == "User" else "%s%s:%s" % (SA_PREFIX, reqs[0].namespace, reqs[0].name)
-        new_groups = [r.name for r in reqs if r.kind == "Group"]
-        if reqs[0].kind == "ServiceAccount" and not new_groups:
-            # a service account's groups are fixed, unless Impersonate-Group names them
-            new_groups = ["system:serviceaccounts", "system:serviceaccounts:" + reqs[0].namespace]
-        return name, self._impersonated_groups(name, new_groups)
-
-    @staticmethod
-    def _impersonated_groups(name, groups):
-        # v1.24 adds system:authenticated (system:unauthenticated for system:anonymous) unless
-        # one of the two is already named
-        if name == ANONYMOUS:
-            return groups if UNAUTHENTICATED in groups else groups + [UNAUTHENTICATED]
-        return with_authenticated(name, groups)
-
     # ---- dispatch ----
     def _handle(self):
         self.audit_id = str(uuid.uuid4())
@@ -366,7 +175,7 @@ class Handler(BaseHTTPRequestHandler):
             self._dispatch()
         except ApiError as e:
             self._status(e)
-        except PlainError as e:
+        except auth.PlainError as e:
             self._reply(e.code, e.text, "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"})
         except (ConnectionError, ssl.SSLError, socket.timeout):
             raise  # the client left before the answer (e.g. its timeout); logged below all the same
@@ -392,11 +201,11 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
     def _dispatch(self):
-        who = self._authenticate()
+        who = auth.authenticate(self.headers, self.connection, self.server.tokens, self.server.anonymous)
         if who is None:
             raise ApiError(401, "Unauthorized", "Unauthorized")
-        self.user, groups = who[0], with_authenticated(*who)
-        acting = self._impersonate(self.user, groups)
+        self.user, groups = who[0], auth.with_authenticated(*who)
+        acting = auth.impersonate(self.headers, self.path, self.user, groups)
         if acting is not None:  # the log names both: who sent the request, and as whom it ran
             self.impersonator, (self.user, groups) = self.user, acting
         self.admitted = True
@@ -405,8 +214,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(403, "Forbidden", 'forbidden: User "%s" cannot use the test control endpoint' % self.user, {})
             return self._control()
         info = RequestInfo(self.command, self.req_path)
-        if not self._authorize(self.user, groups, info):
-            raise self._forbidden(self.user, info)
+        if not auth.authorize(groups, info):
+            raise auth.forbidden(self.user, info)
         fault = self.server.faults.take(self, "delay")
         if fault is not None:
             time.sleep(fault.get("ms", 0) / 1000.0)
