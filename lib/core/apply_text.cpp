@@ -84,6 +84,15 @@ std::optional<ItemSpan> itemSpan(const Text& t, const doc::Node& item) {
     return span;
 }
 
+// Replaces a plain scalar's text, in block or flow style (`{host: reviews, subset: v1}`); false when
+// it is quoted or its source is not its text (a plain scalar folded over lines).
+bool scalarEdit(const Text& t, const doc::Node* value, const std::string& text, std::vector<Edit>& edits) {
+    if (!value || !value->isScalar() || value->quoted || !value->mark.known()) return false;
+    if (t.s.compare(value->mark.pos, value->scalar.size(), value->scalar) != 0) return false;
+    edits.push_back({value->mark.pos, value->mark.pos + value->scalar.size(), text});
+    return true;
+}
+
 // Edits that make an item's weight field say `after` (nullopt: drop the field).
 bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, const std::optional<long long>& after,
                  std::vector<Edit>& edits) {
@@ -96,28 +105,15 @@ bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, con
         edits.push_back({span.end, span.end, line});
         return true;
     }
-    if (weight->quoted || weight->flow || !weight->mark.known()) return false;
-    auto valueEnd = t.tokenEnd(weight->mark.pos);
-    if (!t.restIsComment(valueEnd)) return false;
-    if (after) {
-        edits.push_back({weight->mark.pos, valueEnd, std::to_string(*after)});
-        return true;
-    }
+    if (after) return scalarEdit(t, weight, std::to_string(*after), edits);
     // Drop the whole `weight:` line, which must hold nothing else.
+    if (!weight->isScalar() || weight->quoted || !weight->mark.known()) return false;
+    if (!t.restIsComment(t.tokenEnd(weight->mark.pos))) return false;
     auto k = std::find(item.keys.begin(), item.keys.end(), "weight") - item.keys.begin();
     const auto& keyMark = item.keyMarks.at(k);
     auto lineStart = t.lineStart(keyMark.pos);
     if (!t.blank(lineStart, keyMark.pos)) return false;
     edits.push_back({lineStart, t.lineEnd(keyMark.pos), ""});
-    return true;
-}
-
-// Replaces a plain scalar's text, in block or flow style (`{host: reviews, subset: v1}`); false when
-// it is quoted or its source is not its text (a plain scalar folded over lines).
-bool scalarEdit(const Text& t, const doc::Node* value, const std::string& text, std::vector<Edit>& edits) {
-    if (!value || !value->isScalar() || value->quoted || !value->mark.known()) return false;
-    if (t.s.compare(value->mark.pos, value->scalar.size(), value->scalar) != 0) return false;
-    edits.push_back({value->mark.pos, value->mark.pos + value->scalar.size(), text});
     return true;
 }
 

@@ -53,11 +53,11 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
         return fail(fmt::format("{}: \"{}\" matches {} destinations ({}); name one as HOST/SUBSET",
                                 where(vs, rule), text, hits.size(), fmt::join(names, ", ")));
     }
-    // A new destination: copy one of the same host, so port and other fields carry over.
     if (route.empty() && !rule.delegate.empty()) {
         return fail(fmt::format("{} delegates to VirtualService {}; shift that one (Istio routes there, not here)",
                                 where(vs, rule), rule.delegate));
     }
+    // A new destination: copy one of the same host, so port and other fields carry over.
     if (route.empty()) {
         return fail(fmt::format("{} has no destinations to copy \"{}\" from; add one to the manifest first",
                                 where(vs, rule), text));

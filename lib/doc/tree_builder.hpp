@@ -107,14 +107,18 @@ private:
         map.keys.erase(map.keys.begin() + at);
         map.items.erase(map.items.begin() + at);
         map.keyMarks.erase(map.keyMarks.begin() + at);
+        const BuildError invalid{keyMark, "a merge key (<<) takes a map or a list of maps"};
         std::vector<const Node*> sources;
-        if (value.isMap()) sources.push_back(&value);
-        if (value.isSeq()) {
-            for (const Node& item : value.items) sources.push_back(&item);
+        if (value.isMap()) {
+            sources.push_back(&value);
+        } else if (value.isSeq()) {
+            for (const Node& item : value.items) {
+                if (!item.isMap()) throw invalid;
+                sources.push_back(&item);
+            }
+        } else {
+            throw invalid;
         }
-        bool valid = value.isMap() || value.isSeq();
-        for (const Node* source : sources) valid = valid && source->isMap();
-        if (!valid) throw BuildError{keyMark, "a merge key (<<) takes a map or a list of maps"};
         for (const Node* source : sources) {
             for (std::size_t i = 0; i < source->keys.size(); ++i) {
                 const std::string& key = source->keys[i];

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -129,17 +130,14 @@ Status impersonation(const Impersonation& configured, const ConfigFlags& flags, 
     if (out.user.empty() && out.any())
         return fail(fmt::format("requesting uid, groups or user-extra for {} without impersonating a user; add --as USER",
                                 who));
-    std::vector<const std::string*> values{&out.user, &out.uid};
-    for (const auto& g : out.groups) values.push_back(&g);
-    for (const auto& [key, list] : out.extra) {
-        values.push_back(&key);
-        for (const auto& v : list) values.push_back(&v);
-    }
-    for (const std::string* v : values) {
-        if (v->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-            return fail(fmt::format("impersonation for {} holds a line break; fix --as/--as-group/--as-uid or the kubeconfig",
-                                    who));
-    }
+    auto breaks = [](const std::string& v) { return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos; };
+    auto anyBreaks = [&](const std::vector<std::string>& list) { return std::any_of(list.begin(), list.end(), breaks); };
+    bool broken = breaks(out.user) || breaks(out.uid) || anyBreaks(out.groups) ||
+                  std::any_of(out.extra.begin(), out.extra.end(),
+                              [&](const auto& kv) { return breaks(kv.first) || anyBreaks(kv.second); });
+    if (broken)
+        return fail(fmt::format("impersonation for {} holds a line break; fix --as/--as-group/--as-uid or the kubeconfig",
+                                who));
     return okStatus();
 }
 

@@ -149,12 +149,11 @@ Result<ExecConfig> parseExec(const Node& ex, const fs::path& base, const std::st
 }
 
 // A list of strings, as client-go reads as-groups and the values of as-user-extra.
-Status strings(const Node& u, const Node* list, const char* key, const std::string& path,
-               std::vector<std::string>& out) {
+Status strings(const Node* list, const char* key, const std::string& path, std::vector<std::string>& out) {
     if (!list || list->isNull()) return okStatus();
     if (!list->isSeq()) return malformed(path, *list, fmt::format("{} must be a list of strings", key));
     for (const Node& item : list->items) {
-        if (!item.isScalar()) return malformed(path, item.isNull() ? u : item, fmt::format("{} must be a list of strings", key));
+        if (!item.isScalar()) return malformed(path, item, fmt::format("{} must be a list of strings", key));
         out.push_back(item.scalar);
     }
     return okStatus();
@@ -163,13 +162,13 @@ Status strings(const Node& u, const Node* list, const char* key, const std::stri
 Status parseImpersonation(const Node& u, const std::string& path, Impersonation& as) {
     as.user = str(u, "as");
     as.uid = str(u, "as-uid");
-    if (Status s = strings(u, u.get("as-groups"), "as-groups", path, as.groups); !s) return s;
+    if (Status s = strings(u.get("as-groups"), "as-groups", path, as.groups); !s) return s;
     const Node* extra = u.get("as-user-extra");
     if (!extra || extra->isNull()) return okStatus();
     if (!extra->isMap()) return malformed(path, *extra, "as-user-extra must map keys to lists of strings");
     for (std::size_t i = 0; i < extra->keys.size(); ++i) {
         auto& values = as.extra[extra->keys[i]];
-        if (Status s = strings(u, &extra->items[i], "as-user-extra", path, values); !s) return s;
+        if (Status s = strings(&extra->items[i], "as-user-extra", path, values); !s) return s;
     }
     return okStatus();
 }
