@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.hpp"
+#include "base/result.hpp"
 
 namespace shift::cli {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.hpp"
+#include "base/result.hpp"
 #include "core/virtual_service.hpp"
 
 namespace shift::core {

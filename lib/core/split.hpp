@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/request.hpp"
-#include "core/result.hpp"
+#include "base/result.hpp"
 #include "core/virtual_service.hpp"
 
 namespace shift::core {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.hpp"
+#include "base/result.hpp"
 #include "kube/kubeconfig.hpp"
 
 namespace shift::kube {

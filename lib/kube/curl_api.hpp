@@ -4,7 +4,7 @@
 // and 7 MiB that file mode, completion and --help never use.
 #include <curl/curl.h>
 
-#include "core/result.hpp"
+#include "base/result.hpp"
 
 namespace shift::kube {
 

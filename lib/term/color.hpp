@@ -2,7 +2,7 @@
 // When to colour output: --color=auto|always|never, the NO_COLOR convention and TERM=dumb.
 #include <string_view>
 
-#include "core/result.hpp"
+#include "base/result.hpp"
 
 namespace shift::term {
 
