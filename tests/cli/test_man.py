@@ -58,7 +58,7 @@ class Man(unittest.TestCase):
         self.assertEqual(documented, shorts)
 
     def test_exit_codes_are_the_codes(self):
-        with open(os.path.join(TOP, "lib", "core", "result.hpp"), encoding="utf-8") as f:
+        with open(os.path.join(TOP, "lib", "base", "result.hpp"), encoding="utf-8") as f:
             codes = set(re.findall(r"kExit\w+ = (\d+)", f.read()))
         documented = set(re.findall(r"(?m)^\.It (\d+)$", section(man_text(), "EXIT STATUS")))
         self.assertEqual(documented, codes)
