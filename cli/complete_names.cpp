@@ -8,7 +8,7 @@
 
 #include "core/virtual_service.hpp"
 #include "doc/parse.hpp"
-#include "files.hpp"
+#include "files/files.hpp"
 #include "kube/api.hpp"
 
 namespace shift::cli::completion {
@@ -32,10 +32,10 @@ std::optional<Connection> connectTo(kube::ConfigFlags flags) {
 std::vector<doc::Stream> fileStreams(const Scope& scope) {
     std::vector<doc::Stream> out;
     if (scope.filename == "-") return out;
-    auto files = manifestFiles(scope.filename);
+    auto files = files::manifestFiles(scope.filename);
     if (!files) return out;
     for (const auto& path : *files) {
-        auto text = readInput(path);
+        auto text = files::readInput(path);
         if (!text) continue;
         if (auto s = doc::parse(std::move(*text), path)) out.push_back(std::move(*s));
     }

@@ -7,7 +7,7 @@
 #include "core/request.hpp"
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
-#include "files.hpp"
+#include "files/files.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "term/diff.hpp"
@@ -30,13 +30,13 @@ struct Found {
 };
 
 Result<Found> load(const Options& o) {
-    auto files = manifestFiles(o.filename);
+    auto files = files::manifestFiles(o.filename);
     if (!files) return files.error();
     Found found;
     std::vector<std::string> holders;
     Error lastMiss;
     for (const auto& path : *files) {
-        auto text = readInput(path);
+        auto text = files::readInput(path);
         if (!text) return text.error();
         auto label = path == "-" ? std::string("<stdin>") : path;
         auto stream = doc::parse(std::move(*text), label);
@@ -145,7 +145,7 @@ int runFiles(const Options& o) {
 
     if (o.inPlace && plan->changed && o.dryRun == "none") {
         if (input.path == "-") return report(fail("--in-place needs a file; -f - reads standard input"));
-        if (auto st = writeAtomically(input.path, after); !st) return report(st.error());
+        if (auto st = files::writeAtomically(input.path, after); !st) return report(st.error());
     } else if (manifestOnStdout) {
         emit(stdout, after);
     }

@@ -1,4 +1,4 @@
-#include "files.hpp"
+#include "files/files.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -14,7 +14,7 @@
 #include <iterator>
 #include <sstream>
 
-namespace shift::cli {
+namespace shift::files {
 
 namespace fs = std::filesystem;
 
@@ -86,4 +86,14 @@ Status writeAtomically(const std::string& path, const std::string& content) {
     return okStatus();
 }
 
-}  // namespace shift::cli
+// TODO(in-place safety): lock the file between the comparison and the rename.
+Result<WriteOutcome> writeIfUnchanged(const std::string& path, const std::string& expected,
+                                      const std::string& content) {
+    auto now = readInput(path);
+    if (!now) return now.error();
+    if (*now != expected) return WriteOutcome{true, {}};
+    if (auto st = writeAtomically(path, content); !st) return st.error();
+    return WriteOutcome{false, path};
+}
+
+}  // namespace shift::files

@@ -1,0 +1,33 @@
+#pragma once
+// Reading inputs and writing files atomically.
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace shift::files {
+
+// The whole file, or standard input for "-".
+Result<std::string> readInput(const std::string& path);
+
+// The manifests of a directory (*.yaml, *.yml, *.json, not recursive, sorted),
+// or the path itself when it is not a directory.
+Result<std::vector<std::string>> manifestFiles(const std::string& path);
+
+// Replaces a file's content without ever leaving it half-written: writes a
+// temporary file beside it with the same mode, syncs it, then renames it over.
+Status writeAtomically(const std::string& path, const std::string& content);
+
+// The outcome of a conditional rewrite.
+struct WriteOutcome {
+    bool conflict = false;  // the file no longer holds `expected`: nothing was written
+    std::string written;    // the file actually replaced (a symlink's target), when written
+};
+
+// Replaces the file's content with `content` only if it still holds `expected` (what the caller
+// read and planned on), atomically, so that concurrent writers never lose an update: a changed
+// file is a conflict to re-read and re-plan, never overwritten.
+Result<WriteOutcome> writeIfUnchanged(const std::string& path, const std::string& expected,
+                                      const std::string& content);
+
+}  // namespace shift::files
