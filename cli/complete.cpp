@@ -47,7 +47,9 @@ const CLI::Option* findOption(const CLI::App& app, const std::string& name) {
 }
 
 // The long name without dashes ("namespace"), or the short one.
-std::string key(const CLI::Option* o) { return o->get_lnames().empty() ? o->get_snames().at(0) : o->get_lnames()[0]; }
+std::string key(const CLI::Option* o) {
+    return o->get_lnames().empty() ? o->get_snames().at(0) : o->get_lnames()[0];
+}
 
 void record(Line& line, const CLI::Option* o, const std::string& value) {
     auto k = key(o);
@@ -124,11 +126,13 @@ Answer flags(const CLI::App& app, const std::string& current) {
         std::string description = o->get_description();
         if (auto nl = description.find('\n'); nl != std::string::npos) description.resize(nl);
         for (const auto& l : o->get_lnames()) {
-            if (("--" + l).compare(0, current.size(), current) == 0) a.candidates.push_back("--" + l + "\t" + description);
+            if (("--" + l).compare(0, current.size(), current) == 0)
+                a.candidates.push_back("--" + l + "\t" + description);
         }
         if (!shortToo) continue;
         for (const auto& s : o->get_snames()) {
-            if (("-" + s).compare(0, current.size(), current) == 0) a.candidates.push_back("-" + s + "\t" + description);
+            if (("-" + s).compare(0, current.size(), current) == 0)
+                a.candidates.push_back("-" + s + "\t" + description);
         }
     }
     return a;
@@ -181,12 +185,13 @@ int printCompletionScript(const std::vector<std::string>& args) {
         {"bash", completion::kBash}, {"zsh", completion::kZsh}, {"fish", completion::kFish}};
     auto it = args.size() == 1 ? scripts.find(args[0]) : scripts.end();
     if (it == scripts.end()) {
-        fmt::print(stderr,
-                   "usage: kubectl shift completion bash|zsh|fish   (a bare `shift` at a bash or zsh prompt is "
-                   "the builtin)\n"
-                   "  bash: source <(kubectl shift completion bash)        (in ~/.bashrc)\n"
-                   "  zsh:  kubectl shift completion zsh > \"${{fpath[1]}}/_shift\"\n"
-                   "  fish: kubectl shift completion fish > ~/.config/fish/completions/shift.fish\n");
+        fmt::print(
+            stderr,
+            "usage: kubectl shift completion bash|zsh|fish   (a bare `shift` at a bash or zsh prompt is "
+            "the builtin)\n"
+            "  bash: source <(kubectl shift completion bash)        (in ~/.bashrc)\n"
+            "  zsh:  kubectl shift completion zsh > \"${{fpath[1]}}/_shift\"\n"
+            "  fish: kubectl shift completion fish > ~/.config/fish/completions/shift.fish\n");
         return args.size() == 1 && (args[0] == "-h" || args[0] == "--help") ? 0 : 2;
     }
     fmt::print("{}", it->second);

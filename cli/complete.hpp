@@ -2,7 +2,6 @@
 // Shell completion: `shift completion SHELL` prints the script installed for that shell, and the
 // hidden `shift __complete WORDS... CURRENT` answers the scripts and kubectl_complete-shift.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 

@@ -138,7 +138,8 @@ std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name) 
     if (!vs || vs->docs.empty()) return {};
     std::vector<doc::Stream> lists;
     if (auto body = api.listDestinationRules(c->cluster.ns)) {
-        if (auto list = doc::parseJson(std::move(*body), "DestinationRule list")) lists.push_back(std::move(*list));
+        if (auto list = doc::parseJson(std::move(*body), "DestinationRule list"))
+            lists.push_back(std::move(*list));
     }
     for (const auto& l : lists) {
         for (const auto* o : doc::objects(l)) rules.push_back(o);

@@ -1,6 +1,7 @@
 // shift: parse the command line, validate it, hand over to file or cluster mode.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "complete.hpp"
 #include "options.hpp"
@@ -16,15 +17,18 @@ void declare(CLI::App& app, Options& o) {
     app.add_option("NAME", o.name, "VirtualService to shift");
     app.add_option("KEY=WEIGHT", o.weights,
                    "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
-    app.add_option("-f,--filename", o.filename,
-                   "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
-    app.add_flag("-i,--in-place", o.inPlace, "With -f: rewrite the file atomically, changing only the weight lines");
+    app.add_option(
+        "-f,--filename", o.filename,
+        "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    app.add_flag("-i,--in-place", o.inPlace,
+                 "With -f: rewrite the file atomically, changing only the weight lines");
     app.add_option("-o,--output", o.output, "Print the resulting object as yaml or json")
         ->check(CLI::IsMember({"yaml", "json"}))
         ->option_text("yaml|json");
     app.add_flag("--diff", o.diff, "Print a unified diff of the change");
-    app.add_flag("--dry-run{client}", o.dryRun,
-                 "client: show the diff, change nothing; server: also have the API server validate it (dryRun=All)")
+    app.add_flag(
+           "--dry-run{client}", o.dryRun,
+           "client: show the diff, change nothing; server: also have the API server validate it (dryRun=All)")
         ->check(CLI::IsMember({"none", "client", "server"}))
         ->option_text("[=client|server]");
     app.add_flag("--exit-code", o.exitCode, "Exit 1 when the request changes (or would change) something");
@@ -34,7 +38,8 @@ void declare(CLI::App& app, Options& o) {
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->option_text("RULE");
-    app.add_flag("--keep-zero", o.shift.split.keepZero, "Keep destinations at weight 0 instead of removing them");
+    app.add_flag("--keep-zero", o.shift.split.keepZero,
+                 "Keep destinations at weight 0 instead of removing them");
     app.add_flag("--explicit-weights", o.shift.split.explicitWeights,
                  "Write weight: 100 on a lone destination (Istio's samples omit it)");
     app.add_flag("--no-validate", o.noValidate, "Skip the check of subsets against DestinationRules");
@@ -45,12 +50,15 @@ void declare(CLI::App& app, Options& o) {
                                                           {"never", shift::term::ColorMode::Never}},
             CLI::ignore_case))
         ->option_text("auto|always|never");
-    app.add_flag("-v,--verbose", o.verbosity, "Print each API request (method, URL, status, time); repeatable");
+    app.add_flag("-v,--verbose", o.verbosity,
+                 "Print each API request (method, URL, status, time); repeatable");
     auto* cluster = "Cluster";
-    app.add_option("-n,--namespace", o.cluster.ns, "Namespace (default: the context's, else default)")->group(cluster);
+    app.add_option("-n,--namespace", o.cluster.ns, "Namespace (default: the context's, else default)")
+        ->group(cluster);
     app.add_option("--context", o.cluster.context, "kubeconfig context to use")->group(cluster);
     app.add_option("--kubeconfig", o.cluster.kubeconfig, "Path to the kubeconfig file")->group(cluster);
-    app.add_option("--request-timeout", o.cluster.timeoutSeconds, "Seconds to wait for each API request (default 30)")
+    app.add_option("--request-timeout", o.cluster.timeoutSeconds,
+                   "Seconds to wait for each API request (default 30)")
         ->group(cluster)
         ->check(CLI::NonNegativeNumber)
         ->option_text("SECONDS");
@@ -68,10 +76,12 @@ void declare(CLI::App& app, Options& o) {
 // Validate: reject contradictions before any file or network is touched.
 shift::Status validate(const Options& o) {
     if (o.name.empty()) {
-        return shift::fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
+        return shift::fail(
+            "name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
     if (o.inPlace && o.filename.empty()) {
-        return shift::fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
+        return shift::fail(
+            "--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
     }
     if (o.inPlace && o.filename == "-") {
         return shift::fail("--in-place needs a file, not standard input; give -f FILE");
@@ -91,7 +101,8 @@ int main(int argc, char** argv) {
     Options o;
     CLI::App app{
         "shift: move live traffic between versions of a service in an Istio mesh.\n"
-        "Reads a VirtualService (from the cluster, or files with -f), computes the new split, shows the change, "
+        "Reads a VirtualService (from the cluster, or files with -f), computes the new split, shows the "
+        "change, "
         "applies it.\n\n"
         "  kubectl shift -n istio-demo reviews v1=50 v3=50\n"
         "  kubectl shift reviews v3=100 --dry-run --exit-code\n"
@@ -99,14 +110,16 @@ int main(int argc, char** argv) {
         "shift"};
     app.set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
     app.footer(
-        "Also: kubectl shift completion bash|zsh|fish prints a completion script. Exit codes: 0 done or no change, 1 "
+        "Also: kubectl shift completion bash|zsh|fish prints a completion script. Exit codes: 0 done or no "
+        "change, 1 "
         "changed (--exit-code), 2 bad input, 3 API error, 4 conflict. See man shift.");
     declare(app, o);
     // `completion` and the hidden `__complete` come before the parse, which would take them for a name.
     if (argc > 1 && std::string_view(argv[1]) == "completion") {
         return shift::cli::printCompletionScript({argv + 2, argv + argc});
     }
-    if (argc > 1 && std::string_view(argv[1]) == "__complete") return shift::cli::complete(app, {argv + 2, argv + argc});
+    if (argc > 1 && std::string_view(argv[1]) == "__complete")
+        return shift::cli::complete(app, {argv + 2, argv + argc});
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

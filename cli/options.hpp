@@ -14,11 +14,11 @@ struct Options {
     std::vector<std::string> weights;  // KEY=WEIGHT arguments
     std::string filename;              // -f: file, directory or "-"; empty for the cluster
     bool inPlace = false;
-    std::string output;                // -o: "", "yaml" or "json"
+    std::string output;  // -o: "", "yaml" or "json"
     bool diff = false;
-    std::string dryRun = "none";       // none | client | server
+    std::string dryRun = "none";  // none | client | server
     bool exitCode = false;
-    bool noValidate = false;           // --no-validate: skip the subset check
+    bool noValidate = false;  // --no-validate: skip the subset check
     core::ShiftOptions shift;
     term::ColorMode color = term::ColorMode::Auto;
     int verbosity = 0;

@@ -17,7 +17,8 @@ std::string summaryText(const core::ShiftPlan& plan, bool bars, bool color) {
             if (d.action != core::DestinationPlan::Action::Remove) row.after = d.afterShare;
             rows.push_back(std::move(row));
         }
-        auto title = fmt::format("{} {}", core::qualifiedName(plan.vs), core::ruleLabel(plan.vs.rules[rule.rule]));
+        auto title =
+            fmt::format("{} {}", core::qualifiedName(plan.vs), core::ruleLabel(plan.vs.rules[rule.rule]));
         out += term::summary(title, rows, bars, color);
     }
     return out;

@@ -2,9 +2,9 @@
 // resourceVersion read (never a blind overwrite), re-planning on 409 Conflict.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
-#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -85,8 +85,9 @@ Result<core::ShiftPlan> planLive(kube::Api& api, const doc::Node& live, const co
     for (const auto& ns : ruleNamespaces(*plan)) {
         auto body = api.listDestinationRules(ns);
         if (!body) {
-            warn(fmt::format("subsets not checked: DestinationRules in namespace \"{}\" could not be read ({})", ns,
-                             body.error().message));
+            warn(fmt::format(
+                "subsets not checked: DestinationRules in namespace \"{}\" could not be read ({})", ns,
+                body.error().message));
             return plan;
         }
         auto list = doc::parseJson(std::move(*body), "DestinationRule list");
@@ -130,7 +131,8 @@ int runCluster(const Options& o) {
             return kExitOk;
         }
         doc::Node merged = core::applyToTree(live, plan->vs, plan->rules);
-        std::string label = fmt::format("networking.istio.io.{}.VirtualService.{}.{}", object->version, ns, o.name);
+        std::string label =
+            fmt::format("networking.istio.io.{}.VirtualService.{}.{}", object->version, ns, o.name);
         std::string shown = diffView(merged);
         std::string result = "shifted";
         if (o.dryRun != "client") {
@@ -138,14 +140,16 @@ int runCluster(const Options& o) {
             auto put = api.putVirtualService(ns, o.name, object->version, doc::toJson(merged, 0), serverDry);
             if (!put) return report(put.error());
             if (put->recovered) {
-                warn("the connection broke before the server answered the PUT; reading the object again shows "
-                     "the change in place");
+                warn(
+                    "the connection broke before the server answered the PUT; reading the object again shows "
+                    "the change in place");
             }
             if (put->conflict) {
                 if (attempt < kConflictAttempts) {
-                    warn(fmt::format("virtualservice \"{}\" changed on the server while shifting (409 Conflict); "
-                                     "re-reading it and planning again (attempt {} of {})",
-                                     o.name, attempt + 1, kConflictAttempts));
+                    warn(fmt::format(
+                        "virtualservice \"{}\" changed on the server while shifting (409 Conflict); "
+                        "re-reading it and planning again (attempt {} of {})",
+                        o.name, attempt + 1, kConflictAttempts));
                     conflictBackoff(attempt);
                 }
                 continue;
@@ -165,10 +169,11 @@ int runCluster(const Options& o) {
         if (!o.output.empty()) emit(stdout, printed(merged, o.output));
         return o.exitCode ? kExitChanged : kExitOk;
     }
-    return report(fail(fmt::format("virtualservice \"{}\" in namespace \"{}\" kept changing on the server: gave up "
-                                   "after {} attempts, nothing applied; retry when other writers are done",
-                                   o.name, ns, kConflictAttempts),
-                       kExitConflict));
+    return report(
+        fail(fmt::format("virtualservice \"{}\" in namespace \"{}\" kept changing on the server: gave up "
+                         "after {} attempts, nothing applied; retry when other writers are done",
+                         o.name, ns, kConflictAttempts),
+             kExitConflict));
 }
 
 }  // namespace shift::cli

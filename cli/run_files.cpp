@@ -52,13 +52,14 @@ Result<Found> load(const Options& o) {
         found.inputs.push_back({path, std::move(*stream)});
     }
     if (holders.size() > 1) {
-        return fail(fmt::format("VirtualService \"{}\" is defined in {} files ({}); point -f at one of them", o.name,
-                                holders.size(), fmt::join(holders, ", ")));
+        return fail(fmt::format("VirtualService \"{}\" is defined in {} files ({}); point -f at one of them",
+                                o.name, holders.size(), fmt::join(holders, ", ")));
     }
     if (holders.empty()) {
         if (files->size() == 1) return lastMiss;
-        return fail(fmt::format("no VirtualService named \"{}\" in the {} manifests under {}; check the name or -f",
-                                o.name, files->size(), o.filename));
+        return fail(
+            fmt::format("no VirtualService named \"{}\" in the {} manifests under {}; check the name or -f",
+                        o.name, files->size(), o.filename));
     }
     return found;
 }
@@ -123,8 +124,9 @@ int runFiles(const Options& o) {
     } else if (input.stream.format == doc::Format::Yaml) {
         auto edited = core::applyToYamlText(input.stream.source, object, plan->vs, plan->rules);
         if (!edited) {
-            warn("the route is written in flow style or with YAML anchors, aliases or merge keys, so it "
-                 "cannot be edited line by line; the manifest is re-rendered");
+            warn(
+                "the route is written in flow style or with YAML anchors, aliases or merge keys, so it "
+                "cannot be edited line by line; the manifest is re-rendered");
         }
         after = edited ? std::move(*edited) : renderMerged(doc::Format::Yaml, 0);
     } else {

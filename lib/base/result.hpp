@@ -23,7 +23,7 @@ struct Error {
 
 template <class T>
 class Result {
-public:
+   public:
     Result(T value) : v_(std::move(value)) {}
     Result(Error e) : v_(std::move(e)) {}
 
@@ -37,7 +37,7 @@ public:
     const T* operator->() const { return &value(); }
     const Error& error() const { return std::get<1>(v_); }
 
-private:
+   private:
     std::variant<T, Error> v_;
 };
 

@@ -2,8 +2,9 @@
 // line, removes a destination's lines, or appends a copy of a destination's
 // lines; every other byte stays as the user wrote it (comments, quoting, blank
 // lines, indentation).
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/apply.hpp"
 
@@ -94,8 +95,8 @@ bool scalarEdit(const Text& t, const doc::Node* value, const std::string& text, 
 }
 
 // Edits that make an item's weight field say `after` (nullopt: drop the field).
-bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, const std::optional<long long>& after,
-                 std::vector<Edit>& edits) {
+bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span,
+                 const std::optional<long long>& after, std::vector<Edit>& edits) {
     const doc::Node* weight = item.get("weight");
     if (weight && weight->isNull()) weight = nullptr;
     if (!weight && !after) return true;
@@ -120,7 +121,8 @@ bool weightEdits(const Text& t, const doc::Node& item, const ItemSpan& span, con
 // Applies edits back to front; edits at one position land in the order given.
 std::string applyEdits(std::string text, std::vector<Edit> edits, std::size_t offset = 0) {
     std::reverse(edits.begin(), edits.end());
-    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
+    std::stable_sort(edits.begin(), edits.end(),
+                     [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
     for (const auto& e : edits) text.replace(e.begin - offset, e.end - e.begin, e.text);
     return text;
 }

@@ -65,12 +65,12 @@ Result<Location> findVirtualService(const std::vector<doc::Node>& docs, const st
     }
     if (hits.size() == 1) return hits[0];
     if (hits.size() > 1) {
-        return fail(fmt::format("{} holds {} VirtualServices named \"{}\"; choose one with -n NAMESPACE", source,
-                                hits.size(), name));
+        return fail(fmt::format("{} holds {} VirtualServices named \"{}\"; choose one with -n NAMESPACE",
+                                source, hits.size(), name));
     }
     if (present.empty()) {
-        return fail(fmt::format("{} holds no VirtualService; point -f at the manifest that defines \"{}\"", source,
-                                name));
+        return fail(fmt::format("{} holds no VirtualService; point -f at the manifest that defines \"{}\"",
+                                source, name));
     }
     return fail(fmt::format("no VirtualService named \"{}\" in {}; it holds: {}", name, source,
                             fmt::join(present, ", ")));

@@ -10,8 +10,8 @@
 namespace shift::core {
 
 struct Location {
-    std::size_t doc = 0;               // which document of the stream
-    std::optional<std::size_t> item;   // index in the document's `items` when it is a List
+    std::size_t doc = 0;              // which document of the stream
+    std::optional<std::size_t> item;  // index in the document's `items` when it is a List
 };
 
 const doc::Node& objectAt(const std::vector<doc::Node>& docs, const Location& at);

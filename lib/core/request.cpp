@@ -13,12 +13,14 @@ Result<long long> parseWeight(const std::string& arg, std::string_view text) {
     long long value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        return fail(fmt::format("weight in \"{}\" is not an integer; write KEY=WEIGHT with WEIGHT from 0 to 100, "
-                                "e.g. v1=50",
-                                arg));
+        return fail(
+            fmt::format("weight in \"{}\" is not an integer; write KEY=WEIGHT with WEIGHT from 0 to 100, "
+                        "e.g. v1=50",
+                        arg));
     }
     if (value < 0 || value > 100) {
-        return fail(fmt::format("weight in \"{}\" is out of range; a weight is a percentage from 0 to 100", arg));
+        return fail(
+            fmt::format("weight in \"{}\" is out of range; a weight is a percentage from 0 to 100", arg));
     }
     return value;
 }
@@ -27,7 +29,8 @@ Result<long long> parseWeight(const std::string& arg, std::string_view text) {
 
 Result<Request> parseRequest(const std::vector<std::string>& args) {
     if (args.empty()) {
-        return fail("no weights given; name the new split as KEY=WEIGHT, e.g. `kubectl shift reviews v1=50 v3=50`");
+        return fail(
+            "no weights given; name the new split as KEY=WEIGHT, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
     Request request;
     for (const auto& arg : args) {

@@ -8,7 +8,7 @@
 namespace shift::core {
 
 struct WeightSpec {
-    std::string key;     // subset (`v1`), host (`reviews-v2`), or HOST/SUBSET (`reviews/v1`)
+    std::string key;  // subset (`v1`), host (`reviews-v2`), or HOST/SUBSET (`reviews/v1`)
     long long weight = 0;
 };
 

@@ -29,10 +29,14 @@ Result<std::size_t> findRule(const VirtualService& vs, const std::string& select
     if (auto colon = selector.find(':'); colon != std::string::npos) {
         auto prefix = selector.substr(0, colon);
         bool known = true;
-        if (prefix == "http") list = RouteList::Http;
-        else if (prefix == "tcp") list = RouteList::Tcp;
-        else if (prefix == "tls") list = RouteList::Tls;
-        else known = false;
+        if (prefix == "http")
+            list = RouteList::Http;
+        else if (prefix == "tcp")
+            list = RouteList::Tcp;
+        else if (prefix == "tls")
+            list = RouteList::Tls;
+        else
+            known = false;
         if (known) indexText = std::string_view(selector).substr(colon + 1);
     }
     if (auto index = parseIndex(indexText)) {
@@ -46,8 +50,9 @@ Result<std::size_t> findRule(const VirtualService& vs, const std::string& select
         }
         if (named.size() == 1) return named[0];
         if (named.size() > 1) {
-            return fail(fmt::format("--route {} names {} rules in VirtualService {}; use LIST:INDEX instead: {}",
-                                    selector, named.size(), qualifiedName(vs), listRules(vs)));
+            return fail(
+                fmt::format("--route {} names {} rules in VirtualService {}; use LIST:INDEX instead: {}",
+                            selector, named.size(), qualifiedName(vs), listRules(vs)));
         }
     }
     return fail(fmt::format("--route {} matches no rule of VirtualService {}; its rules: {}", selector,
@@ -62,10 +67,12 @@ std::string listRules(const VirtualService& vs) {
     return fmt::format("{}", fmt::join(lines, "; "));
 }
 
-Result<std::vector<std::size_t>> selectRules(const VirtualService& vs, const std::vector<std::string>& selectors) {
+Result<std::vector<std::size_t>> selectRules(const VirtualService& vs,
+                                             const std::vector<std::string>& selectors) {
     if (vs.rules.empty()) {
-        return fail(fmt::format("VirtualService {} has no http, tcp or tls routes to shift; add a route first",
-                                qualifiedName(vs)));
+        return fail(
+            fmt::format("VirtualService {} has no http, tcp or tls routes to shift; add a route first",
+                        qualifiedName(vs)));
     }
     std::vector<std::size_t> chosen;
     if (!selectors.empty()) {
@@ -82,9 +89,10 @@ Result<std::vector<std::size_t>> selectRules(const VirtualService& vs, const std
         if (vs.rules[i].list == RouteList::Http && !vs.rules[i].hasMatch) catchAll.push_back(i);
     }
     if (catchAll.size() == 1) return catchAll;
-    return fail(fmt::format("VirtualService {} has {} rules and no single catch-all http rule; choose with "
-                            "--route NAME|INDEX|LIST:INDEX: {}",
-                            qualifiedName(vs), vs.rules.size(), listRules(vs)));
+    return fail(
+        fmt::format("VirtualService {} has {} rules and no single catch-all http rule; choose with "
+                    "--route NAME|INDEX|LIST:INDEX: {}",
+                    qualifiedName(vs), vs.rules.size(), listRules(vs)));
 }
 
 }  // namespace shift::core

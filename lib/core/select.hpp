@@ -12,7 +12,8 @@ namespace shift::core {
 // list (`1`), or LIST:INDEX for any list (`http:1`, `tcp:0`, `tls:0`).
 // With no selector: the only rule, else the one http rule without `match`.
 // Returns indexes into vs.rules, in the order given, without duplicates.
-Result<std::vector<std::size_t>> selectRules(const VirtualService& vs, const std::vector<std::string>& selectors);
+Result<std::vector<std::size_t>> selectRules(const VirtualService& vs,
+                                             const std::vector<std::string>& selectors);
 
 // One line per rule, for messages: "http[0] (\"canary\") match uri prefix /api".
 std::string listRules(const VirtualService& vs);

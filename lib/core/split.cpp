@@ -41,9 +41,9 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
     std::vector<std::size_t> hits;
     for (std::size_t i = 0; i < route.size(); ++i) {
         const auto& d = route[i];
-        bool hit = key.bySlash ? sameHost(d.host, key.host, vs.ns) && d.subset == key.subset
-                               : d.subset == key.subset ||
-                                     (d.subset.empty() && sameHost(d.host, key.subset, vs.ns));
+        bool hit = key.bySlash
+                       ? sameHost(d.host, key.host, vs.ns) && d.subset == key.subset
+                       : d.subset == key.subset || (d.subset.empty() && sameHost(d.host, key.subset, vs.ns));
         if (hit) hits.push_back(i);
     }
     if (hits.size() == 1) return Match{hits[0], hits[0], {}, {}};
@@ -54,8 +54,9 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
                                 where(vs, rule), text, hits.size(), fmt::join(names, ", ")));
     }
     if (route.empty() && !rule.delegate.empty()) {
-        return fail(fmt::format("{} delegates to VirtualService {}; shift that one (Istio routes there, not here)",
-                                where(vs, rule), rule.delegate));
+        return fail(
+            fmt::format("{} delegates to VirtualService {}; shift that one (Istio routes there, not here)",
+                        where(vs, rule), rule.delegate));
     }
     // A new destination: copy one of the same host, so port and other fields carry over.
     if (route.empty()) {
@@ -64,12 +65,14 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
     }
     if (key.bySlash) {
         for (std::size_t i = 0; i < route.size(); ++i) {
-            if (sameHost(route[i].host, key.host, vs.ns)) return Match{std::nullopt, i, route[i].host, key.subset};
+            if (sameHost(route[i].host, key.host, vs.ns))
+                return Match{std::nullopt, i, route[i].host, key.subset};
         }
         // A new host: copy the first destination's other fields.
         return Match{std::nullopt, 0, key.host, key.subset};
     }
-    bool usesSubsets = std::any_of(route.begin(), route.end(), [](const auto& d) { return !d.subset.empty(); });
+    bool usesSubsets =
+        std::any_of(route.begin(), route.end(), [](const auto& d) { return !d.subset.empty(); });
     if (!usesSubsets) return Match{std::nullopt, 0, text, ""};  // destinations are told apart by host
     std::set<std::string> hosts;
     for (const auto& d : route) hosts.insert(fqdn(d.host, vs.ns));
@@ -77,9 +80,10 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
         std::vector<std::string> names;
         for (const auto& d : route) names.push_back(d.host);
         names.erase(std::unique(names.begin(), names.end()), names.end());
-        return fail(fmt::format("{}: cannot tell which host the new subset \"{}\" belongs to; write HOST/{} with "
-                                "one of: {}",
-                                where(vs, rule), text, text, fmt::join(names, ", ")));
+        return fail(
+            fmt::format("{}: cannot tell which host the new subset \"{}\" belongs to; write HOST/{} with "
+                        "one of: {}",
+                        where(vs, rule), text, text, fmt::join(names, ", ")));
     }
     return Match{std::nullopt, 0, route[0].host, text};
 }
@@ -143,13 +147,15 @@ Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, cons
         } else {
             std::vector<std::string> names;
             for (auto i : unlisted) names.push_back(displayKey(route[i]));
-            std::string fix = names.empty()
-                                  ? fmt::format("raise one of them by {}", 100 - sum)
-                                  : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - sum,
-                                                names.size() == 1 ? names[0] : "one of " + fmt::format("{}", fmt::join(names, ", ")),
-                                                names[0], 100 - sum);
-            return fail(fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule), describe(request), sum,
-                                    fix));
+            std::string fix =
+                names.empty()
+                    ? fmt::format("raise one of them by {}", 100 - sum)
+                    : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - sum,
+                                  names.size() == 1 ? names[0]
+                                                    : "one of " + fmt::format("{}", fmt::join(names, ", ")),
+                                  names[0], 100 - sum);
+            return fail(fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule),
+                                    describe(request), sum, fix));
         }
     }
 

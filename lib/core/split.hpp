@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/request.hpp"
 #include "base/result.hpp"
+#include "core/request.hpp"
 #include "core/virtual_service.hpp"
 
 namespace shift::core {
@@ -29,7 +29,7 @@ struct DestinationPlan {
 };
 
 struct RulePlan {
-    std::size_t rule = 0;  // index into VirtualService::rules
+    std::size_t rule = 0;                       // index into VirtualService::rules
     std::vector<DestinationPlan> destinations;  // current ones in order, then added ones
     bool changed = false;
 };

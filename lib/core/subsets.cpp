@@ -20,7 +20,8 @@ Defined definedSubsets(const std::string& host, const std::string& vsNamespace,
         const auto* drHost = dr->at({"spec", "host"});
         if (!drHost) continue;
         std::string drNamespace = vsNamespace;
-        if (const auto* ns = dr->at({"metadata", "namespace"}); ns && !ns->str().empty()) drNamespace = ns->str();
+        if (const auto* ns = dr->at({"metadata", "namespace"}); ns && !ns->str().empty())
+            drNamespace = ns->str();
         if (fqdn(drHost->str(), drNamespace) != fqdn(host, vsNamespace)) continue;
         out.found = true;
         if (const auto* subsets = dr->at({"spec", "subsets"}); subsets && subsets->isSeq()) {
@@ -47,7 +48,8 @@ Result<std::vector<std::string>> checkSubsets(const VirtualService& vs, const st
             if (subset.empty()) continue;
             auto defined = definedSubsets(host, vs.ns, destinationRules);
             if (!defined.found) {
-                auto it = std::find_if(unchecked.begin(), unchecked.end(), [&](auto& u) { return u.first == host; });
+                auto it = std::find_if(unchecked.begin(), unchecked.end(),
+                                       [&](auto& u) { return u.first == host; });
                 if (it == unchecked.end()) it = unchecked.insert(unchecked.end(), {host, {}});
                 if (std::find(it->second.begin(), it->second.end(), subset) == it->second.end()) {
                     it->second.push_back(subset);
@@ -55,11 +57,12 @@ Result<std::vector<std::string>> checkSubsets(const VirtualService& vs, const st
                 continue;
             }
             if (std::find(defined.subsets.begin(), defined.subsets.end(), subset) == defined.subsets.end()) {
-                return fail(fmt::format("subset \"{}\" of host {} is not defined by its DestinationRule (defined: "
-                                        "{}); Istio would answer 503 — define it first, or pass --no-validate",
-                                        subset, host,
-                                        defined.subsets.empty() ? std::string("none")
-                                                                : fmt::format("{}", fmt::join(defined.subsets, ", "))));
+                return fail(fmt::format(
+                    "subset \"{}\" of host {} is not defined by its DestinationRule (defined: "
+                    "{}); Istio would answer 503 — define it first, or pass --no-validate",
+                    subset, host,
+                    defined.subsets.empty() ? std::string("none")
+                                            : fmt::format("{}", fmt::join(defined.subsets, ", "))));
             }
         }
     }

@@ -6,9 +6,12 @@ namespace shift::core {
 
 const char* listName(RouteList list) {
     switch (list) {
-        case RouteList::Http: return "http";
-        case RouteList::Tcp: return "tcp";
-        case RouteList::Tls: return "tls";
+        case RouteList::Http:
+            return "http";
+        case RouteList::Tcp:
+            return "tcp";
+        case RouteList::Tls:
+            return "tls";
     }
     return "http";
 }
@@ -69,16 +72,19 @@ Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules
                 const auto* dest = item.isMap() ? item.get("destination") : nullptr;
                 const auto* host = dest ? dest->get("host") : nullptr;
                 if (!host || !host->isScalar()) {
-                    return fail(fmt::format("{}.route[{}] has no destination.host; fix the manifest", where, d));
+                    return fail(
+                        fmt::format("{}.route[{}] has no destination.host; fix the manifest", where, d));
                 }
                 Destination out;
                 out.host = host->str();
-                if (const auto* subset = dest->get("subset"); subset && subset->isScalar()) out.subset = subset->str();
+                if (const auto* subset = dest->get("subset"); subset && subset->isScalar())
+                    out.subset = subset->str();
                 if (const auto* weight = item.get("weight"); weight && !weight->isNull()) {
                     out.weight = parseInteger(*weight);
                     if (!out.weight) {
-                        return fail(fmt::format("{}.route[{}].weight \"{}\" is not an integer; fix the manifest",
-                                                where, d, weight->str()));
+                        return fail(
+                            fmt::format("{}.route[{}].weight \"{}\" is not an integer; fix the manifest",
+                                        where, d, weight->str()));
                     }
                 }
                 rule.route.push_back(std::move(out));

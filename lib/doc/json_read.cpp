@@ -2,7 +2,6 @@
 // numbers keep their text: a float arrives with its raw spelling, and an integer
 // too large for 64 bits arrives as a float with its raw digits.
 #include <nlohmann/json.hpp>
-
 #include <unordered_set>
 
 #include "doc/parse.hpp"
@@ -13,7 +12,7 @@ namespace {
 using json = nlohmann::json;
 
 class Builder : public nlohmann::json_sax<json> {
-public:
+   public:
     Node root;
     std::string error;  // set by a failed callback that nlohmann does not report
     int errorLine = 0, errorColumn = 0;
@@ -58,7 +57,7 @@ public:
 
     std::size_t errorByte = 0;
 
-private:
+   private:
     struct Frame {
         Node node;
         std::unordered_set<std::string> seen;
@@ -102,7 +101,8 @@ Result<Stream> parseJson(std::string text, std::string_view name) {
             }
             column = static_cast<int>(end - lineStart) + 1;
         }
-        return syntaxError(name, "JSON", line, column, builder.error.empty() ? "syntax error" : builder.error);
+        return syntaxError(name, "JSON", line, column,
+                           builder.error.empty() ? "syntax error" : builder.error);
     }
     out.docs.push_back(std::move(builder.root));
     return out;

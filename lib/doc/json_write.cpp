@@ -13,21 +13,35 @@ void writeString(std::string& out, std::string_view s) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xF];
-                } else {
-                    out += static_cast<char>(c);
-                }
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                case '\b':
+                    out += "\\b";
+                    break;
+                case '\f':
+                    out += "\\f";
+                    break;
+                default:
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+                        out += "\\u00";
+                        out += kHex[c >> 4];
+                        out += kHex[c & 0xF];
+                    } else {
+                        out += static_cast<char>(c);
+                    }
             }
             ++i;
             continue;
@@ -62,16 +76,21 @@ void writeString(std::string& out, std::string_view s) {
 void writeScalar(std::string& out, const Node& n) {
     if (n.quoted) return writeString(out, n.scalar);
     switch (resolvePlain(n.scalar)) {
-    case ScalarType::Null: out += "null"; return;
-    case ScalarType::Bool: out += scalar::isTrue(n.scalar) ? "true" : "false"; return;
-    case ScalarType::Int:
-    case ScalarType::Float:
-        if (auto number = scalar::jsonNumber(n.scalar)) {
-            out += *number;
+        case ScalarType::Null:
+            out += "null";
             return;
-        }
-        break;
-    case ScalarType::String: break;
+        case ScalarType::Bool:
+            out += scalar::isTrue(n.scalar) ? "true" : "false";
+            return;
+        case ScalarType::Int:
+        case ScalarType::Float:
+            if (auto number = scalar::jsonNumber(n.scalar)) {
+                out += *number;
+                return;
+            }
+            break;
+        case ScalarType::String:
+            break;
     }
     writeString(out, n.scalar);
 }
@@ -84,10 +103,15 @@ void newline(std::string& out, int indent, int level) {
 
 void writeNode(std::string& out, const Node& n, int indent, int level) {
     switch (n.kind) {
-    case Kind::Null: out += "null"; return;
-    case Kind::Scalar: writeScalar(out, n); return;
-    case Kind::Map:
-    case Kind::Seq: break;
+        case Kind::Null:
+            out += "null";
+            return;
+        case Kind::Scalar:
+            writeScalar(out, n);
+            return;
+        case Kind::Map:
+        case Kind::Seq:
+            break;
     }
     bool map = n.isMap();
     if (n.items.empty()) {

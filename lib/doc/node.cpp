@@ -18,9 +18,7 @@ const Node* Node::get(std::string_view key) const {
     return i < 0 ? nullptr : &items[static_cast<std::size_t>(i)];
 }
 
-Node* Node::get(std::string_view key) {
-    return const_cast<Node*>(static_cast<const Node*>(this)->get(key));
-}
+Node* Node::get(std::string_view key) { return const_cast<Node*>(static_cast<const Node*>(this)->get(key)); }
 
 Node& Node::set(std::string_view key, Node value) {
     if (!isMap()) *this = map();

@@ -26,10 +26,10 @@ struct Node {
     // Scalar: the text as written for a plain scalar (YAML) or a number/true/false
     // (JSON); the decoded content for a quoted string.
     std::string scalar;
-    bool quoted = false;          // scalar is a string whatever it looks like
-    bool flow = false;            // collection written in flow style ({...} / [...]) in YAML
-    bool shared = false;          // YAML: has an anchor, is an alias or merges one in (<<): its
-                                  // text is read elsewhere too, so it is not edited line by line
+    bool quoted = false;            // scalar is a string whatever it looks like
+    bool flow = false;              // collection written in flow style ({...} / [...]) in YAML
+    bool shared = false;            // YAML: has an anchor, is an alias or merges one in (<<): its
+                                    // text is read elsewhere too, so it is not edited line by line
     std::vector<std::string> keys;  // Map: keys[i] names items[i]
     std::vector<Node> items;        // Map values or Seq elements
     Mark mark;                      // start of this node in the source
@@ -37,11 +37,30 @@ struct Node {
 
     // Builders.
     static Node null() { return Node{}; }
-    static Node string(std::string s) { Node n; n.kind = Kind::Scalar; n.scalar = std::move(s); n.quoted = true; return n; }
-    static Node plain(std::string s) { Node n; n.kind = Kind::Scalar; n.scalar = std::move(s); return n; }
+    static Node string(std::string s) {
+        Node n;
+        n.kind = Kind::Scalar;
+        n.scalar = std::move(s);
+        n.quoted = true;
+        return n;
+    }
+    static Node plain(std::string s) {
+        Node n;
+        n.kind = Kind::Scalar;
+        n.scalar = std::move(s);
+        return n;
+    }
     static Node integer(long long v) { return plain(std::to_string(v)); }
-    static Node map() { Node n; n.kind = Kind::Map; return n; }
-    static Node seq() { Node n; n.kind = Kind::Seq; return n; }
+    static Node map() {
+        Node n;
+        n.kind = Kind::Map;
+        return n;
+    }
+    static Node seq() {
+        Node n;
+        n.kind = Kind::Seq;
+        return n;
+    }
 
     bool isMap() const { return kind == Kind::Map; }
     bool isSeq() const { return kind == Kind::Seq; }

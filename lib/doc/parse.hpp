@@ -31,7 +31,8 @@ std::vector<Node*> objects(Stream& stream);
 enum class DuplicateKeys { Reject, LastWins };
 // Manifests reject duplicate keys, as kubectl's strict field validation does;
 // kubeconfigs let the last one win, as client-go reads them.
-Result<Stream> parseYaml(std::string text, std::string_view name, DuplicateKeys duplicates = DuplicateKeys::Reject);
+Result<Stream> parseYaml(std::string text, std::string_view name,
+                         DuplicateKeys duplicates = DuplicateKeys::Reject);
 Result<Stream> parseJson(std::string text, std::string_view name);
 
 // "name:line:col: invalid KIND: what; fix the file and retry" (line, col 1-based).

@@ -10,8 +10,8 @@ namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-constexpr std::array<std::string_view, 11> kTrue = {"y",  "Y",    "yes",  "Yes", "YES", "true",
-                                                    "True", "TRUE", "on", "On",  "ON"};
+constexpr std::array<std::string_view, 11> kTrue = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                                    "True", "TRUE", "on",  "On",  "ON"};
 constexpr std::array<std::string_view, 11> kFalse = {"n",     "N",     "no",  "No",  "NO", "false",
                                                      "False", "FALSE", "off", "Off", "OFF"};
 constexpr std::array<std::string_view, 4> kNull = {"~", "null", "Null", "NULL"};
@@ -39,10 +39,14 @@ std::optional<unsigned long long> parseUnsigned(std::string_view s) {
     int base = 10;
     if (s[0] == '0') {
         char p = s.size() >= 3 ? static_cast<char>(s[1] | 0x20) : 0;
-        if (p == 'b') base = 2, s.remove_prefix(2);
-        else if (p == 'o') base = 8, s.remove_prefix(2);
-        else if (p == 'x') base = 16, s.remove_prefix(2);
-        else base = 8, s.remove_prefix(1);
+        if (p == 'b')
+            base = 2, s.remove_prefix(2);
+        else if (p == 'o')
+            base = 8, s.remove_prefix(2);
+        else if (p == 'x')
+            base = 16, s.remove_prefix(2);
+        else
+            base = 8, s.remove_prefix(1);
     }
     unsigned long long v = 0;
     const unsigned long long max = std::numeric_limits<unsigned long long>::max();
@@ -124,7 +128,8 @@ ScalarType resolvePlain(std::string_view text) {
     if (oneOf(text, kSpecialFloat)) return ScalarType::Float;
     if (c == '.') {
         // strconv.ParseFloat on ".5", ".5e3"; no integer part to strip.
-        return text.size() > 1 && isDigit(text[1]) && isYamlFloat(text) ? ScalarType::Float : ScalarType::String;
+        return text.size() > 1 && isDigit(text[1]) && isYamlFloat(text) ? ScalarType::Float
+                                                                        : ScalarType::String;
     }
     if (!isDigit(c) && c != '+' && c != '-') return ScalarType::String;
     std::string plain = withoutUnderscores(text);
@@ -149,7 +154,9 @@ IntValue parseInt(std::string_view text) {
     if (!u) return out;
     constexpr unsigned long long kCut = 1ULL << 63;
     if (negative) {
-        if (*u <= kCut) out.signedValue = *u == kCut ? std::numeric_limits<long long>::min() : -static_cast<long long>(*u);
+        if (*u <= kCut)
+            out.signedValue =
+                *u == kCut ? std::numeric_limits<long long>::min() : -static_cast<long long>(*u);
     } else if (*u < kCut) {
         out.signedValue = static_cast<long long>(*u);
     } else if (s[0] != '+') {  // ParseUint takes no sign
@@ -231,9 +238,12 @@ bool isBase60Float(std::string_view s) {
     int groups = 0;
     while (i < n && s[i] == ':') {
         ++i;
-        if (i < n && s[i] >= '0' && s[i] <= '5' && i + 1 < n && isDigit(s[i + 1])) i += 2;
-        else if (i < n && isDigit(s[i])) ++i;
-        else return false;
+        if (i < n && s[i] >= '0' && s[i] <= '5' && i + 1 < n && isDigit(s[i + 1]))
+            i += 2;
+        else if (i < n && isDigit(s[i]))
+            ++i;
+        else
+            return false;
         ++groups;
     }
     if (groups == 0) return false;

@@ -20,7 +20,7 @@ struct BuildError {
 };
 
 class TreeBuilder {
-public:
+   public:
     explicit TreeBuilder(bool lastKeyWins = false) : lastKeyWins_(lastKeyWins) {}
 
     std::vector<Node> docs;
@@ -53,12 +53,12 @@ public:
         add(std::move(f.node), f.anchor);
     }
 
-private:
+   private:
     struct Frame {
         Node node;
         std::string anchor;
-        bool haveKey = false;  // Map: keys.back() waits for its value
-        std::optional<std::size_t> merge;  // Map: index of its plain `<<` key
+        bool haveKey = false;                                   // Map: keys.back() waits for its value
+        std::optional<std::size_t> merge;                       // Map: index of its plain `<<` key
         std::unique_ptr<std::unordered_set<std::string>> seen;  // Map: keys, once the map is large
     };
 

@@ -18,7 +18,7 @@ namespace {
 // libyaml counts characters, not bytes; in-place edits need byte offsets. Text
 // that is all ASCII (nearly every manifest) needs no conversion.
 class Positions {
-public:
+   public:
     explicit Positions(const std::string& s) : s_(s) {
         ascii_ = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
         if (ascii_) return;
@@ -33,19 +33,22 @@ public:
         std::size_t pos = lineStarts_[m.line];
         for (std::size_t chars = 0; chars < m.column && pos < s_.size(); ++chars) {
             ++pos;
-            while (pos < s_.size() && (static_cast<unsigned char>(s_[pos]) & 0xC0) == 0x80) ++pos;  // continuation
+            while (pos < s_.size() && (static_cast<unsigned char>(s_[pos]) & 0xC0) == 0x80)
+                ++pos;  // continuation
         }
         out.pos = pos;
         return out;
     }
 
-private:
+   private:
     const std::string& s_;
     bool ascii_ = true;
     std::vector<std::size_t> lineStarts_;
 };
 
-std::string str(const yaml_char_t* s) { return s ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
+std::string str(const yaml_char_t* s) {
+    return s ? std::string(reinterpret_cast<const char*>(s)) : std::string();
+}
 
 bool isTag(const yaml_char_t* tag, const char* name) {
     return tag && std::strcmp(reinterpret_cast<const char*>(tag), name) == 0;
@@ -80,28 +83,40 @@ bool run(yaml_parser_t& parser, detail::TreeBuilder& tree, const Positions& toMa
             ~Guard() { yaml_event_delete(e); }
         } guard{&ev};
         switch (ev.type) {
-        case YAML_STREAM_END_EVENT: return true;
-        case YAML_DOCUMENT_START_EVENT: tree.startDocument(); break;
-        case YAML_DOCUMENT_END_EVENT: tree.endDocument(); break;
-        case YAML_ALIAS_EVENT: tree.alias(str(ev.data.alias.anchor), toMark(ev.start_mark)); break;
-        case YAML_SCALAR_EVENT: scalar(tree, ev, toMark); break;
-        case YAML_SEQUENCE_START_EVENT: {
-            Node n = Node::seq();
-            n.mark = toMark(ev.start_mark);
-            n.flow = ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
-            tree.start(std::move(n), str(ev.data.sequence_start.anchor));
-            break;
-        }
-        case YAML_MAPPING_START_EVENT: {
-            Node n = Node::map();
-            n.mark = toMark(ev.start_mark);
-            n.flow = ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
-            tree.start(std::move(n), str(ev.data.mapping_start.anchor));
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: tree.end(); break;
-        default: break;
+            case YAML_STREAM_END_EVENT:
+                return true;
+            case YAML_DOCUMENT_START_EVENT:
+                tree.startDocument();
+                break;
+            case YAML_DOCUMENT_END_EVENT:
+                tree.endDocument();
+                break;
+            case YAML_ALIAS_EVENT:
+                tree.alias(str(ev.data.alias.anchor), toMark(ev.start_mark));
+                break;
+            case YAML_SCALAR_EVENT:
+                scalar(tree, ev, toMark);
+                break;
+            case YAML_SEQUENCE_START_EVENT: {
+                Node n = Node::seq();
+                n.mark = toMark(ev.start_mark);
+                n.flow = ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+                tree.start(std::move(n), str(ev.data.sequence_start.anchor));
+                break;
+            }
+            case YAML_MAPPING_START_EVENT: {
+                Node n = Node::map();
+                n.mark = toMark(ev.start_mark);
+                n.flow = ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+                tree.start(std::move(n), str(ev.data.mapping_start.anchor));
+                break;
+            }
+            case YAML_SEQUENCE_END_EVENT:
+            case YAML_MAPPING_END_EVENT:
+                tree.end();
+                break;
+            default:
+                break;
         }
     }
 }
@@ -123,7 +138,8 @@ Result<Stream> parseYaml(std::string text, std::string_view name, DuplicateKeys 
             const yaml_mark_t& m = parser.problem_mark;
             std::string what = parser.problem ? parser.problem : "syntax error";
             if (parser.context) what += std::string(" ") + parser.context;
-            error = syntaxError(name, "YAML", static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1, what);
+            error =
+                syntaxError(name, "YAML", static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1, what);
         }
     } catch (const detail::BuildError& e) {
         error = syntaxError(name, "YAML", e.mark.line + 1, e.mark.column + 1, e.what);

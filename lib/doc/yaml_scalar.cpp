@@ -66,7 +66,8 @@ Analysis analyze(std::string_view s) {
         bool followedByWhitespace = isBlankz(s, i + ch.len);
         unsigned c = ch.cp;
         if (first) {
-            if (c < 0x80 && std::string_view("#,[]{}&*!|>'\"%@`").find(static_cast<char>(c)) != std::string_view::npos)
+            if (c < 0x80 &&
+                std::string_view("#,[]{}&*!|>'\"%@`").find(static_cast<char>(c)) != std::string_view::npos)
                 blockIndicators = true;
             if ((c == '?' || c == ':' || c == '-') && followedByWhitespace) blockIndicators = true;
         } else {
@@ -146,27 +147,55 @@ void writeDouble(std::string& out, std::string_view s, int column, int indent, b
         if (!printable(c) || isBreak(c) || c == '"' || c == '\\') {
             std::string esc = "\\";
             switch (c) {
-            case 0x00: esc += '0'; break;
-            case 0x07: esc += 'a'; break;
-            case 0x08: esc += 'b'; break;
-            case 0x09: esc += 't'; break;
-            case 0x0A: esc += 'n'; break;
-            case 0x0B: esc += 'v'; break;
-            case 0x0C: esc += 'f'; break;
-            case 0x0D: esc += 'r'; break;
-            case 0x1B: esc += 'e'; break;
-            case 0x22: esc += '"'; break;
-            case 0x5C: esc += '\\'; break;
-            case 0x85: esc += 'N'; break;
-            case 0x2028: esc += 'L'; break;
-            case 0x2029: esc += 'P'; break;
-            default: {
-                // A byte that is not UTF-8 is written as \xNN of that byte.
-                unsigned v = c == kInvalid ? static_cast<unsigned char>(s[i]) : c;
-                int width = v <= 0xFF ? 2 : v <= 0xFFFF ? 4 : 8;
-                esc += width == 2 ? 'x' : width == 4 ? 'u' : 'U';
-                for (int shift = (width - 1) * 4; shift >= 0; shift -= 4) esc += kHex[(v >> shift) & 0xF];
-            }
+                case 0x00:
+                    esc += '0';
+                    break;
+                case 0x07:
+                    esc += 'a';
+                    break;
+                case 0x08:
+                    esc += 'b';
+                    break;
+                case 0x09:
+                    esc += 't';
+                    break;
+                case 0x0A:
+                    esc += 'n';
+                    break;
+                case 0x0B:
+                    esc += 'v';
+                    break;
+                case 0x0C:
+                    esc += 'f';
+                    break;
+                case 0x0D:
+                    esc += 'r';
+                    break;
+                case 0x1B:
+                    esc += 'e';
+                    break;
+                case 0x22:
+                    esc += '"';
+                    break;
+                case 0x5C:
+                    esc += '\\';
+                    break;
+                case 0x85:
+                    esc += 'N';
+                    break;
+                case 0x2028:
+                    esc += 'L';
+                    break;
+                case 0x2029:
+                    esc += 'P';
+                    break;
+                default: {
+                    // A byte that is not UTF-8 is written as \xNN of that byte.
+                    unsigned v = c == kInvalid ? static_cast<unsigned char>(s[i]) : c;
+                    int width = v <= 0xFF ? 2 : v <= 0xFFFF ? 4 : 8;
+                    esc += width == 2 ? 'x' : width == 4 ? 'u' : 'U';
+                    for (int shift = (width - 1) * 4; shift >= 0; shift -= 4) esc += kHex[(v >> shift) & 0xF];
+                }
             }
             out += esc;
             column += static_cast<int>(esc.size());
@@ -192,8 +221,10 @@ void writeDouble(std::string& out, std::string_view s, int column, int indent, b
 void writeLiteral(std::string& out, std::string_view s, int indent) {
     out += '|';
     if (s.front() == ' ' || s.front() == '\n') out += static_cast<char>('0' + kBestIndent);
-    if (s.back() != '\n') out += '-';
-    else if (s.size() == 1 || s[s.size() - 2] == '\n') out += '+';
+    if (s.back() != '\n')
+        out += '-';
+    else if (s.size() == 1 || s[s.size() - 2] == '\n')
+        out += '+';
     out += '\n';
     bool lineStart = true;
     for (char c : s) {
@@ -229,10 +260,14 @@ void writeYamlString(std::string& out, std::string_view s, int column, int inden
     // into \n; shift double-quotes instead so the string comes back unchanged.
     if (style == Style::Literal && (!a.block || key || a.otherBreaks)) style = Style::Double;
     switch (style) {
-    case Style::Plain: return writePlainOrSingle(out, s, column, indent, key, false);
-    case Style::Single: return writePlainOrSingle(out, s, column, indent, key, true);
-    case Style::Double: return writeDouble(out, s, column, indent, key);
-    case Style::Literal: return writeLiteral(out, s, indent);
+        case Style::Plain:
+            return writePlainOrSingle(out, s, column, indent, key, false);
+        case Style::Single:
+            return writePlainOrSingle(out, s, column, indent, key, true);
+        case Style::Double:
+            return writeDouble(out, s, column, indent, key);
+        case Style::Literal:
+            return writeLiteral(out, s, indent);
     }
 }
 

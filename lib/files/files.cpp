@@ -25,7 +25,9 @@ Result<std::string> readInput(const std::string& path) {
         return s.str();
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(fmt::format("cannot read {}: {}; check the path given to -f", path, std::strerror(errno)));
+    if (!in)
+        return fail(
+            fmt::format("cannot read {}: {}; check the path given to -f", path, std::strerror(errno)));
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

@@ -25,7 +25,8 @@ bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
 // The metadata.name of each item of a list body, in order; nullopt when the body is not a list.
 std::optional<std::vector<std::string>> itemNames(const std::string& body) {
     auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return std::nullopt;
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("items") || !doc["items"].is_array())
+        return std::nullopt;
     std::vector<std::string> names;
     for (const auto& item : doc["items"]) {
         if (!item.is_object()) continue;
@@ -49,8 +50,10 @@ std::string Api::path(const std::string& version, const std::string& ns, const s
 
 Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name) {
     std::vector<std::string> versions;
-    if (version_.empty()) versions.assign(std::begin(kVersions), std::end(kVersions));
-    else versions.push_back(version_);
+    if (version_.empty())
+        versions.assign(std::begin(kVersions), std::end(kVersions));
+    else
+        versions.push_back(version_);
     for (const auto& v : versions) {
         auto r = client_.request("GET", path(v, ns, resource, name));
         if (!r) return r.error();
@@ -64,17 +67,22 @@ Result<Response> Api::getServed(const std::string& ns, const std::string& resour
 Error Api::noIstio() {
     auto r = client_.request("GET", fmt::format("/apis/{}", kIstioGroup));
     if (!r) return r.error();
-    if (r->status == 404) return fail("the cluster serves no networking.istio.io VirtualService API; is Istio installed?", kExitApi);
+    if (r->status == 404)
+        return fail("the cluster serves no networking.istio.io VirtualService API; is Istio installed?",
+                    kExitApi);
     if (!r->ok()) return responseError(*r, RequestInfo{"get", "apigroups", "", "", kIstioGroup, context_});
     std::vector<std::string> served;
     auto doc = nlohmann::json::parse(r->body, nullptr, false);
     if (!doc.is_discarded() && doc.contains("versions") && doc["versions"].is_array())
         for (const auto& v : doc["versions"])
-            if (v.is_object() && v.contains("version") && v["version"].is_string()) served.push_back(v["version"]);
-    return fail(fmt::format("the cluster serves networking.istio.io {} but no VirtualService API in v1, v1beta1 or v1alpha3; "
-                            "is this Istio release supported?",
-                            served.empty() ? std::string("in no version") : fmt::format("{}", fmt::join(served, ", "))),
-                kExitApi);
+            if (v.is_object() && v.contains("version") && v["version"].is_string())
+                served.push_back(v["version"]);
+    return fail(
+        fmt::format(
+            "the cluster serves networking.istio.io {} but no VirtualService API in v1, v1beta1 or v1alpha3; "
+            "is this Istio release supported?",
+            served.empty() ? std::string("in no version") : fmt::format("{}", fmt::join(served, ", "))),
+        kExitApi);
 }
 
 Result<Object> Api::getVirtualService(const std::string& ns, const std::string& name) {
@@ -86,8 +94,10 @@ Result<Object> Api::getVirtualService(const std::string& ns, const std::string& 
     if (r->status == 404) {
         // Name what is there: a typo is the usual cause.
         if (auto names = listVirtualServiceNames(ns)) {
-            if (names->empty()) e.message += "; there are none";
-            else if (names->size() <= kMaxNamesInHint) e.message += fmt::format("; virtualservices there: {}", fmt::join(*names, ", "));
+            if (names->empty())
+                e.message += "; there are none";
+            else if (names->size() <= kMaxNamesInHint)
+                e.message += fmt::format("; virtualservices there: {}", fmt::join(*names, ", "));
         }
     }
     return e;
@@ -96,10 +106,13 @@ Result<Object> Api::getVirtualService(const std::string& ns, const std::string& 
 Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string& ns) {
     auto r = getServed(ns, "virtualservices", "");
     if (!r) return r.error();
-    if (!r->ok()) return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
     auto names = itemNames(r->body);
     if (!names)
-        return fail(fmt::format("the server answered the list of virtualservices in namespace \"{}\" with something that is not a list", ns),
+        return fail(fmt::format("the server answered the list of virtualservices in namespace \"{}\" with "
+                                "something that is not a list",
+                                ns),
                     kExitApi);
     std::sort(names->begin(), names->end());
     return std::move(*names);
@@ -108,7 +121,8 @@ Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string&
 Result<std::string> Api::listDestinationRules(const std::string& ns) {
     auto r = getServed(ns, "destinationrules", "");
     if (!r) return r.error();
-    if (!r->ok()) return responseError(*r, RequestInfo{"list", "destinationrules", kIstioGroup, ns, "", context_});
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "destinationrules", kIstioGroup, ns, "", context_});
     return std::move(r->body);
 }
 
@@ -117,7 +131,8 @@ Result<std::vector<std::string>> Api::listNamespaces() {
     if (!r) return r.error();
     if (!r->ok()) return responseError(*r, RequestInfo{"list", "namespaces", "", "", "", context_});
     auto names = itemNames(r->body);
-    if (!names) return fail("the server answered the list of namespaces with something that is not a list", kExitApi);
+    if (!names)
+        return fail("the server answered the list of namespaces with something that is not a list", kExitApi);
     return std::move(*names);
 }
 
@@ -130,8 +145,9 @@ bool Api::specLanded(const std::string& version, const std::string& ns, const st
     return now.is_object() && put.is_object() && now.contains("spec") && now["spec"] == put["spec"];
 }
 
-Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name, const std::string& version,
-                                              const std::string& json, bool dryRun) {
+Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name,
+                                              const std::string& version, const std::string& json,
+                                              bool dryRun) {
     std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=shift";
     if (dryRun) p += "&dryRun=All";
     auto r = client_.request("PUT", p, json);

@@ -17,7 +17,7 @@ struct Object {
 };
 
 class Api {
-public:
+   public:
     // contextName only words errors (a 401 names the context whose credentials failed).
     explicit Api(Client& client, std::string contextName = {});
 
@@ -37,16 +37,17 @@ public:
         std::string json;
     };
     // PUT ...?fieldManager=shift[&dryRun=All]; json carries metadata.resourceVersion as read.
-    Result<PutResult> putVirtualService(const std::string& ns, const std::string& name, const std::string& version,
-                                        const std::string& json, bool dryRun);
+    Result<PutResult> putVirtualService(const std::string& ns, const std::string& name,
+                                        const std::string& version, const std::string& json, bool dryRun);
 
     // The version found to be served, "" before the first successful call.
     const std::string& servedVersion() const { return version_; }
 
-private:
+   private:
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name);
     Error noIstio();
-    bool specLanded(const std::string& version, const std::string& ns, const std::string& name, const std::string& sent);
+    bool specLanded(const std::string& version, const std::string& ns, const std::string& name,
+                    const std::string& sent);
     std::string path(const std::string& version, const std::string& ns, const std::string& resource,
                      const std::string& name = {}) const;
 

@@ -38,10 +38,10 @@ struct RequestInfo {
 };
 
 // A one-line Error (kExitApi) for a non-2xx response:
-//   401 `the server rejected the credentials of context "x" (401 Unauthorized); check the token or certificate`
-//   403 `forbidden: User "u" cannot get virtualservices.networking.istio.io in namespace "n"; ask for RBAC get on virtualservices`
-//   404 `virtualservice "r" not found in namespace "n"`
-//   400/422 `the server rejected the change: <field>: <message>; ...`
+//   401 `the server rejected the credentials of context "x" (401 Unauthorized); check the token or
+//   certificate` 403 `forbidden: User "u" cannot get virtualservices.networking.istio.io in namespace "n";
+//   ask for RBAC get on virtualservices` 404 `virtualservice "r" not found in namespace "n"` 400/422 `the
+//   server rejected the change: <field>: <message>; ...`
 Error responseError(const Response& r, const RequestInfo& info);
 
 }  // namespace shift::kube

@@ -10,10 +10,10 @@
 #include <mutex>
 #include <thread>
 
-#include "kube/exec.hpp"
-#include "kube/impersonate.hpp"
 #include "kube/api_error.hpp"
 #include "kube/curl_api.hpp"
+#include "kube/exec.hpp"
+#include "kube/impersonate.hpp"
 
 namespace shift::kube {
 
@@ -34,7 +34,8 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
         headers->clear();  // a new response (after 100 Continue or a retry on the same handle)
     } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
         while (!value.empty() && std::isspace((unsigned char)value.back())) value.remove_suffix(1);
@@ -63,34 +64,34 @@ bool isLoopback(const std::string& host) {
 
 Transport classify(CURLcode code, CURL* h) {
     switch (code) {
-    case CURLE_OK:
-        return Transport::kOk;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-        return Transport::kNotSent;
-    case CURLE_OPERATION_TIMEDOUT: {
-        curl_off_t pretransfer = 0;
-        lib->easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-        return pretransfer == 0 ? Transport::kNotSent : Transport::kInterrupted;
-    }
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_OUT_OF_MEMORY:
-        return Transport::kFatal;
-    default:
-        return Transport::kInterrupted;
+        case CURLE_OK:
+            return Transport::kOk;
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_CONNECT:
+            return Transport::kNotSent;
+        case CURLE_OPERATION_TIMEDOUT: {
+            curl_off_t pretransfer = 0;
+            lib->easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+            return pretransfer == 0 ? Transport::kNotSent : Transport::kInterrupted;
+        }
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_NOT_BUILT_IN:
+        case CURLE_BAD_FUNCTION_ARGUMENT:
+        case CURLE_OUT_OF_MEMORY:
+            return Transport::kFatal;
+        default:
+            return Transport::kInterrupted;
     }
 }
 
@@ -100,18 +101,23 @@ std::string lowerFirst(std::string s) {
 }
 
 class CurlClient final : public Client {
-public:
+   public:
     CurlClient(const Cluster& c, int verbosity)
-        : c_(c), verbosity_(verbosity), h_(lib->easy_init()), impersonation_(impersonationHeaders(c.impersonate)) {}
+        : c_(c),
+          verbosity_(verbosity),
+          h_(lib->easy_init()),
+          impersonation_(impersonationHeaders(c.impersonate)) {}
     ~CurlClient() override { lib->easy_cleanup(h_); }
     CurlClient(const CurlClient&) = delete;
     CurlClient& operator=(const CurlClient&) = delete;
 
     Status init();
-    Result<Response> request(std::string_view method, const std::string& path, const std::string& body) override;
+    Result<Response> request(std::string_view method, const std::string& path,
+                             const std::string& body) override;
 
-private:
-    CURLcode perform(std::string_view method, const std::string& path, const std::string& body, Response& out);
+   private:
+    CURLcode perform(std::string_view method, const std::string& path, const std::string& body,
+                     Response& out);
     Error transportError(CURLcode code, std::string_view method, const std::string& path) const;
     Status applyExecCredential(bool refresh);
 
@@ -147,7 +153,8 @@ Status CurlClient::init() {
     if (lib->url_set(u, CURLUPART_URL, c_.server.c_str(), 0) == CURLUE_OK) {
         char* part = nullptr;
         if (lib->url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part, lib->free(part);
-        if (lib->url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) port = part, lib->free(part);
+        if (lib->url_get(u, CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK)
+            port = part, lib->free(part);
         // libcurl cannot set SNI apart from the URL host, so the URL names tls-server-name (SNI and
         // certificate check) and CONNECT_TO sends the connection to the real server.
         if (!c_.tlsServerName.empty() && !host.empty()) {
@@ -174,8 +181,9 @@ Status CurlClient::init() {
     if (c_.insecureSkipTlsVerify) {
         lib->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         lib->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-        fmt::print(stderr, "warning: not verifying the TLS certificate of {} (insecure-skip-tls-verify in {})\n", c_.server,
-                   c_.origin);
+        fmt::print(stderr,
+                   "warning: not verifying the TLS certificate of {} (insecure-skip-tls-verify in {})\n",
+                   c_.server, c_.origin);
     } else if (!c_.caData.empty()) {
         setBlob(h, CURLOPT_CAINFO_BLOB, c_.caData);
         lib->easy_setopt(h, CURLOPT_CAPATH, nullptr);  // only the kubeconfig's CA, as client-go
@@ -184,10 +192,14 @@ Status CurlClient::init() {
         lib->easy_setopt(h, CURLOPT_CAPATH, nullptr);
     }
 
-    if (!c_.clientCertData.empty()) setBlob(h, CURLOPT_SSLCERT_BLOB, c_.clientCertData);
-    else if (!c_.clientCertFile.empty()) lib->easy_setopt(h, CURLOPT_SSLCERT, c_.clientCertFile.c_str());
-    if (!c_.clientKeyData.empty()) setBlob(h, CURLOPT_SSLKEY_BLOB, c_.clientKeyData);
-    else if (!c_.clientKeyFile.empty()) lib->easy_setopt(h, CURLOPT_SSLKEY, c_.clientKeyFile.c_str());
+    if (!c_.clientCertData.empty())
+        setBlob(h, CURLOPT_SSLCERT_BLOB, c_.clientCertData);
+    else if (!c_.clientCertFile.empty())
+        lib->easy_setopt(h, CURLOPT_SSLCERT, c_.clientCertFile.c_str());
+    if (!c_.clientKeyData.empty())
+        setBlob(h, CURLOPT_SSLKEY_BLOB, c_.clientKeyData);
+    else if (!c_.clientKeyFile.empty())
+        lib->easy_setopt(h, CURLOPT_SSLKEY, c_.clientKeyFile.c_str());
 
     auto token = bearerToken(c_);
     if (!token) return token.error();
@@ -203,7 +215,8 @@ Status CurlClient::init() {
     if (c_.exec && bearer_.empty() && !basic && !cert) {
         std::optional<ExecClusterInfo> info;
         if (c_.exec->provideClusterInfo) {
-            ExecClusterInfo i{c_.server, c_.tlsServerName, c_.proxyUrl, c_.insecureSkipTlsVerify, c_.caData, c_.execClusterExtensionJson};
+            ExecClusterInfo i{c_.server, c_.tlsServerName,           c_.proxyUrl, c_.insecureSkipTlsVerify,
+                              c_.caData, c_.execClusterExtensionJson};
             if (i.caData.empty() && !c_.caFile.empty())
                 if (auto ca = readFile(c_.caFile, "certificate-authority")) i.caData = *ca;
             info = std::move(i);
@@ -224,7 +237,8 @@ Status CurlClient::applyExecCredential(bool refresh) {
     return okStatus();
 }
 
-CURLcode CurlClient::perform(std::string_view method, const std::string& path, const std::string& body, Response& out) {
+CURLcode CurlClient::perform(std::string_view method, const std::string& path, const std::string& body,
+                             Response& out) {
     out = Response{};
     errbuf_[0] = '\0';
     CURL* h = h_;
@@ -262,44 +276,57 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
 
 Error CurlClient::transportError(CURLcode code, std::string_view method, const std::string& path) const {
     std::string detail = errbuf_[0] ? errbuf_ : lib->easy_strerror(code);
-    const std::string where = c_.contextName.empty() ? c_.origin : fmt::format("kubeconfig context \"{}\"", c_.contextName);
+    const std::string where =
+        c_.contextName.empty() ? c_.origin : fmt::format("kubeconfig context \"{}\"", c_.contextName);
     switch (code) {
-    case CURLE_COULDNT_CONNECT: {
-        long err = 0;
-        lib->easy_getinfo(h_, CURLINFO_OS_ERRNO, &err);
-        std::string why = err ? lowerFirst(std::strerror(int(err))) : "connection failed";
-        return fail(fmt::format("cannot reach {}: {}; check the server address in {}", c_.server, why, where), kExitApi);
-    }
-    case CURLE_COULDNT_RESOLVE_HOST:
-        return fail(fmt::format("cannot reach {}: unknown host; check the server address in {}", c_.server, where), kExitApi);
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return fail(fmt::format("cannot resolve the proxy for {}: {}; check proxy-url or HTTPS_PROXY", c_.server, detail), kExitApi);
-    case CURLE_OPERATION_TIMEDOUT:
-        return fail(fmt::format("{} did not answer {} {} within {}s; check the network or raise --request-timeout", c_.server,
-                                method, path, c_.timeoutSeconds),
-                    kExitApi);
-    case CURLE_PEER_FAILED_VERIFICATION:
-        if (detail.find("host name") != std::string::npos || detail.find("hostname") != std::string::npos)
-            return fail(fmt::format("the TLS certificate of {} is not valid for that name: {}; check the server address or "
-                                    "tls-server-name in {}",
+        case CURLE_COULDNT_CONNECT: {
+            long err = 0;
+            lib->easy_getinfo(h_, CURLINFO_OS_ERRNO, &err);
+            std::string why = err ? lowerFirst(std::strerror(int(err))) : "connection failed";
+            return fail(
+                fmt::format("cannot reach {}: {}; check the server address in {}", c_.server, why, where),
+                kExitApi);
+        }
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return fail(fmt::format("cannot reach {}: unknown host; check the server address in {}",
+                                    c_.server, where),
+                        kExitApi);
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return fail(fmt::format("cannot resolve the proxy for {}: {}; check proxy-url or HTTPS_PROXY",
+                                    c_.server, detail),
+                        kExitApi);
+        case CURLE_OPERATION_TIMEDOUT:
+            return fail(
+                fmt::format(
+                    "{} did not answer {} {} within {}s; check the network or raise --request-timeout",
+                    c_.server, method, path, c_.timeoutSeconds),
+                kExitApi);
+        case CURLE_PEER_FAILED_VERIFICATION:
+            if (detail.find("host name") != std::string::npos || detail.find("hostname") != std::string::npos)
+                return fail(fmt::format("the TLS certificate of {} is not valid for that name: {}; check the "
+                                        "server address or "
+                                        "tls-server-name in {}",
+                                        c_.server, detail, where),
+                            kExitApi);
+            [[fallthrough]];
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+            return fail(
+                fmt::format("cannot verify the TLS certificate of {}: {}; check certificate-authority in {}",
+                            c_.server, detail, where),
+                kExitApi);
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CONNECT_ERROR:
+            return fail(fmt::format("TLS handshake with {} failed: {}; check the certificates in {}",
                                     c_.server, detail, where),
                         kExitApi);
-        [[fallthrough]];
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-        return fail(fmt::format("cannot verify the TLS certificate of {}: {}; check certificate-authority in {}", c_.server,
-                                detail, where),
-                    kExitApi);
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CONNECT_ERROR:
-        return fail(fmt::format("TLS handshake with {} failed: {}; check the certificates in {}", c_.server, detail, where),
-                    kExitApi);
-    default:
-        return fail(fmt::format("{} {} on {} failed: {}", method, path, c_.server, detail), kExitApi);
+        default:
+            return fail(fmt::format("{} {} on {} failed: {}", method, path, c_.server, detail), kExitApi);
     }
 }
 
-Result<Response> CurlClient::request(std::string_view method, const std::string& path, const std::string& body) {
+Result<Response> CurlClient::request(std::string_view method, const std::string& path,
+                                     const std::string& body) {
     if (exec_)
         if (Status s = applyExecCredential(false); !s) return s.error();
     const auto start = std::chrono::steady_clock::now();
@@ -307,12 +334,15 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
     for (int retry = 0;; ++retry) {
         CURLcode code = perform(method, path, body, out);
         Attempt attempt{classify(code, h_), out.status, std::nullopt};
-        if (auto it = out.headers.find("retry-after"); it != out.headers.end()) attempt.retryAfterSeconds = parseRetryAfter(it->second);
+        if (auto it = out.headers.find("retry-after"); it != out.headers.end())
+            attempt.retryAfterSeconds = parseRetryAfter(it->second);
 
         // A 401 with plugin credentials: they may have been revoked early; run the plugin once more.
         if (code == CURLE_OK && out.status == 401 && exec_ && !execRefreshed_) {
             execRefreshed_ = true;
-            if (verbosity_ > 0) fmt::print(stderr, "{} {}{} 401 Unauthorized; re-running the exec plugin\n", method, c_.server, path);
+            if (verbosity_ > 0)
+                fmt::print(stderr, "{} {}{} 401 Unauthorized; re-running the exec plugin\n", method,
+                           c_.server, path);
             if (Status s = applyExecCredential(true); !s) return s.error();
             --retry;
             continue;
@@ -320,20 +350,26 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
         // Seconds before the next try; negative: no retry. (A plain double: GCC 12 warns falsely
         // about std::optional<double> here.)
         double delay = retryDelay(method, retry, attempt).value_or(-1);
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (delay >= 0 && elapsed + delay > c_.timeoutSeconds) delay = -1;
         if (verbosity_ > 0) {
-            std::string outcome = code == CURLE_OK ? fmt::format("{} {}", out.status, httpStatusText(out.status))
-                                                   : fmt::format("failed ({})", lib->easy_strerror(code));
-            fmt::print(stderr, "{} {}{} {} in {:.1f}ms{}\n", method, c_.server, path, outcome, out.seconds * 1000,
+            std::string outcome = code == CURLE_OK
+                                      ? fmt::format("{} {}", out.status, httpStatusText(out.status))
+                                      : fmt::format("failed ({})", lib->easy_strerror(code));
+            fmt::print(stderr, "{} {}{} {} in {:.1f}ms{}\n", method, c_.server, path, outcome,
+                       out.seconds * 1000,
                        delay >= 0 ? fmt::format("; retrying in {:.0f}ms", delay * 1000) : "");
         }
         if (delay < 0) {
             if (code != CURLE_OK) {
                 Error e = transportError(code, method, path);
-                // The write may have reached the server and been applied; saying nothing changed would mislead.
+                // The write may have reached the server and been applied; saying nothing changed would
+                // mislead.
                 if (attempt.transport == Transport::kInterrupted && method != "GET" && method != "HEAD")
-                    e.message += "; the server may have applied it before the connection broke: run again to see the current state";
+                    e.message +=
+                        "; the server may have applied it before the connection broke: run again to see the "
+                        "current state";
                 return e;
             }
             return out;
@@ -349,7 +385,9 @@ std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity) {
     struct Failed final : Client {
         Error e;
         explicit Failed(Error err) : e(std::move(err)) {}
-        Result<Response> request(std::string_view, const std::string&, const std::string&) override { return e; }
+        Result<Response> request(std::string_view, const std::string&, const std::string&) override {
+            return e;
+        }
     };
     auto api = curlApi();
     if (!api) return std::make_unique<Failed>(api.error());

@@ -22,11 +22,12 @@ struct Response {
 };
 
 class Client {
-public:
+   public:
     virtual ~Client() = default;
     // path is "/apis/...?query", relative to the cluster's server. A Response with any HTTP status
     // is a value; an Error (kExitApi) means no usable answer came back, retries included.
-    virtual Result<Response> request(std::string_view method, const std::string& path, const std::string& body = "") = 0;
+    virtual Result<Response> request(std::string_view method, const std::string& path,
+                                     const std::string& body = "") = 0;
 };
 
 // One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered. verbosity >= 1
@@ -35,10 +36,10 @@ std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity = 0);
 
 // Retry policy, pure so it can be tested. An attempt failed either in transport or with a status.
 enum class Transport {
-    kOk,            // an HTTP response came back
-    kNotSent,       // failed before the request could reach the server (resolve, connect)
-    kInterrupted,   // failed after it may have reached the server (timeout, reset, broken stream)
-    kFatal,         // retrying cannot help (TLS verification, bad certificate, bad URL)
+    kOk,           // an HTTP response came back
+    kNotSent,      // failed before the request could reach the server (resolve, connect)
+    kInterrupted,  // failed after it may have reached the server (timeout, reset, broken stream)
+    kFatal,        // retrying cannot help (TLS verification, bad certificate, bad URL)
 };
 struct Attempt {
     Transport transport = Transport::kOk;

@@ -23,7 +23,7 @@ std::string trim(std::string s) {
 }
 
 bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -43,18 +43,21 @@ Status validateExec(ExecConfig& e, const std::string& user) {
     const bool v1 = e.apiVersion == "client.authentication.k8s.io/v1";
     const bool v1beta1 = e.apiVersion == "client.authentication.k8s.io/v1beta1";
     if (!v1 && !v1beta1)
-        return fail(fmt::format(
-            "exec plugin of user \"{}\": apiVersion \"{}\" is not supported; use client.authentication.k8s.io/v1 or v1beta1",
-            user, e.apiVersion));
+        return fail(
+            fmt::format("exec plugin of user \"{}\": apiVersion \"{}\" is not supported; use "
+                        "client.authentication.k8s.io/v1 or v1beta1",
+                        user, e.apiVersion));
     // client-go defaults interactiveMode only for v1beta1; v1 must say it.
     if (e.interactiveMode.empty()) {
         if (v1)
-            return fail(fmt::format("interactiveMode must be specified for user \"{}\" to use exec authentication plugin", user));
+            return fail(fmt::format(
+                "interactiveMode must be specified for user \"{}\" to use exec authentication plugin", user));
         e.interactiveMode = "IfAvailable";
     }
     if (e.interactiveMode != "Never" && e.interactiveMode != "IfAvailable" && e.interactiveMode != "Always")
-        return fail(fmt::format("invalid interactiveMode for user \"{}\": \"{}\"; use Never, IfAvailable or Always", user,
-                                e.interactiveMode));
+        return fail(
+            fmt::format("invalid interactiveMode for user \"{}\": \"{}\"; use Never, IfAvailable or Always",
+                        user, e.interactiveMode));
     return okStatus();
 }
 
@@ -62,7 +65,8 @@ Status validateExec(ExecConfig& e, const std::string& user) {
 
 Env Env::fromProcess() {
     Env env;
-    for (const char* name : {"KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"})
+    for (const char* name :
+         {"KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"})
         if (const char* v = std::getenv(name)) env.vars[name] = v;
     return env;
 }
@@ -112,9 +116,11 @@ Result<Cluster> loadCluster(const ConfigFlags& flags, const Env& env) {
     const bool noContext = flags.context.empty() && merged.currentContext.empty();
     if (noContext && !src.explicitPath && inClusterPossible(env)) return resolveInCluster(flags, env);
     if (merged.empty() && !src.explicitPath) {
-        std::string looked = src.files.empty() ? "no HOME or KUBECONFIG set" : "looked at " + fmt::format("{}", fmt::join(src.files, ", "));
-        return fail(fmt::format("no kubeconfig found ({}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG",
-                                looked));
+        std::string looked = src.files.empty() ? "no HOME or KUBECONFIG set"
+                                               : "looked at " + fmt::format("{}", fmt::join(src.files, ", "));
+        return fail(fmt::format(
+            "no kubeconfig found ({}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG",
+            looked));
     }
     return resolve(merged, flags);
 }
@@ -128,16 +134,20 @@ Status impersonation(const Impersonation& configured, const ConfigFlags& flags, 
     if (!flags.asUid.empty()) out.uid = flags.asUid;
     if (!flags.asGroups.empty()) out.groups = flags.asGroups;
     if (out.user.empty() && out.any())
-        return fail(fmt::format("requesting uid, groups or user-extra for {} without impersonating a user; add --as USER",
-                                who));
-    auto breaks = [](const std::string& v) { return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos; };
-    auto anyBreaks = [&](const std::vector<std::string>& list) { return std::any_of(list.begin(), list.end(), breaks); };
+        return fail(fmt::format(
+            "requesting uid, groups or user-extra for {} without impersonating a user; add --as USER", who));
+    auto breaks = [](const std::string& v) {
+        return v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos;
+    };
+    auto anyBreaks = [&](const std::vector<std::string>& list) {
+        return std::any_of(list.begin(), list.end(), breaks);
+    };
     bool broken = breaks(out.user) || breaks(out.uid) || anyBreaks(out.groups) ||
                   std::any_of(out.extra.begin(), out.extra.end(),
                               [&](const auto& kv) { return breaks(kv.first) || anyBreaks(kv.second); });
     if (broken)
-        return fail(fmt::format("impersonation for {} holds a line break; fix --as/--as-group/--as-uid or the kubeconfig",
-                                who));
+        return fail(fmt::format(
+            "impersonation for {} holds a line break; fix --as/--as-group/--as-uid or the kubeconfig", who));
     return okStatus();
 }
 
@@ -145,19 +155,22 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     const std::string name = flags.context.empty() ? cfg.currentContext : flags.context;
     if (name.empty()) return fail("no current-context in kubeconfig; pass --context" + contextsHint(cfg));
     auto ctxIt = cfg.contexts.find(name);
-    if (ctxIt == cfg.contexts.end()) return fail(fmt::format("context \"{}\" not found in kubeconfig{}", name, contextsHint(cfg)));
+    if (ctxIt == cfg.contexts.end())
+        return fail(fmt::format("context \"{}\" not found in kubeconfig{}", name, contextsHint(cfg)));
     const KubeContext& ctx = ctxIt->second;
 
     auto clIt = cfg.clusters.find(ctx.cluster);
     if (clIt == cfg.clusters.end())
-        return fail(fmt::format("context \"{}\" refers to cluster \"{}\", which is not in kubeconfig", name, ctx.cluster));
+        return fail(fmt::format("context \"{}\" refers to cluster \"{}\", which is not in kubeconfig", name,
+                                ctx.cluster));
     const KubeCluster& kc = clIt->second;
 
     KubeUser user;
     if (!ctx.user.empty()) {
         auto uIt = cfg.users.find(ctx.user);
         if (uIt == cfg.users.end())
-            return fail(fmt::format("context \"{}\" refers to user \"{}\", which is not in kubeconfig", name, ctx.user));
+            return fail(fmt::format("context \"{}\" refers to user \"{}\", which is not in kubeconfig", name,
+                                    ctx.user));
         user = uIt->second;
     }
 
@@ -175,7 +188,8 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     c.execClusterExtensionJson = kc.execExtensionJson;
 
     std::string server = kc.server;
-    if (server.empty()) return fail(fmt::format("cluster \"{}\" of context \"{}\" has no server", ctx.cluster, name));
+    if (server.empty())
+        return fail(fmt::format("cluster \"{}\" of context \"{}\" has no server", ctx.cluster, name));
     // As client-go's DefaultServerURL: a bare host:port is https only when TLS is configured.
     if (server.find("://") == std::string::npos) {
         bool tls = !c.caFile.empty() || !c.caData.empty() || c.insecureSkipTlsVerify;
@@ -192,7 +206,9 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     c.clientCertData = user.clientCertificateData;
     c.clientKeyFile = user.clientKey;
     c.clientKeyData = user.clientKeyData;
-    if (Status s = impersonation(user.impersonate, flags, fmt::format("user \"{}\"", ctx.user), c.impersonate); !s)
+    if (Status s =
+            impersonation(user.impersonate, flags, fmt::format("user \"{}\"", ctx.user), c.impersonate);
+        !s)
         return s.error();
 
     const bool hasToken = !c.token.empty() || !c.tokenFile.empty();
@@ -202,16 +218,17 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     if (hasToken && hasBasic)
         return fail(fmt::format("user \"{}\" sets both a token and username/password; keep one", ctx.user));
     if (hasCert != hasKey)
-        return fail(fmt::format("user \"{}\" sets a client {} without a client {}", ctx.user, hasCert ? "certificate" : "key",
-                                hasCert ? "key" : "certificate"));
+        return fail(fmt::format("user \"{}\" sets a client {} without a client {}", ctx.user,
+                                hasCert ? "certificate" : "key", hasCert ? "key" : "certificate"));
     if (user.exec) {
         c.exec = user.exec;
         if (Status s = validateExec(*c.exec, ctx.user); !s) return s.error();
     } else if (!user.authProvider.empty() && !hasToken && !hasBasic && !hasCert) {
-        return fail(fmt::format(
-            "user \"{}\" uses auth-provider \"{}\", which shift does not support; switch to an exec credential plugin "
-            "(e.g. gke-gcloud-auth-plugin, kubelogin)",
-            ctx.user, user.authProvider));
+        return fail(
+            fmt::format("user \"{}\" uses auth-provider \"{}\", which shift does not support; switch to an "
+                        "exec credential plugin "
+                        "(e.g. gke-gcloud-auth-plugin, kubelogin)",
+                        ctx.user, user.authProvider));
     }
     return c;
 }
@@ -224,13 +241,15 @@ bool inClusterPossible(const Env& env) {
 Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
     std::string host = env.get("KUBERNETES_SERVICE_HOST"), port = env.get("KUBERNETES_SERVICE_PORT");
     if (host.empty() || port.empty())
-        return fail("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set");
+        return fail(
+            "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set");
     Cluster c;
     c.origin = "in-cluster config";
     c.server = host.find(':') != std::string::npos ? fmt::format("https://[{}]:{}", host, port)
                                                    : fmt::format("https://{}:{}", host, port);
     c.tokenFile = env.serviceAccountDir + "/token";
-    if (!exists(c.tokenFile)) return fail(fmt::format("in-cluster config: service account token {} is missing", c.tokenFile));
+    if (!exists(c.tokenFile))
+        return fail(fmt::format("in-cluster config: service account token {} is missing", c.tokenFile));
     if (std::string ca = env.serviceAccountDir + "/ca.crt"; exists(ca)) c.caFile = ca;
     c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
     // client-go: POD_NAMESPACE (downward API) first, then the service account's namespace file.
@@ -239,7 +258,8 @@ Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
     if (c.ns.empty())
         if (auto f = readFile(env.serviceAccountDir + "/namespace", "namespace file")) c.ns = trim(*f);
     if (c.ns.empty()) c.ns = "default";
-    if (Status s = impersonation({}, flags, "the in-cluster service account", c.impersonate); !s) return s.error();
+    if (Status s = impersonation({}, flags, "the in-cluster service account", c.impersonate); !s)
+        return s.error();
     return c;
 }
 

@@ -11,9 +11,9 @@
 namespace shift::kube {
 
 struct ConfigFlags {
-    std::string kubeconfig;  // --kubeconfig
-    std::string context;     // --context
-    std::string ns;          // -n
+    std::string kubeconfig;     // --kubeconfig
+    std::string context;        // --context
+    std::string ns;             // -n
     double timeoutSeconds = 0;  // 0 = default 30s
     // --as, --as-uid, --as-group: each replaces the kubeconfig user's as, as-uid, as-groups.
     std::string as, asUid;

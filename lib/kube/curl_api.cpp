@@ -22,7 +22,7 @@ bool bind(void* lib, const char* name, F& slot) {
 // that to an explicit gnutls_global_init(), which rtmp:// and ldap:// code calls. It is set only
 // while libcurl loads, so that exec credential plugins never inherit it; a user's value is kept.
 class GnutlsInitDeferred {
-public:
+   public:
     GnutlsInitDeferred() : set_(std::getenv(kName) == nullptr) {
         if (set_) ::setenv(kName, "1", 0);
     }
@@ -32,7 +32,7 @@ public:
     GnutlsInitDeferred(const GnutlsInitDeferred&) = delete;
     GnutlsInitDeferred& operator=(const GnutlsInitDeferred&) = delete;
 
-private:
+   private:
     static constexpr const char* kName = "GNUTLS_NO_IMPLICIT_INIT";
     bool set_;
 };
@@ -50,15 +50,18 @@ Result<const CurlApi*> load() {
                     kExitApi);
     }
     bool ok = bind(lib, "curl_global_init", api.global_init) && bind(lib, "curl_easy_init", api.easy_init) &&
-              bind(lib, "curl_easy_cleanup", api.easy_cleanup) && bind(lib, "curl_easy_setopt", api.easy_setopt) &&
-              bind(lib, "curl_easy_getinfo", api.easy_getinfo) && bind(lib, "curl_easy_perform", api.easy_perform) &&
+              bind(lib, "curl_easy_cleanup", api.easy_cleanup) &&
+              bind(lib, "curl_easy_setopt", api.easy_setopt) &&
+              bind(lib, "curl_easy_getinfo", api.easy_getinfo) &&
+              bind(lib, "curl_easy_perform", api.easy_perform) &&
               bind(lib, "curl_easy_strerror", api.easy_strerror) && bind(lib, "curl_free", api.free) &&
               bind(lib, "curl_slist_append", api.slist_append) &&
               bind(lib, "curl_slist_free_all", api.slist_free_all) && bind(lib, "curl_url", api.url) &&
               bind(lib, "curl_url_cleanup", api.url_cleanup) && bind(lib, "curl_url_get", api.url_get) &&
               bind(lib, "curl_url_set", api.url_set);
     if (!ok) {
-        return fail("the installed libcurl is too old (shift needs 7.71 or later); upgrade libcurl4", kExitApi);
+        return fail("the installed libcurl is too old (shift needs 7.71 or later); upgrade libcurl4",
+                    kExitApi);
     }
     api.global_init(CURL_GLOBAL_DEFAULT);
     return &api;

@@ -55,14 +55,18 @@ std::string str(const json& o, const char* key) {
 std::optional<Clock::time_point> parseRfc3339(std::string_view t) {
     int y, mo, d, h, mi, s, consumed = 0;
     std::string text(t);
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 || consumed != 19)
-        if (std::sscanf(text.c_str(), "%4d-%2d-%2dt%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 || consumed != 19)
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
+        consumed != 19)
+        if (std::sscanf(text.c_str(), "%4d-%2d-%2dt%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=
+                6 ||
+            consumed != 19)
             return std::nullopt;
     size_t i = 19;
     std::chrono::nanoseconds frac{0};
     if (i < text.size() && text[i] == '.') {
         long long scale = 100000000, ns = 0;
-        for (++i; i < text.size() && std::isdigit((unsigned char)text[i]); ++i, scale /= 10) ns += (text[i] - '0') * scale;
+        for (++i; i < text.size() && std::isdigit((unsigned char)text[i]); ++i, scale /= 10)
+            ns += (text[i] - '0') * scale;
         frac = std::chrono::nanoseconds(ns);
     }
     long offset = 0;
@@ -89,14 +93,15 @@ std::optional<Clock::time_point> parseRfc3339(std::string_view t) {
     return Clock::from_time_t(epoch) + std::chrono::duration_cast<Clock::duration>(frac);
 }
 
-Result<ExecCredential> parseExecCredential(std::string_view out, const std::string& apiVersion, const std::string& command) {
+Result<ExecCredential> parseExecCredential(std::string_view out, const std::string& apiVersion,
+                                           const std::string& command) {
     const std::string who = fmt::format("exec plugin \"{}\"", command);
     json doc = json::parse(out, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || str(doc, "kind") != "ExecCredential")
         return fail(who + " did not print an ExecCredential on stdout", kExitApi);
     if (str(doc, "apiVersion") != apiVersion)
-        return fail(fmt::format("{} is configured to use API version {}, plugin returned version {}", who, apiVersion,
-                                str(doc, "apiVersion")),
+        return fail(fmt::format("{} is configured to use API version {}, plugin returned version {}", who,
+                                apiVersion, str(doc, "apiVersion")),
                     kExitApi);
     auto st = doc.find("status");
     if (st == doc.end() || !st->is_object()) return fail(who + " didn't return a status field", kExitApi);
@@ -110,7 +115,8 @@ Result<ExecCredential> parseExecCredential(std::string_view out, const std::stri
         return fail(who + " returned only certificate or key, not both", kExitApi);
     if (std::string exp = str(*st, "expirationTimestamp"); !exp.empty()) {
         c.expiration = parseRfc3339(exp);
-        if (!c.expiration) return fail(fmt::format("{} returned an invalid expirationTimestamp", who), kExitApi);
+        if (!c.expiration)
+            return fail(fmt::format("{} returned an invalid expirationTimestamp", who), kExitApi);
     }
     return c;
 }
@@ -138,7 +144,8 @@ Result<bool> execInteractive(const std::string& mode, bool stdinIsTerminal) {
     if (mode == "IfAvailable" || mode.empty()) return stdinIsTerminal;
     if (mode == "Always") {
         if (!stdinIsTerminal)
-            return fail("exec plugin cannot support interactive mode: standard input is not a terminal", kExitApi);
+            return fail("exec plugin cannot support interactive mode: standard input is not a terminal",
+                        kExitApi);
         return true;
     }
     return fail(fmt::format("unknown exec plugin interactiveMode \"{}\"", mode), kExitInput);
@@ -166,7 +173,8 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
     argv.push_back(nullptr);
 
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return fail(fmt::format("cannot run exec plugin: {}", std::strerror(errno)), kExitApi);
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return fail(fmt::format("cannot run exec plugin: {}", std::strerror(errno)), kExitApi);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -178,19 +186,25 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
     if (rc != 0) {
         ::close(fds[0]);
         std::string what = rc == ENOENT ? fmt::format("exec plugin \"{}\" not found", config.command)
-                                        : fmt::format("cannot run exec plugin \"{}\": {}", config.command, std::strerror(rc));
+                                        : fmt::format("cannot run exec plugin \"{}\": {}", config.command,
+                                                      std::strerror(rc));
         if (rc == ENOENT && config.installHint.empty())
-            what += "; install the client-go credential plugin it names (see "
-                    "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins)";
+            what +=
+                "; install the client-go credential plugin it names (see "
+                "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
+                "#client-go-credential-plugins)";
         return fail(withHint(what, config), kExitApi);
     }
     std::string out;
     char buf[4096];
     for (;;) {
         ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n > 0) out.append(buf, size_t(n));
-        else if (n < 0 && errno == EINTR) continue;
-        else break;
+        if (n > 0)
+            out.append(buf, size_t(n));
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else
+            break;
     }
     ::close(fds[0]);
     int status = 0;
@@ -201,13 +215,16 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         std::string how = WIFEXITED(status) ? fmt::format("exit code {}", WEXITSTATUS(status))
                                             : fmt::format("signal {}", WTERMSIG(status));
-        return fail(withHint(fmt::format("exec plugin \"{}\" failed with {}", config.command, how), config), kExitApi);
+        return fail(withHint(fmt::format("exec plugin \"{}\" failed with {}", config.command, how), config),
+                    kExitApi);
     }
     return out;
 }
 
 ExecAuthenticator::ExecAuthenticator(ExecConfig config, std::optional<ExecClusterInfo> cluster)
-    : stdinIsTerminal([] { return ::isatty(STDIN_FILENO) == 1; }), config_(std::move(config)), cluster_(std::move(cluster)) {}
+    : stdinIsTerminal([] { return ::isatty(STDIN_FILENO) == 1; }),
+      config_(std::move(config)),
+      cluster_(std::move(cluster)) {}
 
 Result<ExecCredential> ExecAuthenticator::credential() {
     if (cached_ && (!cached_->expiration || now() < *cached_->expiration)) return *cached_;
@@ -218,8 +235,10 @@ Result<ExecCredential> ExecAuthenticator::refresh() {
     auto interactive = execInteractive(config_.interactiveMode, stdinIsTerminal());
     if (!interactive) return interactive.error();
     ++runs_;
-    auto out = runExecPlugin(config_, execInfoJson(config_, config_.provideClusterInfo && cluster_ ? &*cluster_ : nullptr, *interactive),
-                             *interactive);
+    auto out = runExecPlugin(
+        config_,
+        execInfoJson(config_, config_.provideClusterInfo && cluster_ ? &*cluster_ : nullptr, *interactive),
+        *interactive);
     if (!out) return out.error();
     auto cred = parseExecCredential(*out, config_.apiVersion, config_.command);
     if (!cred) return cred.error();

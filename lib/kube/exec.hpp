@@ -30,7 +30,8 @@ struct ExecClusterInfo {
 
 // Parses the plugin's stdout. The apiVersion must match the configured one, as in client-go.
 // Errors never quote the output: it holds secrets.
-Result<ExecCredential> parseExecCredential(std::string_view out, const std::string& apiVersion, const std::string& command);
+Result<ExecCredential> parseExecCredential(std::string_view out, const std::string& apiVersion,
+                                           const std::string& command);
 
 // RFC 3339 as Kubernetes writes it: 2024-05-01T10:00:00Z, with optional fraction and offset.
 std::optional<Clock::time_point> parseRfc3339(std::string_view text);
@@ -51,7 +52,7 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
 // Caches the credential for the run until its expirationTimestamp; refresh() re-runs the plugin
 // (after a 401).
 class ExecAuthenticator {
-public:
+   public:
     ExecAuthenticator(ExecConfig config, std::optional<ExecClusterInfo> cluster);
 
     Result<ExecCredential> credential();
@@ -62,7 +63,7 @@ public:
     std::function<bool()> stdinIsTerminal;
     std::function<Clock::time_point()> now = [] { return Clock::now(); };
 
-private:
+   private:
     ExecConfig config_;
     std::optional<ExecClusterInfo> cluster_;
     std::optional<ExecCredential> cached_;

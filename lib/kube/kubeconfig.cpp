@@ -49,7 +49,8 @@ Status lookupIn(const Node& entry, const char* key, const std::string& path) {
 Error notYaml(const std::string& path, std::string_view message) {
     constexpr std::string_view kInvalid = ": invalid YAML: ", kRetry = "; fix the file and retry";
     std::size_t at = message.find(kInvalid);
-    if (at == std::string_view::npos) return fail(fmt::format("kubeconfig {}: not valid YAML ({})", path, message));
+    if (at == std::string_view::npos)
+        return fail(fmt::format("kubeconfig {}: not valid YAML ({})", path, message));
     std::string_view where = message.substr(0, at);
     std::string_view what = message.substr(at + kInvalid.size());
     if (what.ends_with(kRetry)) what.remove_suffix(kRetry.size());
@@ -71,7 +72,8 @@ void resolvePath(std::string& p, const fs::path& base) {
     if (!p.empty() && fs::path(p).is_relative()) p = (base / p).lexically_normal().string();
 }
 
-Result<std::string> decodeData(const Node& map, const char* key, const std::string& entry, const std::string& path) {
+Result<std::string> decodeData(const Node& map, const char* key, const std::string& entry,
+                               const std::string& path) {
     std::string raw = str(map, key);
     if (raw.empty()) return std::string();
     auto decoded = base64Decode(raw);
@@ -173,7 +175,8 @@ Status parseImpersonation(const Node& u, const std::string& path, Impersonation&
     return okStatus();
 }
 
-Status parseUser(const std::string& name, const Node& u, const fs::path& base, const std::string& path, KubeUser& k) {
+Status parseUser(const std::string& name, const Node& u, const fs::path& base, const std::string& path,
+                 KubeUser& k) {
     std::string entry = "user \"" + name + "\"";
     k.clientCertificate = str(u, "client-certificate");
     k.clientKey = str(u, "client-key");
@@ -213,12 +216,13 @@ Result<Kubeconfig> parseKubeconfig(const std::string& text, const std::string& p
     const fs::path base = path.empty() ? fs::current_path() : fs::absolute(fs::path(path)).parent_path();
     cfg.currentContext = str(root, "current-context");
 
-    Status s = eachNamed(root, "clusters", "cluster", path, [&](const std::string& name, const Node& c) -> Status {
-        KubeCluster k;
-        if (Status parsed = parseCluster(name, c, base, path, k); !parsed) return parsed;
-        cfg.clusters[name] = std::move(k);
-        return okStatus();
-    });
+    Status s =
+        eachNamed(root, "clusters", "cluster", path, [&](const std::string& name, const Node& c) -> Status {
+            KubeCluster k;
+            if (Status parsed = parseCluster(name, c, base, path, k); !parsed) return parsed;
+            cfg.clusters[name] = std::move(k);
+            return okStatus();
+        });
     if (!s) return s.error();
 
     s = eachNamed(root, "users", "user", path, [&](const std::string& name, const Node& u) -> Status {

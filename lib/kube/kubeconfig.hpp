@@ -14,7 +14,7 @@ struct ExecConfig {
     std::string command;
     std::vector<std::string> args;
     std::vector<std::pair<std::string, std::string>> env;  // name, value
-    std::string apiVersion;                                 // client.authentication.k8s.io/v1 or v1beta1
+    std::string apiVersion;                                // client.authentication.k8s.io/v1 or v1beta1
     std::string installHint;
     bool provideClusterInfo = false;
     std::string interactiveMode;  // Never, IfAvailable, Always ("" defaults to IfAvailable for v1beta1)
@@ -64,7 +64,9 @@ struct Kubeconfig {
     std::map<std::string, KubeUser> users;
     std::map<std::string, KubeContext> contexts;
 
-    bool empty() const { return currentContext.empty() && clusters.empty() && users.empty() && contexts.empty(); }
+    bool empty() const {
+        return currentContext.empty() && clusters.empty() && users.empty() && contexts.empty();
+    }
 };
 
 // Parses kubeconfig text. Relative file references (certificate-authority, client-certificate,

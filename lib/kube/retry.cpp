@@ -21,20 +21,21 @@ std::optional<double> retryDelay(std::string_view method, int retry, const Attem
     const double backoff = kBackoffBaseSeconds * static_cast<double>(1u << retry);
     auto serverSaid = [&] { return std::min(a.retryAfterSeconds.value_or(backoff), kMaxRetryAfterSeconds); };
     switch (a.transport) {
-    case Transport::kNotSent:
-        return backoff;
-    case Transport::kInterrupted:
-        // A write may have been applied before the connection broke; only reads are safe to repeat.
-        if (idempotent) return backoff;
-        return std::nullopt;
-    case Transport::kFatal:
-        return std::nullopt;
-    case Transport::kOk:
-        break;
+        case Transport::kNotSent:
+            return backoff;
+        case Transport::kInterrupted:
+            // A write may have been applied before the connection broke; only reads are safe to repeat.
+            if (idempotent) return backoff;
+            return std::nullopt;
+        case Transport::kFatal:
+            return std::nullopt;
+        case Transport::kOk:
+            break;
     }
     // 429 means the server's priority and fairness rejected the request before handling it.
     if (a.status == 429) return serverSaid();
-    if (idempotent && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504)) return serverSaid();
+    if (idempotent && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504))
+        return serverSaid();
     return std::nullopt;
 }
 

@@ -70,7 +70,7 @@ class Man(unittest.TestCase):
                 text = f.read()
             read |= set(re.findall(r'getenv\("([A-Z_]+)"\)', text))
             read |= set(re.findall(r'envOrEmpty\("([A-Z_]+)"\)', text))
-            for names in re.findall(r"for \(const char\* name : \{([^}]*)\}", text):
+            for names in re.findall(r"for \(const char\* name :\s*\{([^}]*)\}", text):
                 read |= set(re.findall(r'"([A-Z_]+)"', names))
         self.assertTrue({"KUBECONFIG", "NO_COLOR"} <= read, read)
         documented = set(re.findall(r"\bEv ([A-Z_]+)", section(man_text(), "ENVIRONMENT")))

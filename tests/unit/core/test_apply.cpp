@@ -96,19 +96,22 @@ TEST_SUITE("core::apply") {
                              "      weight: 10\n");
     }
     TEST_CASE("a flow-style destination in a block route is edited line by line") {
-        auto a = apply(kHead + "    - destination: {host: reviews, subset: v1}  # stable\n", {"v1=90", "canary=10"});
+        auto a = apply(kHead + "    - destination: {host: reviews, subset: v1}  # stable\n",
+                       {"v1=90", "canary=10"});
         REQUIRE(a.text);
-        CHECK(*a.text == kHead + "    - destination: {host: reviews, subset: v1}  # stable\n"
-                                 "      weight: 90\n"
-                                 "    - destination: {host: reviews, subset: canary}  # stable\n"
-                                 "      weight: 10\n");
+        CHECK(*a.text == kHead +
+                             "    - destination: {host: reviews, subset: v1}  # stable\n"
+                             "      weight: 90\n"
+                             "    - destination: {host: reviews, subset: canary}  # stable\n"
+                             "      weight: 10\n");
         // Without a subset to change, a subset cannot be written into the flow map: the tree applies.
         auto b = apply(kHead + "    - destination: {host: reviews}\n", {"reviews/v1=50", "reviews/v2=50"});
         CHECK_FALSE(b.text);
         CHECK(b.tree.at({"spec", "http"})->items.at(0).get("route")->items.size() == 2);
     }
     TEST_CASE("a flow-style route is beyond line edits; the tree still applies") {
-        auto a = apply(kHead + "    - destination: {host: reviews, subset: v2}\n"
+        auto a = apply(kHead +
+                           "    - destination: {host: reviews, subset: v2}\n"
                            "  - route: [{destination: {host: reviews, subset: v1}}]\n",
                        {"v1=50", "v3=50"}, {{"1"}, {}});
         CHECK_FALSE(a.text);
@@ -121,8 +124,9 @@ TEST_SUITE("core::apply") {
     TEST_CASE("anchors, aliases and merge keys in a route are beyond line edits; the tree still applies") {
         // Line edits would copy the anchor into the new destination, or change the anchor's lines
         // under an alias, i.e. every place that reads them.
-        auto anchored = apply(kHead + "    - destination: &d\n        host: reviews\n        subset: v1\n"
-                                      "  - route:\n    - destination: *d\n",
+        auto anchored = apply(kHead +
+                                  "    - destination: &d\n        host: reviews\n        subset: v1\n"
+                                  "  - route:\n    - destination: *d\n",
                               {"v1=50", "v3=50"}, {{"0"}, {}});
         CHECK_FALSE(anchored.text);
         const auto* http = anchored.tree.at({"spec", "http"});
@@ -130,8 +134,9 @@ TEST_SUITE("core::apply") {
         CHECK(http->items.at(1).get("route")->items.size() == 1);  // the alias still reads v1 alone
         CHECK(http->items.at(1).at({"route"})->items.at(0).at({"destination", "subset"})->str() == "v1");
 
-        auto aliased = apply(kHead + "    - destination: &d\n        host: reviews\n        subset: v1\n"
-                                     "  - route:\n    - destination: *d\n      weight: 100\n",
+        auto aliased = apply(kHead +
+                                 "    - destination: &d\n        host: reviews\n        subset: v1\n"
+                                 "  - route:\n    - destination: *d\n      weight: 100\n",
                              {"v1=50", "v3=50"}, {{"1"}, {}});
         CHECK_FALSE(aliased.text);
 
@@ -172,7 +177,8 @@ TEST_SUITE("core::apply") {
                        {"v1=50", "v3=50"}, {{"0"}, {}});
         REQUIRE(a.text);
         CHECK(a.text->find("  - match:\n    - uri: {prefix: /x}\n    route:\n"
-                           "    - destination:\n        host: reviews\n        subset: v1\n") != std::string::npos);
+                           "    - destination:\n        host: reviews\n        subset: v1\n") !=
+              std::string::npos);
         CHECK(a.tree.at({"spec", "http"})->items.at(1).get("route")->items.size() == 1);
     }
 }

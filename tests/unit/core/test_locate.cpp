@@ -22,7 +22,8 @@ TEST_SUITE("core::locate") {
         auto s = test::yaml("kind: VirtualService\nmetadata: {name: ratings, namespace: demo}\n");
         auto at = core::findVirtualService(s.docs, "reviews", "", "all.yaml");
         REQUIRE_FALSE(at.ok());
-        CHECK(at.error().message == "no VirtualService named \"reviews\" in all.yaml; it holds: demo/ratings");
+        CHECK(at.error().message ==
+              "no VirtualService named \"reviews\" in all.yaml; it holds: demo/ratings");
     }
     TEST_CASE("-n tells same-named objects apart") {
         auto s = test::yaml(

@@ -59,7 +59,8 @@ TEST_SUITE("core::select") {
         for (std::string bad : {"tls:0", "7", "nope"}) {
             auto r = core::selectRules(vs, {bad});
             REQUIRE_FALSE(r.ok());
-            CHECK(r.error().message.find("--route " + bad + " matches no rule of VirtualService ns/reviews") == 0);
+            CHECK(r.error().message.find("--route " + bad +
+                                         " matches no rule of VirtualService ns/reviews") == 0);
             CHECK(r.error().message.find("http[0] (\"jason\") match headers end-user exact jason") !=
                   std::string::npos);
             CHECK(r.error().message.find("tcp[0]") != std::string::npos);
@@ -67,7 +68,8 @@ TEST_SUITE("core::select") {
     }
     TEST_CASE("several catch-alls ask for --route") {
         auto vs = read(
-            "kind: VirtualService\nmetadata: {name: r}\nspec:\n  http:\n  - route: [{destination: {host: a}}]\n"
+            "kind: VirtualService\nmetadata: {name: r}\nspec:\n  http:\n  - route: [{destination: {host: "
+            "a}}]\n"
             "  - route: [{destination: {host: b}}]\n");
         auto r = core::selectRules(vs, {});
         REQUIRE_FALSE(r.ok());

@@ -28,7 +28,8 @@ TEST_SUITE("core::shift") {
         REQUIRE(p.ok());
         REQUIRE(p->warnings.size() == 1);
         CHECK(p->warnings[0] ==
-              "VirtualService istio-demo/reviews http[0] has invalid weights now (v1=-10 v3=110: each must be 0 to "
+              "VirtualService istio-demo/reviews http[0] has invalid weights now (v1=-10 v3=110: each must "
+              "be 0 to "
               "100); this shift replaces them");
         CHECK(p->rules[0].destinations[0].after == 50);
 

@@ -8,7 +8,8 @@ using Action = core::DestinationPlan::Action;
 
 namespace {
 
-Result<core::RulePlan> plan(const std::string& route, std::vector<std::string> args, core::SplitOptions o = {}) {
+Result<core::RulePlan> plan(const std::string& route, std::vector<std::string> args,
+                            core::SplitOptions o = {}) {
     auto s = test::yaml(test::reviews(route));
     auto vs = core::readVirtualService(s.docs.at(0));
     REQUIRE(vs.ok());
@@ -85,25 +86,27 @@ TEST_SUITE("core::split") {
         auto over = plan(test::kHalf, {"v1=60", "v3=50"});
         REQUIRE_FALSE(over.ok());
         CHECK(over.error().message ==
-              "VirtualService istio-demo/reviews http[0]: weights v1=60 v3=50 sum to 110, not 100; lower them by 10");
+              "VirtualService istio-demo/reviews http[0]: weights v1=60 v3=50 sum to 110, not 100; lower "
+              "them by 10");
         auto under = plan(test::kHalf, {"v1=60", "v3=30"});
         REQUIRE_FALSE(under.ok());
         CHECK(under.error().message.find("sum to 90, not 100; raise one of them by 10") != std::string::npos);
         auto two = plan(test::kHalf, {"v2=30"});
         REQUIRE_FALSE(two.ok());
-        CHECK(two.error().message.find("give the missing 70 to one of v1, v3 (e.g. v1=70)") != std::string::npos);
+        CHECK(two.error().message.find("give the missing 70 to one of v1, v3 (e.g. v1=70)") !=
+              std::string::npos);
     }
     TEST_CASE("new destinations copy their host's destination and keep request order") {
         const std::string ported =
-            "    - destination:\n        host: reviews\n        subset: v1\n        port:\n          number: 9080\n"
+            "    - destination:\n        host: reviews\n        subset: v1\n        port:\n          number: "
+            "9080\n"
             "      headers:\n        request:\n          set: {x: y}\n";
         auto p = plan(ported, {"v3=20", "v2=30"});
         REQUIRE(p.ok());
         CHECK(show(*p) == "v1:->50 v3:+->20 v2:+->30");
     }
     TEST_CASE("host-keyed destinations and HOST/SUBSET keys") {
-        const std::string hosts =
-            "    - destination: {host: reviews-v1}\n      weight: 100\n";
+        const std::string hosts = "    - destination: {host: reviews-v1}\n      weight: 100\n";
         auto p = plan(hosts, {"reviews-v1=80", "reviews-v2=20"});
         REQUIRE(p.ok());
         CHECK(show(*p) == "reviews-v1:100>80 reviews-v2:+->20");
@@ -128,22 +131,25 @@ TEST_SUITE("core::split") {
                                         "HOST/SUBSET") != std::string::npos);
         auto newOne = plan(twoHosts, {"v2=100"});
         REQUIRE_FALSE(newOne.ok());
-        CHECK(newOne.error().message.find("cannot tell which host the new subset \"v2\" belongs to; write HOST/v2 "
-                                          "with one of: reviews, ratings") != std::string::npos);
+        CHECK(newOne.error().message.find(
+                  "cannot tell which host the new subset \"v2\" belongs to; write HOST/v2 "
+                  "with one of: reviews, ratings") != std::string::npos);
         auto fixed = plan(twoHosts, {"reviews/v1=50", "ratings/v1=25", "ratings/v2=25"});
         REQUIRE(fixed.ok());
         CHECK(show(*fixed) == "reviews/v1:50>50 ratings/v1:50>25 ratings/v2:+->25");
     }
     TEST_CASE("a rule that delegates names the VirtualService to shift instead") {
-        auto s = test::yaml("kind: VirtualService\nmetadata: {name: reviews, namespace: istio-demo}\nspec:\n"
-                            "  http:\n  - delegate: {name: reviews-api, namespace: team-a}\n"
-                            "  - delegate: {name: reviews-web}\n");
+        auto s = test::yaml(
+            "kind: VirtualService\nmetadata: {name: reviews, namespace: istio-demo}\nspec:\n"
+            "  http:\n  - delegate: {name: reviews-api, namespace: team-a}\n"
+            "  - delegate: {name: reviews-web}\n");
         auto vs = core::readVirtualService(s.docs.at(0));
         REQUIRE(vs.ok());
         auto p = core::planSplit(*vs, 0, test::request({"v1=50", "v2=50"}), {});
         REQUIRE_FALSE(p.ok());
-        CHECK(p.error().message == "VirtualService istio-demo/reviews http[0] delegates to VirtualService "
-                                   "team-a/reviews-api; shift that one (Istio routes there, not here)");
+        CHECK(p.error().message ==
+              "VirtualService istio-demo/reviews http[0] delegates to VirtualService "
+              "team-a/reviews-api; shift that one (Istio routes there, not here)");
         p = core::planSplit(*vs, 1, test::request({"v1=100"}), {});
         REQUIRE_FALSE(p.ok());
         CHECK(p.error().message.find("delegates to VirtualService reviews-web;") != std::string::npos);
@@ -151,6 +157,7 @@ TEST_SUITE("core::split") {
     TEST_CASE("two keys for one destination") {
         auto p = plan(test::kHalf, {"v1=50", "reviews/v1=50"});
         REQUIRE_FALSE(p.ok());
-        CHECK(p.error().message.find("\"v1\" and \"reviews/v1\" name the same destination") != std::string::npos);
+        CHECK(p.error().message.find("\"v1\" and \"reviews/v1\" name the same destination") !=
+              std::string::npos);
     }
 }

@@ -8,14 +8,16 @@ using namespace shift;
 
 namespace {
 const std::string kRule =
-    "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: istio-demo}\n"
+    "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: "
+    "istio-demo}\n"
     "spec:\n  host: reviews.istio-demo.svc.cluster.local\n  subsets:\n  - name: v1\n  - name: v2\n";
 
 Result<core::ShiftPlan> check(std::vector<std::string> args, const std::string& rules) {
     auto vsDoc = test::yaml(test::reviews(test::kAllV1));
     auto drDoc = test::yaml(rules);
     std::vector<const doc::Node*> drs;
-    for (const auto& at : core::findKind(drDoc.docs, "DestinationRule")) drs.push_back(&core::objectAt(drDoc.docs, at));
+    for (const auto& at : core::findKind(drDoc.docs, "DestinationRule"))
+        drs.push_back(&core::objectAt(drDoc.docs, at));
     return core::planShift(vsDoc.docs.at(0), test::request(std::move(args)), {}, &drs);
 }
 }  // namespace
@@ -30,12 +32,14 @@ TEST_SUITE("core::subsets") {
         auto p = check({"v1=50", "v3=50"}, kRule);
         REQUIRE_FALSE(p.ok());
         CHECK(p.error().message ==
-              "subset \"v3\" of host reviews is not defined by its DestinationRule (defined: v1, v2); Istio would "
+              "subset \"v3\" of host reviews is not defined by its DestinationRule (defined: v1, v2); Istio "
+              "would "
               "answer 503 — define it first, or pass --no-validate");
     }
     TEST_CASE("a host without DestinationRule is a warning") {
-        auto p = check({"v1=50", "v3=50"},
-                       "kind: DestinationRule\nmetadata: {name: x}\nspec: {host: ratings, subsets: [{name: v3}]}\n");
+        auto p = check(
+            {"v1=50", "v3=50"},
+            "kind: DestinationRule\nmetadata: {name: x}\nspec: {host: ratings, subsets: [{name: v3}]}\n");
         REQUIRE(p.ok());
         REQUIRE(p->warnings.size() == 1);
         CHECK(p->warnings[0] == "no DestinationRule for host reviews found; subsets v1, v3 not checked");

@@ -14,7 +14,7 @@
 #include <vector>
 
 class LoopbackServer {
-public:
+   public:
     struct Reply {
         int status = 200;
         std::string body;
@@ -53,7 +53,7 @@ public:
 
     int port = 0;
 
-private:
+   private:
     bool readable(int fd) {
         pollfd p{fd, POLLIN, 0};
         while (!stop_)
@@ -102,8 +102,10 @@ private:
                 readable(fd);  // until the client gives up or the test ends
                 return;
             }
-            std::string out = "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                              std::to_string(r.body.size()) + "\r\n";
+            std::string out =
+                "HTTP/1.1 " + std::to_string(r.status) +
+                " X\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(r.body.size()) +
+                "\r\n";
             for (const auto& h : r.headers) out += h + "\r\n";
             out += "\r\n" + r.body;
             ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);

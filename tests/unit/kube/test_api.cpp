@@ -1,5 +1,6 @@
-#include <algorithm>
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 #include "fake_client.hpp"
 #include "kube/api.hpp"
@@ -10,8 +11,10 @@ namespace {
 
 const std::string kVs = R"({"kind":"VirtualService","metadata":{"name":"reviews","resourceVersion":"7"}})";
 const std::string kV1Path = "/apis/networking.istio.io/v1/namespaces/istio-demo/virtualservices/reviews";
-const std::string kV1beta1Path = "/apis/networking.istio.io/v1beta1/namespaces/istio-demo/virtualservices/reviews";
-const std::string kV1alpha3Path = "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices/reviews";
+const std::string kV1beta1Path =
+    "/apis/networking.istio.io/v1beta1/namespaces/istio-demo/virtualservices/reviews";
+const std::string kV1alpha3Path =
+    "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices/reviews";
 
 std::string notFound(const std::string& name) {
     return R"(virtualservices.networking.istio.io \")" + name + R"(\" not found)";
@@ -33,7 +36,8 @@ TEST_SUITE("kube::api") {
         CHECK(fake.calls[0].path == kV1Path);
     }
 
-    TEST_CASE("an unserved version (404 text/plain) falls back to v1beta1, then v1alpha3, and is remembered") {
+    TEST_CASE(
+        "an unserved version (404 text/plain) falls back to v1beta1, then v1alpha3, and is remembered") {
         FakeClient fake;
         fake.unserved().unserved().json(200, kVs);
         Api api(fake);
@@ -46,7 +50,8 @@ TEST_SUITE("kube::api") {
 
         fake.json(200, vsList({"a"}));
         CHECK(api.listVirtualServiceNames("istio-demo").ok());
-        CHECK(fake.calls.back().path == "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices");
+        CHECK(fake.calls.back().path ==
+              "/apis/networking.istio.io/v1alpha3/namespaces/istio-demo/virtualservices");
         CHECK(api.servedVersion() == "v1alpha3");
     }
 
@@ -56,15 +61,18 @@ TEST_SUITE("kube::api") {
         Api api(fake);
         auto r = api.getVirtualService("istio-demo", "reviews");
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "the cluster serves no networking.istio.io VirtualService API; is Istio installed?");
+        CHECK(r.error().message ==
+              "the cluster serves no networking.istio.io VirtualService API; is Istio installed?");
         CHECK(r.error().exit == shift::kExitApi);
         CHECK(fake.calls.back().path == "/apis/networking.istio.io");
 
         FakeClient odd;
-        odd.unserved().unserved().unserved().json(200, R"({"kind":"APIGroup","versions":[{"version":"v2"}]})");
+        odd.unserved().unserved().unserved().json(200,
+                                                  R"({"kind":"APIGroup","versions":[{"version":"v2"}]})");
         Api api2(odd);
-        CHECK(api2.getVirtualService("istio-demo", "reviews").error().message.find("networking.istio.io v2 but no VirtualService") !=
-              std::string::npos);
+        CHECK(api2.getVirtualService("istio-demo", "reviews")
+                  .error()
+                  .message.find("networking.istio.io v2 but no VirtualService") != std::string::npos);
     }
 
     TEST_CASE("a 404 Status is 'not found', naming what is there when few") {
@@ -74,7 +82,8 @@ TEST_SUITE("kube::api") {
         auto r = api.getVirtualService("istio-demo", "reviw");
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message ==
-              "virtualservice \"reviw\" not found in namespace \"istio-demo\"; virtualservices there: ratings, reviews");
+              "virtualservice \"reviw\" not found in namespace \"istio-demo\"; virtualservices there: "
+              "ratings, reviews");
         CHECK(r.error().exit == shift::kExitApi);
         CHECK(fake.calls.size() == 2);  // the 404 Status proves v1 is served: no fallback
 
@@ -87,13 +96,16 @@ TEST_SUITE("kube::api") {
         }
         SUBCASE("too many to list, or the list fails: the plain message") {
             FakeClient f;
-            f.status(404, "NotFound", notFound("x")).json(200, vsList({"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}));
+            f.status(404, "NotFound", notFound("x"))
+                .json(200, vsList({"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}));
             Api a(f);
-            CHECK(a.getVirtualService("istio-demo", "x").error().message == "virtualservice \"x\" not found in namespace \"istio-demo\"");
+            CHECK(a.getVirtualService("istio-demo", "x").error().message ==
+                  "virtualservice \"x\" not found in namespace \"istio-demo\"");
             FakeClient g;
             g.status(404, "NotFound", notFound("x")).status(403, "Forbidden", "no list");
             Api b(g);
-            CHECK(b.getVirtualService("istio-demo", "x").error().message == "virtualservice \"x\" not found in namespace \"istio-demo\"");
+            CHECK(b.getVirtualService("istio-demo", "x").error().message ==
+                  "virtualservice \"x\" not found in namespace \"istio-demo\"");
         }
     }
 
@@ -102,12 +114,15 @@ TEST_SUITE("kube::api") {
         fake.status(401, "Unauthorized", "Unauthorized");
         Api api(fake, "prod");
         CHECK(api.getVirtualService("istio-demo", "reviews").error().message ==
-              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token or certificate");
+              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token "
+              "or certificate");
 
-        fake.status(403, "Forbidden",
-                    R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"nobody\" cannot get resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
+        fake.status(
+            403, "Forbidden",
+            R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"nobody\" cannot get resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
         CHECK(api.getVirtualService("istio-demo", "reviews").error().message ==
-              "forbidden: User \"nobody\" cannot get virtualservices.networking.istio.io in namespace \"istio-demo\"; ask for RBAC get "
+              "forbidden: User \"nobody\" cannot get virtualservices.networking.istio.io in namespace "
+              "\"istio-demo\"; ask for RBAC get "
               "on virtualservices");
     }
 
@@ -126,7 +141,9 @@ TEST_SUITE("kube::api") {
         REQUIRE(api.putVirtualService("istio-demo", "reviews", "v1", kVs, true).ok());
         CHECK(fake.calls.back().path == kV1Path + "?fieldManager=shift&dryRun=All");
 
-        fake.status(409, "Conflict", "the object has been modified; please apply your changes to the latest version and try again");
+        fake.status(
+            409, "Conflict",
+            "the object has been modified; please apply your changes to the latest version and try again");
         r = api.putVirtualService("istio-demo", "reviews", "v1", kVs, false);
         REQUIRE(r.ok());
         CHECK(r->conflict);
@@ -138,17 +155,23 @@ TEST_SUITE("kube::api") {
         r = api.putVirtualService("istio-demo", "reviews", "v1", kVs, false);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message ==
-              "the server rejected the change: spec.http[0].route[0].weight: Invalid value: 150: must be at most 100; spec.hosts: Required value");
+              "the server rejected the change: spec.http[0].route[0].weight: Invalid value: 150: must be at "
+              "most 100; spec.hosts: Required value");
 
-        fake.status(400, "BadRequest", R"(admission webhook \"validation.istio.io\" denied the request: configuration is invalid: total weight 90 != 100)");
+        fake.status(
+            400, "BadRequest",
+            R"(admission webhook \"validation.istio.io\" denied the request: configuration is invalid: total weight 90 != 100)");
         CHECK(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false).error().message ==
-              "the server rejected the change: admission webhook \"validation.istio.io\" denied the request: configuration is invalid: "
+              "the server rejected the change: admission webhook \"validation.istio.io\" denied the request: "
+              "configuration is invalid: "
               "total weight 90 != 100");
 
-        fake.status(403, "Forbidden",
-                    R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"dev\" cannot update resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
-        CHECK(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false).error().message.find("ask for RBAC update on virtualservices") !=
-              std::string::npos);
+        fake.status(
+            403, "Forbidden",
+            R"(virtualservices.networking.istio.io \"reviews\" is forbidden: User \"dev\" cannot update resource \"virtualservices\" in API group \"networking.istio.io\" in the namespace \"istio-demo\")");
+        CHECK(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false)
+                  .error()
+                  .message.find("ask for RBAC update on virtualservices") != std::string::npos);
     }
 
     TEST_CASE("DestinationRules: the list body, or an error the caller may downgrade") {
@@ -158,24 +181,29 @@ TEST_SUITE("kube::api") {
         auto r = api.listDestinationRules("istio-demo");
         REQUIRE(r.ok());
         CHECK(*r == R"({"items":[]})");
-        CHECK(fake.calls.back().path == "/apis/networking.istio.io/v1/namespaces/istio-demo/destinationrules");
+        CHECK(fake.calls.back().path ==
+              "/apis/networking.istio.io/v1/namespaces/istio-demo/destinationrules");
         fake.status(403, "Forbidden", "nope");
         CHECK_FALSE(api.listDestinationRules("istio-demo").ok());
     }
 
     TEST_CASE("a transport error passes through unchanged") {
         FakeClient fake;
-        fake.answers.push_back(shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
+        fake.answers.push_back(
+            shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
         Api api(fake);
-        CHECK(api.getVirtualService("istio-demo", "reviews").error().message == "cannot reach https://127.0.0.1:6443: connection refused");
+        CHECK(api.getVirtualService("istio-demo", "reviews").error().message ==
+              "cannot reach https://127.0.0.1:6443: connection refused");
     }
 
     TEST_CASE("a PUT whose answer was lost is checked with one GET, never sent twice") {
-        const std::string sent = R"({"metadata":{"name":"reviews"},"spec":{"http":[{"route":[{"weight":50}]}]}})";
+        const std::string sent =
+            R"({"metadata":{"name":"reviews"},"spec":{"http":[{"route":[{"weight":50}]}]}})";
         auto broken = [] { return shift::fail("PUT failed: connection reset", shift::kExitApi); };
         FakeClient landed;
         landed.answers.push_back(broken());
-        landed.json(200, R"({"metadata":{"resourceVersion":"9"},"spec":{"http":[{"route":[{"weight":50}]}]}})");
+        landed.json(200,
+                    R"({"metadata":{"resourceVersion":"9"},"spec":{"http":[{"route":[{"weight":50}]}]}})");
         Api api(landed);
         auto r = api.putVirtualService("istio-demo", "reviews", "v1", sent, false);
         REQUIRE(r.ok());
@@ -186,19 +214,23 @@ TEST_SUITE("kube::api") {
 
         FakeClient lost;
         lost.answers.push_back(broken());
-        lost.json(200, R"({"metadata":{"resourceVersion":"8"},"spec":{"http":[{"route":[{"weight":100}]}]}})");
+        lost.json(200,
+                  R"({"metadata":{"resourceVersion":"8"},"spec":{"http":[{"route":[{"weight":100}]}]}})");
         Api api2(lost);
         auto e = api2.putVirtualService("istio-demo", "reviews", "v1", sent, false);
         REQUIRE_FALSE(e.ok());
         CHECK(e.error().message == "PUT failed: connection reset");
         CHECK(lost.calls.size() == 2);
-        CHECK(std::count_if(lost.calls.begin(), lost.calls.end(), [](auto& c) { return c.method == "PUT"; }) == 1);
+        CHECK(std::count_if(lost.calls.begin(), lost.calls.end(),
+                            [](auto& c) { return c.method == "PUT"; }) == 1);
     }
 
     TEST_CASE("namespaces: the names in the order listed, or an error worded as for the other calls") {
         FakeClient fake;
-        fake.json(200, R"({"kind":"NamespaceList","items":[{"metadata":{"name":"kube-system"}},{"metadata":{"name":"default"}},)"
-                       R"({"metadata":{}},{"metadata":{"name":"istio-demo"}}]})");
+        fake.json(
+            200,
+            R"({"kind":"NamespaceList","items":[{"metadata":{"name":"kube-system"}},{"metadata":{"name":"default"}},)"
+            R"({"metadata":{}},{"metadata":{"name":"istio-demo"}}]})");
         Api api(fake, "prod");
         auto r = api.listNamespaces();
         REQUIRE(r.ok());
@@ -215,19 +247,26 @@ TEST_SUITE("kube::api") {
 
         fake.status(401, "Unauthorized", "Unauthorized");
         CHECK(api.listNamespaces().error().message ==
-              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token or certificate");
+              "the server rejected the credentials of context \"prod\" (401 Unauthorized); check the token "
+              "or certificate");
 
-        fake.status(403, "Forbidden",
-                    R"(namespaces is forbidden: User \"dev\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope)");
+        fake.status(
+            403, "Forbidden",
+            R"(namespaces is forbidden: User \"dev\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope)");
         auto denied = api.listNamespaces();
         REQUIRE_FALSE(denied.ok());
-        CHECK(denied.error().message == "forbidden: User \"dev\" cannot list namespaces at cluster scope; ask for RBAC list on namespaces");
+        CHECK(denied.error().message ==
+              "forbidden: User \"dev\" cannot list namespaces at cluster scope; ask for RBAC list on "
+              "namespaces");
         CHECK(denied.error().exit == shift::kExitApi);
 
         fake.text(200, "not json");
-        CHECK(api.listNamespaces().error().message == "the server answered the list of namespaces with something that is not a list");
+        CHECK(api.listNamespaces().error().message ==
+              "the server answered the list of namespaces with something that is not a list");
 
-        fake.answers.push_back(shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
-        CHECK(api.listNamespaces().error().message == "cannot reach https://127.0.0.1:6443: connection refused");
+        fake.answers.push_back(
+            shift::fail("cannot reach https://127.0.0.1:6443: connection refused", shift::kExitApi));
+        CHECK(api.listNamespaces().error().message ==
+              "cannot reach https://127.0.0.1:6443: connection refused");
     }
 }

@@ -31,25 +31,37 @@ TEST_SUITE("kube::api_error") {
     }
 
     TEST_CASE("403 that is not RBAC's wording is shown as the server said it") {
-        auto e = responseError(make(403, R"({"kind":"Status","message":"namespace istio-demo is terminating"})"), kGet);
+        auto e = responseError(
+            make(403, R"({"kind":"Status","message":"namespace istio-demo is terminating"})"), kGet);
         CHECK(e.message == "forbidden: namespace istio-demo is terminating");
-        e = responseError(make(403, R"({"kind":"Status","message":"User \"system:serviceaccount:ci:deployer\" cannot list resource \"virtualservices\" in API group \"networking.istio.io\" at the cluster scope"})"), kGet);
-        CHECK(e.message == "forbidden: User \"system:serviceaccount:ci:deployer\" cannot list virtualservices.networking.istio.io at cluster "
-                           "scope; ask for RBAC list on virtualservices");
+        e = responseError(
+            make(
+                403,
+                R"({"kind":"Status","message":"User \"system:serviceaccount:ci:deployer\" cannot list resource \"virtualservices\" in API group \"networking.istio.io\" at the cluster scope"})"),
+            kGet);
+        CHECK(e.message ==
+              "forbidden: User \"system:serviceaccount:ci:deployer\" cannot list "
+              "virtualservices.networking.istio.io at cluster "
+              "scope; ask for RBAC list on virtualservices");
     }
 
     TEST_CASE("422: kube's trailing field-less cause is dropped when there are real ones") {
         auto e = responseError(make(422, R"({"kind":"Status","message":"x","details":{"causes":[
             {"field":"spec.http[0].route[0].weight","message":"Invalid value: \"string\": must be of type integer"},
-            {"field":"<nil>","message":"Invalid value: \"null\": some validation rules were not checked"}]}})"), kGet);
-        CHECK(e.message == "the server rejected the change: spec.http[0].route[0].weight: Invalid value: \"string\": must be of type integer");
+            {"field":"<nil>","message":"Invalid value: \"null\": some validation rules were not checked"}]}})"),
+                               kGet);
+        CHECK(e.message ==
+              "the server rejected the change: spec.http[0].route[0].weight: Invalid value: \"string\": must "
+              "be of type integer");
     }
 
     TEST_CASE("server errors and odd bodies stay on one line") {
         auto e = responseError(make(503, "upstream\nconnect error", "text/plain"), kGet);
-        CHECK(e.message == "get virtualservice \"reviews\" failed: 503 Service Unavailable: upstream connect error");
+        CHECK(e.message ==
+              "get virtualservice \"reviews\" failed: 503 Service Unavailable: upstream connect error");
         CHECK(e.exit == shift::kExitApi);
-        CHECK(responseError(make(429, ""), kGet).message == "the server is too busy (429 Too Many Requests) to get virtualservices; try again shortly");
+        CHECK(responseError(make(429, ""), kGet).message ==
+              "the server is too busy (429 Too Many Requests) to get virtualservices; try again shortly");
         RequestInfo inCluster = kGet;
         inCluster.contextName.clear();
         CHECK(responseError(make(401, ""), inCluster).message ==

@@ -46,7 +46,8 @@ struct StderrCapture {
 
 TEST_SUITE("kube::client") {
     TEST_CASE("GET retries a 503 on the same connection and logs without credentials") {
-        LoopbackServer server({{503, R"({"kind":"Status"})", {"Retry-After: 0"}}, {200, R"({"ok":true})", {"X-Seen: yes"}}});
+        LoopbackServer server(
+            {{503, R"({"kind":"Status"})", {"Retry-After: 0"}}, {200, R"({"ok":true})", {"X-Seen: yes"}}});
         auto client = connect(clusterFor(server), 1);
         StderrCapture err;
         auto r = client->request("GET", "/apis/x");
@@ -105,7 +106,9 @@ TEST_SUITE("kube::client") {
         c.timeoutSeconds = 5;
         auto r = connect(c)->request("GET", "/version");
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "cannot reach " + c.server + ": connection refused; check the server address in kubeconfig context \"kind\"");
+        CHECK(r.error().message ==
+              "cannot reach " + c.server +
+                  ": connection refused; check the server address in kubeconfig context \"kind\"");
         CHECK(r.error().exit == shift::kExitApi);
     }
 
@@ -115,7 +118,9 @@ TEST_SUITE("kube::client") {
         c.timeoutSeconds = 0.3;
         auto r = connect(c)->request("GET", "/slow");
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == server.url() + " did not answer GET /slow within 0.3s; check the network or raise --request-timeout");
+        CHECK(r.error().message ==
+              server.url() +
+                  " did not answer GET /slow within 0.3s; check the network or raise --request-timeout");
     }
 
     TEST_CASE("an unreadable token file surfaces on the first request") {

@@ -97,7 +97,8 @@ TEST_SUITE("kube::config") {
 
         k = twoContexts();
         k.clusters.erase("ca");
-        CHECK(errorOf(resolve(k, {})) == "context \"a\" refers to cluster \"ca\", which is not in kubeconfig");
+        CHECK(errorOf(resolve(k, {})) ==
+              "context \"a\" refers to cluster \"ca\", which is not in kubeconfig");
         k = twoContexts();
         k.users.erase("ua");
         CHECK(errorOf(resolve(k, {})) == "context \"a\" refers to user \"ua\", which is not in kubeconfig");
@@ -118,7 +119,8 @@ TEST_SUITE("kube::config") {
         k = twoContexts();
         k.users["ua"] = KubeUser{};
         k.users["ua"].authProvider = "gcp";
-        CHECK(errorOf(resolve(k, {})).find("auth-provider \"gcp\", which shift does not support") != std::string::npos);
+        CHECK(errorOf(resolve(k, {})).find("auth-provider \"gcp\", which shift does not support") !=
+              std::string::npos);
     }
 
     TEST_CASE("resolve: impersonation from the kubeconfig, each --as flag replacing its field") {
@@ -151,7 +153,8 @@ TEST_SUITE("kube::config") {
         ConfigFlags flags;
         flags.asGroups = {"system:masters"};
         CHECK(errorOf(resolve(k, flags)) ==
-              "requesting uid, groups or user-extra for user \"ua\" without impersonating a user; add --as USER");
+              "requesting uid, groups or user-extra for user \"ua\" without impersonating a user; add --as "
+              "USER");
         k.users["ua"].impersonate.uid = "u0";
         CHECK(errorOf(resolve(k, {})).find("without impersonating a user") != std::string::npos);
 
@@ -176,13 +179,15 @@ TEST_SUITE("kube::config") {
         }
         SUBCASE("v1 requires interactiveMode") {
             k.users["ua"].exec->apiVersion = "client.authentication.k8s.io/v1";
-            CHECK(errorOf(resolve(k, {})) == "interactiveMode must be specified for user \"ua\" to use exec authentication plugin");
+            CHECK(errorOf(resolve(k, {})) ==
+                  "interactiveMode must be specified for user \"ua\" to use exec authentication plugin");
             k.users["ua"].exec->interactiveMode = "Sometimes";
             CHECK(errorOf(resolve(k, {})).find("invalid interactiveMode") == 0);
         }
         SUBCASE("v1alpha1 is gone") {
             k.users["ua"].exec->apiVersion = "client.authentication.k8s.io/v1alpha1";
-            CHECK(errorOf(resolve(k, {})).find("apiVersion \"client.authentication.k8s.io/v1alpha1\" is not supported") !=
+            CHECK(errorOf(resolve(k, {}))
+                      .find("apiVersion \"client.authentication.k8s.io/v1alpha1\" is not supported") !=
                   std::string::npos);
         }
     }
@@ -196,9 +201,9 @@ TEST_SUITE("kube::config") {
         env.vars["KUBECONFIG"] = dir / "missing" + ":" + a + ":" + b;
         auto r = loadCluster({}, env);
         REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-        CHECK(r->contextName == "a");            // current-context of the first file that sets it
+        CHECK(r->contextName == "a");             // current-context of the first file that sets it
         CHECK(r->server == "https://a.example");  // context "a" of the first file wins over b's
-        CHECK(r->caFile == dir / "a/ca.pem");    // relative to a/config
+        CHECK(r->caFile == dir / "a/ca.pem");     // relative to a/config
         CHECK(r->tokenFile == dir / "a/token");
 
         ConfigFlags f;
@@ -220,7 +225,8 @@ TEST_SUITE("kube::config") {
         f.kubeconfig = dir / "nope";
         auto r = loadCluster(f, env);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "cannot read kubeconfig " + (dir / "nope") + ": No such file or directory");
+        CHECK(r.error().message ==
+              "cannot read kubeconfig " + (dir / "nope") + ": No such file or directory");
         CHECK(r.error().exit == shift::kExitInput);
     }
 

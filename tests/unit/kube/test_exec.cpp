@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
-
-#include "kube/exec.hpp"
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "kube/exec.hpp"
 #include "temp_dir.hpp"
 
 using namespace shift::kube;
@@ -43,13 +42,15 @@ std::string slurp(const std::string& path) {
 
 TEST_SUITE("kube::exec") {
     TEST_CASE("parses v1 and v1beta1 credentials") {
-        auto r = parseExecCredential(credential(kV1, R"({"token":"t","expirationTimestamp":"2030-01-02T03:04:05Z"})"), kV1, "p");
+        auto r = parseExecCredential(
+            credential(kV1, R"({"token":"t","expirationTimestamp":"2030-01-02T03:04:05Z"})"), kV1, "p");
         REQUIRE(r.ok());
         CHECK(r->token == "t");
         REQUIRE(r->expiration);
         CHECK(Clock::to_time_t(*r->expiration) == 1893553445);
 
-        r = parseExecCredential(credential(kV1beta1, R"({"clientCertificateData":"CERT","clientKeyData":"KEY"})"), kV1beta1, "p");
+        r = parseExecCredential(
+            credential(kV1beta1, R"({"clientCertificateData":"CERT","clientKeyData":"KEY"})"), kV1beta1, "p");
         REQUIRE(r.ok());
         CHECK(r->clientCertificateData == "CERT");
         CHECK(r->clientKeyData == "KEY");
@@ -64,12 +65,16 @@ TEST_SUITE("kube::exec") {
             return r.error().message;
         };
         CHECK(err(credential(kV1beta1, R"({"token":"t"})")) ==
-              "exec plugin \"get-token\" is configured to use API version " + kV1 + ", plugin returned version " + kV1beta1);
-        CHECK(err(R"({"kind":"ExecCredential","apiVersion":")" + kV1 + "\"}") == "exec plugin \"get-token\" didn't return a status field");
-        CHECK(err(credential(kV1, "{}")) == "exec plugin \"get-token\" didn't return a token or cert/key pair");
-        CHECK(err(credential(kV1, R"({"clientKeyData":"K"})")) == "exec plugin \"get-token\" returned only certificate or key, not both");
-        CHECK(err(credential(kV1, R"({"token":"t","expirationTimestamp":"tomorrow"})")).find("invalid expirationTimestamp") !=
-              std::string::npos);
+              "exec plugin \"get-token\" is configured to use API version " + kV1 +
+                  ", plugin returned version " + kV1beta1);
+        CHECK(err(R"({"kind":"ExecCredential","apiVersion":")" + kV1 + "\"}") ==
+              "exec plugin \"get-token\" didn't return a status field");
+        CHECK(err(credential(kV1, "{}")) ==
+              "exec plugin \"get-token\" didn't return a token or cert/key pair");
+        CHECK(err(credential(kV1, R"({"clientKeyData":"K"})")) ==
+              "exec plugin \"get-token\" returned only certificate or key, not both");
+        CHECK(err(credential(kV1, R"({"token":"t","expirationTimestamp":"tomorrow"})"))
+                  .find("invalid expirationTimestamp") != std::string::npos);
         std::string msg = err("secret-token-printed-by-mistake");
         CHECK(msg == "exec plugin \"get-token\" did not print an ExecCredential on stdout");
     }
@@ -113,7 +118,8 @@ TEST_SUITE("kube::exec") {
         CHECK(execInteractive("Always", true).value() == true);
         auto r = execInteractive("Always", false);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "exec plugin cannot support interactive mode: standard input is not a terminal");
+        CHECK(r.error().message ==
+              "exec plugin cannot support interactive mode: standard input is not a terminal");
     }
 
     TEST_CASE("runs a plugin with its args, env and KUBERNETES_EXEC_INFO, and caches until expiry") {
@@ -164,14 +170,18 @@ TEST_SUITE("kube::exec") {
         c.command = dir.write("fail.sh", "#!/bin/sh\necho secret-output\nexit 3\n", true);
         auto r = runExecPlugin(c, "{}", false);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "exec plugin \"" + c.command + "\" failed with exit code 3; Install get-token: brew install get-token");
+        CHECK(r.error().message ==
+              "exec plugin \"" + c.command +
+                  "\" failed with exit code 3; Install get-token: brew install get-token");
         CHECK(r.error().exit == shift::kExitApi);
 
         c.command = "shift-no-such-plugin";
         r = runExecPlugin(c, "{}", false);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "exec plugin \"shift-no-such-plugin\" not found; Install get-token: brew install get-token");
+        CHECK(r.error().message ==
+              "exec plugin \"shift-no-such-plugin\" not found; Install get-token: brew install get-token");
         c.installHint.clear();
-        CHECK(runExecPlugin(c, "{}", false).error().message.find("client-go-credential-plugins") != std::string::npos);
+        CHECK(runExecPlugin(c, "{}", false).error().message.find("client-go-credential-plugins") !=
+              std::string::npos);
     }
 }

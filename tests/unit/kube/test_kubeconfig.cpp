@@ -88,7 +88,8 @@ TEST_SUITE("kube::kubeconfig") {
         CHECK(r.error().message.find("kubeconfig /k/config: not valid YAML") == 0);
         CHECK(r.error().exit == shift::kExitInput);
 
-        r = parseKubeconfig("users:\n- name: u\n  user:\n    token: t\n    client-key-data: '%%%'\n", "/k/config");
+        r = parseKubeconfig("users:\n- name: u\n  user:\n    token: t\n    client-key-data: '%%%'\n",
+                            "/k/config");
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message == "kubeconfig /k/config: client-key-data of user \"u\" is not valid base64");
 
@@ -97,10 +98,11 @@ TEST_SUITE("kube::kubeconfig") {
     }
 
     TEST_CASE("impersonation: as, as-uid, as-groups and as-user-extra of a user") {
-        auto r = parseKubeconfig("users:\n- name: u\n  user:\n    token: t\n    as: jane\n    as-uid: \"1000\"\n"
-                                 "    as-groups: [developers, system:authenticated]\n"
-                                 "    as-user-extra: {scopes: [view, edit], team: [mesh]}\n",
-                                 "/k/config");
+        auto r = parseKubeconfig(
+            "users:\n- name: u\n  user:\n    token: t\n    as: jane\n    as-uid: \"1000\"\n"
+            "    as-groups: [developers, system:authenticated]\n"
+            "    as-user-extra: {scopes: [view, edit], team: [mesh]}\n",
+            "/k/config");
         REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
         const Impersonation& as = r->users["u"].impersonate;
         CHECK(as.user == "jane");
@@ -108,21 +110,27 @@ TEST_SUITE("kube::kubeconfig") {
         CHECK(as.groups == std::vector<std::string>{"developers", "system:authenticated"});
         CHECK(as.extra.at("scopes") == std::vector<std::string>{"view", "edit"});
         CHECK(as.extra.at("team") == std::vector<std::string>{"mesh"});
-        CHECK_FALSE(parseKubeconfig("users:\n- name: u\n  user: {token: t}\n", "/k/config")->users["u"].impersonate.any());
+        CHECK_FALSE(parseKubeconfig("users:\n- name: u\n  user: {token: t}\n", "/k/config")
+                        ->users["u"]
+                        .impersonate.any());
 
-        r = parseKubeconfig("users:\n- name: u\n  user:\n    as: jane\n    as-groups: developers\n", "/k/config");
+        r = parseKubeconfig("users:\n- name: u\n  user:\n    as: jane\n    as-groups: developers\n",
+                            "/k/config");
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message == "kubeconfig /k/config: malformed (line 5: as-groups must be a list of strings)");
-        r = parseKubeconfig("users:\n- name: u\n  user:\n    as: jane\n    as-user-extra: [a]\n", "/k/config");
+        CHECK(r.error().message ==
+              "kubeconfig /k/config: malformed (line 5: as-groups must be a list of strings)");
+        r = parseKubeconfig("users:\n- name: u\n  user:\n    as: jane\n    as-user-extra: [a]\n",
+                            "/k/config");
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message ==
               "kubeconfig /k/config: malformed (line 5: as-user-extra must map keys to lists of strings)");
     }
 
     TEST_CASE("a duplicate key: the last one wins, as client-go reads a kubeconfig") {
-        auto r = parseKubeconfig("current-context: a\ncurrent-context: b\n"
-                                 "users:\n- name: u\n  user:\n    token: old\n    token: new\n",
-                                 "/k/config");
+        auto r = parseKubeconfig(
+            "current-context: a\ncurrent-context: b\n"
+            "users:\n- name: u\n  user:\n    token: old\n    token: new\n",
+            "/k/config");
         REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
         CHECK(r->currentContext == "b");
         CHECK(r->users["u"].token == "new");

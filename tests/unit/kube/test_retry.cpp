@@ -5,7 +5,9 @@
 using namespace shift::kube;
 
 namespace {
-Attempt status(long s, std::optional<double> retryAfter = std::nullopt) { return {Transport::kOk, s, retryAfter}; }
+Attempt status(long s, std::optional<double> retryAfter = std::nullopt) {
+    return {Transport::kOk, s, retryAfter};
+}
 Attempt transport(Transport t) { return {t, 0, std::nullopt}; }
 }  // namespace
 
