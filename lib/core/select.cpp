@@ -23,38 +23,55 @@ std::string describeRule(const Rule& rule) {
     return text;
 }
 
-Result<std::size_t> findRule(const VirtualService& vs, const std::string& selector) {
+// The rule a LIST:INDEX or INDEX selector points at, if the text has that shape and the rule exists.
+std::optional<std::size_t> byPosition(const VirtualService& vs, const std::string& selector) {
     RouteList list = RouteList::Http;
     std::string_view indexText = selector;
     if (auto colon = selector.find(':'); colon != std::string::npos) {
         auto prefix = selector.substr(0, colon);
-        bool known = true;
-        if (prefix == "http")
+        if (prefix == "http") {
             list = RouteList::Http;
-        else if (prefix == "tcp")
+        } else if (prefix == "tcp") {
             list = RouteList::Tcp;
-        else if (prefix == "tls")
+        } else if (prefix == "tls") {
             list = RouteList::Tls;
-        else
-            known = false;
-        if (known) indexText = std::string_view(selector).substr(colon + 1);
+        } else {
+            return std::nullopt;
+        }
+        indexText = std::string_view(selector).substr(colon + 1);
     }
-    if (auto index = parseIndex(indexText)) {
-        for (std::size_t i = 0; i < vs.rules.size(); ++i) {
-            if (vs.rules[i].list == list && vs.rules[i].index == *index) return i;
-        }
-    } else {
-        std::vector<std::size_t> named;
-        for (std::size_t i = 0; i < vs.rules.size(); ++i) {
-            if (vs.rules[i].name == selector) named.push_back(i);
-        }
-        if (named.size() == 1) return named[0];
-        if (named.size() > 1) {
-            return fail(
-                fmt::format("--route {} names {} rules in VirtualService {}; use LIST:INDEX instead: {}",
-                            selector, named.size(), qualifiedName(vs), listRules(vs)));
-        }
+    auto index = parseIndex(indexText);
+    if (!index) return std::nullopt;
+    for (std::size_t i = 0; i < vs.rules.size(); ++i) {
+        if (vs.rules[i].list == list && vs.rules[i].index == *index) return i;
     }
+    return std::nullopt;
+}
+
+std::vector<std::size_t> byName(const VirtualService& vs, const std::string& selector) {
+    std::vector<std::size_t> named;
+    for (std::size_t i = 0; i < vs.rules.size(); ++i) {
+        if (vs.rules[i].name == selector) named.push_back(i);
+    }
+    return named;
+}
+
+// A rule's name wins over an index of the same spelling: Istio allows any string as a name, so a
+// rule named "1" or "tcp:0" must stay selectable. shadowNotes() says when that hides an index.
+Result<std::size_t> findRule(const VirtualService& vs, const std::string& selector) {
+    if (selector.empty()) {
+        return fail(
+            fmt::format("--route needs a value: a rule name, an index into http, or LIST:INDEX; the rules of "
+                        "VirtualService {}: {}",
+                        qualifiedName(vs), listRules(vs)));
+    }
+    auto named = byName(vs, selector);
+    if (named.size() == 1) return named[0];
+    if (named.size() > 1) {
+        return fail(fmt::format("--route {} names {} rules in VirtualService {}; use LIST:INDEX instead: {}",
+                                selector, named.size(), qualifiedName(vs), listRules(vs)));
+    }
+    if (auto at = byPosition(vs, selector)) return *at;
     return fail(fmt::format("--route {} matches no rule of VirtualService {}; its rules: {}", selector,
                             qualifiedName(vs), listRules(vs)));
 }
@@ -93,6 +110,29 @@ Result<std::vector<std::size_t>> selectRules(const VirtualService& vs,
         fmt::format("VirtualService {} has {} rules and no single catch-all http rule; choose with "
                     "--route NAME|INDEX|LIST:INDEX: {}",
                     qualifiedName(vs), vs.rules.size(), listRules(vs)));
+}
+
+// Another spelling of a position that a rule's name shadows: "1" and "http:1" both name http[1].
+std::string otherSpelling(const std::string& selector, const Rule& rule) {
+    if (rule.list != RouteList::Http) return {};
+    auto index = std::to_string(rule.index);
+    return selector == index ? "http:" + index : index;
+}
+
+std::vector<std::string> shadowNotes(const VirtualService& vs, const std::vector<std::string>& selectors) {
+    std::vector<std::string> notes;
+    for (const auto& s : selectors) {
+        auto named = byName(vs, s);
+        auto at = byPosition(vs, s);
+        if (named.size() != 1 || !at || *at == named[0]) continue;
+        const Rule& hidden = vs.rules[*at];
+        auto alt = otherSpelling(s, hidden);
+        notes.push_back(fmt::format("--route {} selects the rule named \"{}\" ({}), not {}; {}", s, s,
+                                    ruleLabel(vs.rules[named[0]]), ruleLabel(hidden),
+                                    alt.empty() ? "rename that rule to select this one by position"
+                                                : fmt::format("write --route {} for that one", alt)));
+    }
+    return notes;
 }
 
 }  // namespace shift::core

@@ -52,6 +52,7 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
         if (!warnings) return warnings.error();
         plan.warnings = std::move(*warnings);
     }
+    for (auto& note : shadowNotes(plan.vs, options.routes)) plan.warnings.push_back(std::move(note));
     return plan;
 }
 
