@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "term/charset.hpp"
 #include "term/summary.hpp"
 
 namespace shift::cli {
@@ -19,7 +20,7 @@ std::string summaryText(const core::ShiftPlan& plan, bool bars, bool color) {
         }
         auto title =
             fmt::format("{} {}", core::qualifiedName(plan.vs), core::ruleLabel(plan.vs.rules[rule.rule]));
-        out += term::summary(title, rows, bars, color);
+        out += term::summary(title, rows, bars, color, term::unicodeOutput());
     }
     return out;
 }

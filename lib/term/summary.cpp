@@ -16,7 +16,7 @@ std::string weightText(const std::optional<long long>& w) { return w ? std::to_s
 
 // Cells of a bar for a weight out of 100. Any weight above 0 shows at least one cell and any below
 // 100 leaves one empty, so a bar never hides that a version gets some, or not all, of the traffic.
-std::string bar(const std::optional<long long>& weight) {
+std::string bar(const std::optional<long long>& weight, bool unicode) {
     long long w = weight.value_or(0);
     int filled = 0;
     if (w >= 100) {
@@ -25,7 +25,9 @@ std::string bar(const std::optional<long long>& weight) {
         filled = std::clamp(static_cast<int>((w * kBarCells + 50) / 100), 1, kBarCells - 1);
     }
     std::string out;
-    for (int i = 0; i < kBarCells; ++i) out += i < filled ? "█" : "░";
+    const char* full = unicode ? "█" : "#";
+    const char* empty = unicode ? "░" : ".";
+    for (int i = 0; i < kBarCells; ++i) out += i < filled ? full : empty;
     return out;
 }
 
@@ -41,7 +43,8 @@ Trend trendOf(const WeightRow& row) {
 
 }  // namespace
 
-std::string summary(std::string_view title, const std::vector<WeightRow>& rows, bool bars, bool color) {
+std::string summary(std::string_view title, const std::vector<WeightRow>& rows, bool bars, bool color,
+                    bool unicode) {
     // Keys are subset names (DNS labels), so bytes are columns.
     size_t keyWidth = 0, beforeWidth = 0, afterWidth = 0;
     for (const WeightRow& row : rows) {
@@ -70,9 +73,10 @@ std::string summary(std::string_view title, const std::vector<WeightRow>& rows, 
         bool more = bars || !note.empty();
         std::string tail =
             more ? fmt::format("{:<{}}", weightText(row.after), afterWidth) : weightText(row.after);
-        if (bars) tail += "  " + bar(row.after);
+        if (bars) tail += "  " + bar(row.after, unicode);
         if (!note.empty()) tail += "  " + note;
-        out += fmt::format("  {:<{}}  {:>{}} → ", row.key, keyWidth, weightText(row.before), beforeWidth);
+        out += fmt::format("  {:<{}}  {:>{}} {} ", row.key, keyWidth, weightText(row.before), beforeWidth,
+                           unicode ? "→" : "->");
         put(style, tail);
         out += '\n';
     }

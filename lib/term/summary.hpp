@@ -20,6 +20,8 @@ struct WeightRow {
 //     v2   20 → -    (removed)
 // With `bars`, a 20-cell bar of the new weight (out of 100) follows the weights. With `color`, the
 // title is bold and a row that loses weight is red, one that gains is green, from the new weight on.
-std::string summary(std::string_view title, const std::vector<WeightRow>& rows, bool bars, bool color);
+// Without `unicode` the arrow is "->" and the bar "#" and "." (a C locale or TERM=dumb).
+std::string summary(std::string_view title, const std::vector<WeightRow>& rows, bool bars, bool color,
+                    bool unicode = true);
 
 }  // namespace shift::term

@@ -25,6 +25,8 @@ def run(*args, stdin=None, env=None, cwd=None):
     """Returns (exit code, stdout, stderr) of one shift run."""
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)
+    # The summary's arrows and bars depend on the locale: tests expect UTF-8 unless they set one.
+    full_env["LC_ALL"] = "C.UTF-8"
     full_env.update(env or {})
     p = subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, env=full_env, cwd=cwd,
                        timeout=60)

@@ -271,6 +271,8 @@ def clean_env(home):
            if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE",
                         "NO_COLOR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")}
     env["HOME"] = home
+    # The summary's arrows and bars depend on the locale: tests expect UTF-8 unless they set one.
+    env["LC_ALL"] = "C.UTF-8"
     return env
 
 

@@ -20,6 +20,14 @@ TEST_SUITE("term::summary") {
               "  v2   20 → -   (removed)\n");
     }
 
+    TEST_CASE("without unicode: an ASCII arrow and bar") {
+        CHECK(summary("istio-demo/reviews http[0]", rows, true, false, false) ==
+              "istio-demo/reviews http[0]:\n"
+              "  v1  100 -> 50  ##########..........\n"
+              "  v3    - -> 50  ##########..........  (new)\n"
+              "  v2   20 -> -   ....................  (removed)\n");
+    }
+
     TEST_CASE("bars show the new weight in 20 cells") {
         CHECK(summary("istio-demo/reviews http[0]", rows, true, false) ==
               "istio-demo/reviews http[0]:\n"
