@@ -79,6 +79,7 @@ Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules
                 out.host = host->str();
                 if (const auto* subset = dest->get("subset"); subset && subset->isScalar())
                     out.subset = subset->str();
+                if (const auto* port = dest->at({"port", "number"})) out.port = parseInteger(*port);
                 if (const auto* weight = item.get("weight"); weight && !weight->isNull()) {
                     out.weight = parseInteger(*weight);
                     if (!out.weight) {

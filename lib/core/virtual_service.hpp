@@ -16,6 +16,7 @@ struct Destination {
     std::string host;
     std::string subset;
     std::optional<long long> weight;  // absent: the field is not set
+    std::optional<long long> port;    // destination.port.number, when set
 };
 
 struct Rule {

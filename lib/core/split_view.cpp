@@ -1,0 +1,52 @@
+#include "core/split_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace shift::core {
+
+std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::size_t>& rules) {
+    std::vector<RuleSplit> out;
+    for (auto index : rules) {
+        const Rule& rule = vs.rules.at(index);
+        RuleSplit split;
+        split.rule = fmt::format("{}[{}]", listName(rule.list), rule.index);
+        split.name = rule.name;
+        for (std::size_t i = 0; i < rule.route.size(); ++i) {
+            const auto& d = rule.route[i];
+            // Keys as a request names them: the subset, or the host of a destination without one.
+            std::string key = d.subset.empty() ? d.host : d.subset;
+            split.destinations.push_back({key, d.host, d.subset, d.port, effectiveWeight(rule, i)});
+        }
+        out.push_back(std::move(split));
+    }
+    return out;
+}
+
+std::string describeSplit(const RuleSplit& split) {
+    std::vector<std::string> parts;
+    for (const auto& d : split.destinations) parts.push_back(fmt::format("{}={}", d.key, d.weight));
+    return fmt::format("{}", fmt::join(parts, ","));
+}
+
+bool splitMatches(const RuleSplit& split, const Request& expected) {
+    std::vector<bool> seen(split.destinations.size(), false);
+    for (const auto& want : expected.weights) {
+        auto it = std::find_if(split.destinations.begin(), split.destinations.end(), [&](const Share& s) {
+            return s.key == want.key || s.host + "/" + s.subset == want.key;
+        });
+        if (it == split.destinations.end()) {
+            if (want.weight != 0) return false;
+            continue;
+        }
+        if (it->weight != want.weight) return false;
+        seen[static_cast<std::size_t>(it - split.destinations.begin())] = true;
+    }
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        if (!seen[i] && split.destinations[i].weight != 0) return false;
+    }
+    return true;
+}
+
+}  // namespace shift::core
