@@ -13,10 +13,19 @@ std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::
         RuleSplit split;
         split.rule = fmt::format("{}[{}]", listName(rule.list), rule.index);
         split.name = rule.name;
+        // A subset name alone is ambiguous when the route's subsets belong to several hosts.
+        std::string subsetHost;
+        bool severalHosts = false;
+        for (const auto& d : rule.route) {
+            if (d.subset.empty()) continue;
+            if (!subsetHost.empty() && !sameHost(subsetHost, d.host, vs.ns)) severalHosts = true;
+            subsetHost = d.host;
+        }
         for (std::size_t i = 0; i < rule.route.size(); ++i) {
             const auto& d = rule.route[i];
-            // Keys as a request names them: the subset, or the host of a destination without one.
-            std::string key = d.subset.empty() ? d.host : d.subset;
+            // Keys as a request names them: the subset (HOST/SUBSET when ambiguous), or the host of a
+            // destination without one.
+            std::string key = d.subset.empty() ? d.host : severalHosts ? d.host + "/" + d.subset : d.subset;
             split.destinations.push_back({key, d.host, d.subset, d.port, effectiveWeight(rule, i)});
         }
         out.push_back(std::move(split));
