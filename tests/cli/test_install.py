@@ -222,6 +222,22 @@ class Packages(unittest.TestCase):
                 self.assertTrue(fnmatch.filter(members, entry["from"]), entry["from"])
             self.assertEqual(platform["bin"], "shift")
 
+    def test_krew_caveat_names_the_runtime_libraries(self):
+        """The caveat's apt-get line lists the package of every shared library shift needs, and only those."""
+        with open(os.path.join(TOP, "plugins", "shift.yaml"), encoding="utf-8") as f:
+            caveat = re.search(r"apt-get install ([^\n]+)", f.read()).group(1).split()
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]",
+                            subprocess.run(["readelf", "-d", BIN], capture_output=True, text=True, check=True).stdout)
+        packages = {"libcurl4"}  # loaded with dlopen, so not a NEEDED entry
+        for lib in needed:
+            if lib.startswith(("libc.so", "ld-linux", "libm.so", "libdl.so", "libpthread.so")):
+                continue  # libc6: on every system
+            path = subprocess.run(["sh", "-c", f"ldconfig -p | grep -m1 '{lib} ' | sed 's/.*=> //'"],
+                                  capture_output=True, text=True).stdout.strip()
+            owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)], capture_output=True, text=True).stdout
+            packages.add(owner.split(":")[0])
+        self.assertEqual(set(caveat), packages)
+
 
 if __name__ == "__main__":
     unittest.main()
