@@ -14,6 +14,11 @@ enum Exit : int {
     kExitInput = 2,     // bad request, flags, file or manifest: nothing changed
     kExitApi = 3,       // the cluster could not be reached or refused: nothing changed
     kExitConflict = 4,  // the object kept changing under us: gave up, nothing changed
+    kExitCheckFailed = 5,   // rollout: a health check failed; rolled back or held as asked
+    kExitInterrupted = 6,   // rollout: interrupted by a signal; rolled back or held as asked
+    kExitOtherWriter = 7,   // rollout: someone else changed the route; stopped without fighting it
+    kExitPrecondition = 8,  // --expect: the current split differs; nothing written
+    kExitLocked = 9,        // another rollout holds the object (fresh heartbeat); nothing written
 };
 
 struct Error {

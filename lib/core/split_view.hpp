@@ -16,12 +16,16 @@ struct Share {
     std::string subset;
     std::optional<long long> port;
     long long weight = 0;  // effective: a lone destination without weight is 100
+
+    bool operator==(const Share&) const = default;
 };
 
 struct RuleSplit {
     std::string rule;  // "http[0]" (the rule's position, stable across renames)
     std::string name;  // the rule's name, "" when it has none
     std::vector<Share> destinations;
+
+    bool operator==(const RuleSplit&) const = default;
 };
 
 // The split of the given rules (indexes into vs.rules), in order.

@@ -1,0 +1,113 @@
+#pragma once
+// The staged rollout: apply each step through the safe write path, wait, run the checks, and on a
+// failed check, a signal or someone else's change end in a state the report names exactly. The
+// world comes in through three small interfaces, so the engine's tests run on fakes, without sleeping.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/duration.hpp"
+#include "core/history.hpp"
+#include "core/request.hpp"
+#include "core/split_view.hpp"
+
+namespace shift::app {
+
+using core::Duration;
+
+// What the engine knows of the object between two writes.
+struct Snapshot {
+    std::string version;  // resourceVersion: the precondition of the next write
+    core::RuleSplit split;
+    std::optional<core::RolloutMark> mark;
+    std::string lastWriter;  // field manager of the last change, "" when unknown
+};
+
+struct WriteOutcome {
+    bool conflict = false;  // the object changed since `basis` was read: nothing written
+    Snapshot after;         // when written
+};
+
+// One route of one object, written only with a resourceVersion precondition.
+class RolloutTarget {
+   public:
+    virtual ~RolloutTarget() = default;
+    virtual std::string name() const = 0;  // "istio-demo/reviews http[0]", for messages
+    // The command that sets this route to `split` whatever holds it, for messages that say how to
+    // finish by hand: "kubectl shift set reviews -n istio-demo --route http:0 v1=100 --force".
+    virtual std::string setCommand(const core::RuleSplit& split) const = 0;
+    virtual Result<Snapshot> read() = 0;
+    // Writes the split `request` (nullopt: leave the route) and the mark (nullopt: remove it); a
+    // non-empty `record` is appended to the object's history.
+    virtual Result<WriteOutcome> write(const Snapshot& basis, const std::optional<core::Request>& request,
+                                       const std::optional<core::RolloutMark>& mark,
+                                       const std::string& record) = 0;
+    // Puts back the route exactly as it was in `original` (every field, not only the weights).
+    virtual Result<WriteOutcome> restore(const Snapshot& basis, const Snapshot& original,
+                                         const std::string& record) = 0;
+};
+
+struct CheckContext {
+    long long step = 0, steps = 0;  // 1-based step just applied, and how many
+    long long weight = 0;           // KEY's share now
+    std::string split;              // "v1=90,v3=10"
+};
+
+struct CheckOutcome {
+    bool passed = false;
+    std::string detail;  // "exit 1", "killed after 30s", "interrupted"
+};
+
+class CheckRunner {
+   public:
+    virtual ~CheckRunner() = default;
+    virtual CheckOutcome run(const std::string& command, const CheckContext& context, Duration timeout) = 0;
+};
+
+class Clock {
+   public:
+    virtual ~Clock() = default;
+    virtual core::Clock::time_point now() = 0;
+    // Waits; false when a signal asked the rollout to stop.
+    virtual bool sleep(Duration d) = 0;
+    virtual bool interrupted() = 0;
+};
+
+enum class Policy { Rollback, Hold };
+
+struct RolloutOptions {
+    std::string key;
+    std::vector<long long> steps{10, 25, 50, 100};
+    Duration interval{};
+    std::vector<std::string> checks;
+    Duration checkTimeout = std::chrono::minutes(1);
+    int maxFailures = 0;
+    Policy onFailure = Policy::Rollback;
+    Policy onInterrupt = Policy::Rollback;
+    bool dryRun = false;
+    bool force = false;
+    std::string holder;   // "user@host pid N"
+    std::string command;  // the command line, for the mark and the history
+    Duration heartbeatEvery = std::chrono::seconds(10);
+    std::chrono::seconds staleAfter{60};  // a mark older than this is a dead rollout's
+};
+
+struct Event {
+    enum class Kind { Plan, Step, CheckPassed, CheckFailed, Restored, Held, Done } kind;
+    std::string text;  // one line, for plain output
+    long long step = 0, steps = 0;
+    std::string split;  // after the event
+};
+
+struct RolloutReport {
+    int exit = kExitOk;
+    std::string message;  // the final state of the object, in words
+};
+
+RolloutReport runRollout(RolloutTarget& target, CheckRunner& checks, Clock& clock,
+                         const RolloutOptions& options, const std::function<void(const Event&)>& emit);
+
+}  // namespace shift::app

@@ -1,0 +1,129 @@
+#pragma once
+// In-memory stand-ins for the rollout engine's interfaces: a VirtualService route with versions, a
+// clock that only moves when slept on, and check commands with scripted answers.
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "app/rollout.hpp"
+
+namespace shift::test {
+
+inline core::RuleSplit splitFrom(const core::Request& r) {
+    core::RuleSplit s;
+    s.rule = "http[0]";
+    for (const auto& w : r.weights) {
+        if (w.weight > 0) s.destinations.push_back({w.key, "reviews", w.key, std::nullopt, w.weight});
+    }
+    return s;
+}
+
+inline core::Request parse(const std::string& text) {
+    core::Request r;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto end = text.find(' ', at);
+        auto part = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        auto eq = part.find('=');
+        r.weights.push_back({part.substr(0, eq), std::stoll(part.substr(eq + 1))});
+        if (end == std::string::npos) break;
+        at = end + 1;
+    }
+    return r;
+}
+
+// The object on the "server": every write bumps the version; a write on an old version conflicts.
+class FakeTarget : public app::RolloutTarget {
+   public:
+    explicit FakeTarget(const std::string& split) {
+        state.split = splitFrom(parse(split));
+        state.version = "1";
+    }
+
+    std::string name() const override { return "istio-demo/reviews http[0]"; }
+    std::string setCommand(const core::RuleSplit& split) const override {
+        std::string out = "kubectl shift set reviews -n istio-demo";
+        for (const auto& d : split.destinations) out += " " + d.key + "=" + std::to_string(d.weight);
+        return out + " --force";
+    }
+    Result<app::Snapshot> read() override {
+        ++reads;
+        return state;
+    }
+    Result<app::WriteOutcome> write(const app::Snapshot& basis, const std::optional<core::Request>& request,
+                                    const std::optional<core::RolloutMark>& mark,
+                                    const std::string& record) override {
+        ++writes;
+        if (beforeWrite) beforeWrite(writes);
+        if (failWrite == writes) return fail("the server went away", kExitApi);
+        if (basis.version != state.version) return app::WriteOutcome{true, {}};
+        if (request) state.split = splitFrom(*request);
+        state.mark = mark;
+        commit(record, "shift");
+        return app::WriteOutcome{false, state};
+    }
+    Result<app::WriteOutcome> restore(const app::Snapshot& basis, const app::Snapshot& original,
+                                      const std::string& record) override {
+        ++writes;
+        if (beforeWrite) beforeWrite(writes);
+        if (failWrite == writes) return fail("the server went away", kExitApi);
+        if (basis.version != state.version) return app::WriteOutcome{true, {}};
+        state.split = original.split;
+        state.mark.reset();
+        commit(record, "shift");
+        return app::WriteOutcome{false, state};
+    }
+    // Someone else writes the object (kubectl, a GitOps controller).
+    void otherWriter(const std::string& split, const std::string& manager) {
+        if (!split.empty()) state.split = splitFrom(parse(split));
+        commit("", manager);
+    }
+    std::string split() const { return core::describeSplit(state.split); }
+
+    app::Snapshot state;
+    std::vector<std::string> history;  // records appended by writes, in order
+    std::vector<std::string> splits;   // the split after every write, in order
+    int reads = 0, writes = 0, failWrite = 0;
+    std::function<void(int)> beforeWrite;  // called with the write's number, before it lands
+
+   private:
+    void commit(const std::string& record, const std::string& manager) {
+        state.version = std::to_string(std::stoi(state.version) + 1);
+        state.lastWriter = manager;
+        if (!record.empty()) history.push_back(record);
+        splits.push_back(split());
+    }
+};
+
+class FakeClock : public app::Clock {
+   public:
+    core::Clock::time_point now() override { return t; }
+    bool sleep(app::Duration d) override {
+        slept += d;
+        t += std::chrono::duration_cast<core::Clock::duration>(d);
+        if (interruptAfter && slept >= *interruptAfter) stopped = true;
+        return !stopped;
+    }
+    bool interrupted() override { return stopped; }
+
+    core::Clock::time_point t = *core::parseTime("2026-12-01T03:00:00Z");
+    app::Duration slept{};
+    std::optional<app::Duration> interruptAfter;
+    bool stopped = false;
+};
+
+// Answers each check run from a script (true: passes); an empty script passes.
+class FakeChecks : public app::CheckRunner {
+   public:
+    app::CheckOutcome run(const std::string& command, const app::CheckContext& context,
+                          app::Duration) override {
+        calls.push_back({command, context});
+        bool ok = script.empty() ? true : script.front();
+        if (!script.empty()) script.pop_front();
+        return {ok, ok ? "exit 0" : "exit 1"};
+    }
+    std::deque<bool> script;
+    std::vector<std::pair<std::string, app::CheckContext>> calls;
+};
+
+}  // namespace shift::test
