@@ -7,29 +7,14 @@
 #include <iterator>
 #include <optional>
 
+#include "term/table.hpp"
+
 namespace shift::term {
 namespace {
 
 constexpr int kBarCells = 20;
 
 std::string weightText(const std::optional<long long>& w) { return w ? std::to_string(*w) : "-"; }
-
-// Cells of a bar for a weight out of 100. Any weight above 0 shows at least one cell and any below
-// 100 leaves one empty, so a bar never hides that a version gets some, or not all, of the traffic.
-std::string bar(const std::optional<long long>& weight, bool unicode) {
-    long long w = weight.value_or(0);
-    int filled = 0;
-    if (w >= 100) {
-        filled = kBarCells;
-    } else if (w > 0) {
-        filled = std::clamp(static_cast<int>((w * kBarCells + 50) / 100), 1, kBarCells - 1);
-    }
-    std::string out;
-    const char* full = unicode ? "█" : "#";
-    const char* empty = unicode ? "░" : ".";
-    for (int i = 0; i < kBarCells; ++i) out += i < filled ? full : empty;
-    return out;
-}
 
 enum class Trend { Same, Up, Down };
 
@@ -73,7 +58,7 @@ std::string summary(std::string_view title, const std::vector<WeightRow>& rows, 
         bool more = bars || !note.empty();
         std::string tail =
             more ? fmt::format("{:<{}}", weightText(row.after), afterWidth) : weightText(row.after);
-        if (bars) tail += "  " + bar(row.after, unicode);
+        if (bars) tail += "  " + bar(row.after.value_or(0), kBarCells, unicode);
         if (!note.empty()) tail += "  " + note;
         out += fmt::format("  {:<{}}  {:>{}} {} ", row.key, keyWidth, weightText(row.before), beforeWidth,
                            unicode ? "→" : "->");
