@@ -202,7 +202,7 @@ class Rollout {
             fail(fmt::format("{} kept changing on the server", target_.name()), kExitConflict));
     }
 
-    RolloutReport stoppedByOther(const Snapshot& seen, bool takenOver) {
+    RolloutReport stoppedByOther(const RouteState& seen, bool takenOver) {
         std::string who = seen.lastWriter.empty() ? "another writer" : fmt::format("\"{}\"", seen.lastWriter);
         if (takenOver) who = fmt::format("{} (--force)", seen.mark->holder);
         return {
@@ -232,7 +232,7 @@ class Rollout {
     Clock& clock_;
     const RolloutOptions& o_;
     const std::function<void(const Event&)>& emit_;
-    Snapshot start_, cur_;
+    RouteState start_, cur_;
     core::StepPlan plan_;
     core::RolloutMark mark_;
     std::size_t applied_ = 0;

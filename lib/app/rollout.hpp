@@ -19,7 +19,7 @@ namespace shift::app {
 using core::Duration;
 
 // What the engine knows of the object between two writes.
-struct Snapshot {
+struct RouteState {
     std::string version;  // resourceVersion: the precondition of the next write
     core::RuleSplit split;
     std::optional<core::RolloutMark> mark;
@@ -28,7 +28,7 @@ struct Snapshot {
 
 struct WriteOutcome {
     bool conflict = false;  // the object changed since `basis` was read: nothing written
-    Snapshot after;         // when written
+    RouteState after;       // when written
 };
 
 // One route of one object, written only with a resourceVersion precondition.
@@ -39,14 +39,14 @@ class RolloutTarget {
     // The command that sets this route to `split` whatever holds it, for messages that say how to
     // finish by hand: "kubectl shift set reviews -n istio-demo --route http:0 v1=100 --force".
     virtual std::string setCommand(const core::RuleSplit& split) const = 0;
-    virtual Result<Snapshot> read() = 0;
+    virtual Result<RouteState> read() = 0;
     // Writes the split `request` (nullopt: leave the route) and the mark (nullopt: remove it); a
     // non-empty `record` is appended to the object's history.
-    virtual Result<WriteOutcome> write(const Snapshot& basis, const std::optional<core::Request>& request,
+    virtual Result<WriteOutcome> write(const RouteState& basis, const std::optional<core::Request>& request,
                                        const std::optional<core::RolloutMark>& mark,
                                        const std::string& record) = 0;
     // Puts back the route exactly as it was in `original` (every field, not only the weights).
-    virtual Result<WriteOutcome> restore(const Snapshot& basis, const Snapshot& original,
+    virtual Result<WriteOutcome> restore(const RouteState& basis, const RouteState& original,
                                          const std::string& record) = 0;
 };
 

@@ -46,11 +46,11 @@ class FakeTarget : public app::RolloutTarget {
         for (const auto& d : split.destinations) out += " " + d.key + "=" + std::to_string(d.weight);
         return out + " --force";
     }
-    Result<app::Snapshot> read() override {
+    Result<app::RouteState> read() override {
         ++reads;
         return state;
     }
-    Result<app::WriteOutcome> write(const app::Snapshot& basis, const std::optional<core::Request>& request,
+    Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,
                                     const std::optional<core::RolloutMark>& mark,
                                     const std::string& record) override {
         ++writes;
@@ -62,7 +62,7 @@ class FakeTarget : public app::RolloutTarget {
         commit(record, "shift");
         return app::WriteOutcome{false, state};
     }
-    Result<app::WriteOutcome> restore(const app::Snapshot& basis, const app::Snapshot& original,
+    Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
                                       const std::string& record) override {
         ++writes;
         if (beforeWrite) beforeWrite(writes);
@@ -80,7 +80,7 @@ class FakeTarget : public app::RolloutTarget {
     }
     std::string split() const { return core::describeSplit(state.split); }
 
-    app::Snapshot state;
+    app::RouteState state;
     std::vector<std::string> history;  // records appended by writes, in order
     std::vector<std::string> splits;   // the split after every write, in order
     int reads = 0, writes = 0, failWrite = 0;
