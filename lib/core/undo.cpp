@@ -1,0 +1,92 @@
+#include "core/undo.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace shift::core {
+
+namespace {
+
+// "http[0]" -> "http:0", when the label has that shape.
+std::optional<std::string> selectorOf(const std::string& label) {
+    auto open = label.find('[');
+    if (open == std::string::npos || label.back() != ']') return std::nullopt;
+    return label.substr(0, open) + ":" + label.substr(open + 1, label.size() - open - 2);
+}
+
+bool ruleExists(const VirtualService& vs, const std::string& label) {
+    return std::any_of(vs.rules.begin(), vs.rules.end(), [&](const Rule& r) {
+        return fmt::format("{}[{}]", listName(r.list), r.index) == label && !r.route.empty();
+    });
+}
+
+// "kubectl shift history reviews -n istio-demo": the command that lists what undo can return to.
+std::string historyCommand(const VirtualService& vs) {
+    return vs.ns.empty() ? "kubectl shift history " + vs.name
+                         : fmt::format("kubectl shift history {} -n {}", vs.name, vs.ns);
+}
+
+Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std::optional<long long> to,
+                                       const VirtualService& vs) {
+    auto name = qualifiedName(vs);
+    if (history.size() < 2 && !to) {
+        return fail(
+            fmt::format("VirtualService {} has no earlier revision to return to (its history holds {}); "
+                        "see `kubectl shift history {}`",
+                        name, history.size(), name));
+    }
+    if (!to) return &history[history.size() - 2];
+    for (const auto& r : history) {
+        if (r.number == *to) return &r;
+    }
+    std::string kept = history.empty()
+                           ? std::string("none")
+                           : fmt::format("{} to {}", history.front().number, history.back().number);
+    return fail(
+        fmt::format("revision {} is not in the history of VirtualService {} (kept: {}); see `kubectl shift "
+                    "history {}`",
+                    *to, name, kept, name));
+}
+
+}  // namespace
+
+Result<Request> requestOfSplit(const std::string& split) {
+    std::vector<std::string> parts;
+    std::size_t at = 0;
+    while (at <= split.size()) {
+        auto comma = split.find(',', at);
+        parts.push_back(split.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    return parseRequest(parts);
+}
+
+Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>& history,
+                          std::optional<long long> toRevision) {
+    auto name = qualifiedName(vs);
+    auto chosen = chooseRevision(history, toRevision, vs);
+    if (!chosen) return chosen.error();
+    UndoPlan plan;
+    plan.revision = (*chosen)->number;
+    for (const auto& rule : (*chosen)->rules) {
+        auto selector = selectorOf(rule.rule);
+        if (!selector || !ruleExists(vs, rule.rule)) {
+            return fail(
+                fmt::format("revision {} sets rule {} of VirtualService {}, which no longer exists; "
+                            "nothing changed — set the split with `kubectl shift set` instead",
+                            plan.revision, rule.rule, name));
+        }
+        auto request = requestOfSplit(rule.split);
+        if (!request) {
+            return fail(fmt::format(
+                "revision {} of VirtualService {} records \"{}\" for {}, which is not a split: {}",
+                plan.revision, name, rule.split, rule.rule, request.error().message));
+        }
+        plan.rules.push_back({*selector, std::move(*request)});
+    }
+    return plan;
+}
+
+}  // namespace shift::core

@@ -1,0 +1,32 @@
+#pragma once
+// `shift undo`: which split each rule returns to, from the history the object carries.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/history.hpp"
+#include "core/request.hpp"
+#include "core/virtual_service.hpp"
+
+namespace shift::core {
+
+struct RuleRestore {
+    std::string selector;  // "http:0": the rule, as --route names it
+    Request request;       // its whole split in that revision
+};
+
+struct UndoPlan {
+    long long revision = 0;  // the revision returned to
+    std::vector<RuleRestore> rules;
+};
+
+// The previous revision (the one before the last), or `toRevision`. Each rule it records must still
+// exist in `vs`; rules it does not record are left as they are.
+Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>& history,
+                          std::optional<long long> toRevision);
+
+// "v1=50,v3=50" -> the request v1=50 v3=50.
+Result<Request> requestOfSplit(const std::string& split);
+
+}  // namespace shift::core
