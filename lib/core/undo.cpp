@@ -31,10 +31,9 @@ Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std
                                        const VirtualService& vs) {
     auto name = qualifiedName(vs);
     if (history.size() < 2 && !to) {
-        return fail(
-            fmt::format("VirtualService {} has no earlier revision to return to (its history holds {}); "
-                        "see `kubectl shift history {}`",
-                        name, history.size(), name));
+        return fail(fmt::format(
+            "VirtualService {} has no earlier revision to return to (its history holds {}); see `{}`", name,
+            history.size(), historyCommand(vs)));
     }
     if (!to) return &history[history.size() - 2];
     for (const auto& r : history) {
@@ -43,10 +42,8 @@ Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std
     std::string kept = history.empty()
                            ? std::string("none")
                            : fmt::format("{} to {}", history.front().number, history.back().number);
-    return fail(
-        fmt::format("revision {} is not in the history of VirtualService {} (kept: {}); see `kubectl shift "
-                    "history {}`",
-                    *to, name, kept, name));
+    return fail(fmt::format("revision {} is not in the history of VirtualService {} (kept: {}); see `{}`",
+                            *to, name, kept, historyCommand(vs)));
 }
 
 }  // namespace
