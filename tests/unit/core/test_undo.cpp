@@ -37,7 +37,7 @@ TEST_SUITE("core::undo") {
         CHECK(core::planUndo(vs(), h, 2).error().message ==
               "revision 2 is not in the history of VirtualService istio-demo/reviews (kept: 4 to 5); see "
               "`kubectl "
-              "shift history istio-demo/reviews`");
+              "shift history reviews -n istio-demo`");
         CHECK(core::planUndo(vs(), {h[0]}, std::nullopt).error().message.find("has no earlier revision") !=
               std::string::npos);
         std::vector<core::Revision> gone{rev(1, {{"http[3]", "v1=100"}}),
