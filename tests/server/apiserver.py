@@ -22,6 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import auth  # noqa: E402
 import certs  # noqa: E402
 import faults as faultlib  # noqa: E402
+import store as store_module  # noqa: E402
+import watch  # noqa: E402
 from store import GROUP, KINDS, ApiError, Store, details  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -313,9 +315,8 @@ class Handler(BaseHTTPRequestHandler):
         store = self.server.store
         q = {k: v[-1] for k, v in self.query.items()}
         kind = KINDS[info.resource][0]
-        if q.get("watch") in ("true", "1"):
-            raise ApiError(405, "MethodNotAllowed", "watch is not supported by the shift test API server",
-                           details("", info.resource))
+        if q.get("watch") in ("true", "1") and self.command == "GET" and not info.name:
+            return watch.serve(self, store, info, q, kind, "%s/%s" % (GROUP, info.version), store_module._selects)
         dry = self.query.get("dryRun", [])
         if dry and any(d != "All" for d in dry):
             opts = {"POST": "CreateOptions", "PUT": "UpdateOptions", "PATCH": "PatchOptions",
@@ -403,6 +404,12 @@ class Handler(BaseHTTPRequestHandler):
             if self.command == "DELETE":
                 self.server.clear_requests()
                 return self._reply(200, go_json({"requests": []}))
+        if p == "/_shift/compact" and self.command == "POST":
+            # etcd compaction: watches from any resourceVersion up to now get 410 Gone.
+            st = self.server.store
+            with st.lock:
+                st.events.compact(st.rv)
+                return self._reply(200, go_json({"compacted": str(st.rv)}))
         if p == "/_shift/state" and self.command == "GET":
             st = self.server.store
             with st.lock:

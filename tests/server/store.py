@@ -11,6 +11,7 @@ import threading
 import uuid
 
 import kubeschema
+import watch
 
 GROUP = "networking.istio.io"
 KINDS = {"virtualservices": ("VirtualService", "virtualservice", "vs"),
@@ -244,6 +245,7 @@ class Store:
                            "kube-node-lease": now(), "istio-demo": now()}
         self.schemas = schemas  # resource -> openAPIV3Schema
         self.cel = cel  # the era's CRDs carry CEL rules
+        self.events = watch.EventLog()  # what watches read; recorded under self.lock, in resourceVersion order
 
     # ---- helpers ----
     def _next_rv(self):
@@ -358,6 +360,7 @@ class Store:
             if not dry_run:
                 meta["resourceVersion"] = self._next_rv()
                 self.objects[resource][(ns, meta["name"])] = copy.deepcopy(obj)
+                self.events.record(resource, ns, "ADDED", obj)
                 self.namespaces.setdefault(ns, now())
             return self.render(obj, version)
 
@@ -411,6 +414,7 @@ class Store:
             if not dry_run:
                 new["metadata"]["resourceVersion"] = self._next_rv()
                 self.objects[resource][(ns, name)] = copy.deepcopy(new)
+                self.events.record(resource, ns, "MODIFIED", new)
             return self.render(new, version)
 
     def patch(self, resource, ns, name, ptype, raw, version, manager, dry_run=False, subresource=None):
@@ -438,6 +442,10 @@ class Store:
                 raise not_found(resource, name)
             if not dry_run:
                 del self.objects[resource][(ns, name)]
+                # The deletion has a resourceVersion of its own, carried by the DELETED event.
+                gone = copy.deepcopy(old)
+                gone["metadata"]["resourceVersion"] = self._next_rv()
+                self.events.record(resource, ns, "DELETED", gone)
             return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                     "details": details(name, resource, uid=old["metadata"]["uid"])}
 
@@ -457,6 +465,7 @@ class Store:
             new["metadata"]["managedFields"] = update_managed_fields(old, new, manager, old["apiVersion"])
             new["metadata"]["resourceVersion"] = self._next_rv()
             self.objects[resource][(ns, name)] = new
+            self.events.record(resource, ns, "MODIFIED", new)
             return new["metadata"]["resourceVersion"]
 
 
