@@ -14,7 +14,8 @@ import kubeschema
 
 GROUP = "networking.istio.io"
 KINDS = {"virtualservices": ("VirtualService", "virtualservice", "vs"),
-         "destinationrules": ("DestinationRule", "destinationrule", "dr")}
+         "destinationrules": ("DestinationRule", "destinationrule", "dr"),
+         "serviceentries": ("ServiceEntry", "serviceentry", "se")}
 _DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _GENERATE_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # kube's utilrand alphabet
 
