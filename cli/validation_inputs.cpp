@@ -26,7 +26,7 @@ core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams) {
 
 namespace {
 
-// Reads one list into `lists` and its objects of `kind` into out. false: it could not be read (the
+// Reads one list into `lists` and its items into out. false: it could not be read (the
 // caller warns and skips the check); an Error: the answer was not JSON.
 using Lister = Result<std::string> (kube::Api::*)(const std::string&);
 Result<bool> readList(kube::Api& api, Lister list, const std::string& ns, const char* kind,
@@ -39,7 +39,8 @@ Result<bool> readList(kube::Api& api, Lister list, const std::string& ns, const 
     auto parsed = doc::parseJson(std::move(*body), fmt::format("{} list", kind));
     if (!parsed) return parsed.error();
     lists.push_back(std::move(*parsed));
-    core::collectKind(lists.back(), kind, out);
+    // Every item is of the list's kind; kube omits kind and apiVersion in the items of built-in lists.
+    for (const auto* o : doc::objects(lists.back())) out.push_back(o);
     return true;
 }
 

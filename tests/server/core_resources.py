@@ -35,8 +35,13 @@ class Services:
         self.next_ip = 10
 
     def list(self, ns):
+        """The items of a ServiceList: built-in list items carry no kind or apiVersion."""
         with self.store.lock:
-            return [copy.deepcopy(o) for (n, _), o in sorted(self.objects.items()) if ns is None or n == ns]
+            items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects.items()) if ns is None or n == ns]
+        for o in items:
+            o.pop("kind", None)
+            o.pop("apiVersion", None)
+        return items
 
     def get(self, ns, name):
         with self.store.lock:
