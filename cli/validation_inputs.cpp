@@ -75,7 +75,7 @@ Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
     auto ok = readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services);
     if (!ok) return ok.error();
     bool missing = false;
-    for (const auto& h : hosts) missing = missing || !core::serviceFor(mesh, h, client);
+    for (const auto& h : hosts) missing = missing || !core::hostDefined(mesh, h, client);
     if (*ok && missing) {
         entryNs.insert(serviceNs.begin(), serviceNs.end());
         ok = readLists(api, &kube::Api::listServiceEntries, entryNs, "ServiceEntry", what, lists,

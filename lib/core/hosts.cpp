@@ -103,7 +103,7 @@ Result<std::vector<std::string>> checkHosts(const VirtualService& vs, const std:
         for (const auto& d : plan.destinations) {
             if (d.action != DestinationPlan::Action::Add || routesTo(rule, d.host, client)) continue;
             auto full = fqdn(d.host, client);
-            if (serviceFor(mesh, full, client)) continue;
+            if (hostDefined(mesh, full, client)) continue;
             if (mesh.hosts == Mesh::Check::Warn) {
                 warnings.push_back(
                     fmt::format("new host \"{}\" ({}) not checked: the input holds no Service or "

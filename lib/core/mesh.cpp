@@ -130,17 +130,15 @@ std::optional<RuleSubsets> destinationRuleFor(const Mesh& mesh, const std::strin
     return std::nullopt;
 }
 
-std::optional<std::string> serviceFor(const Mesh& mesh, const std::string& host,
-                                      const std::string& clientNs) {
+bool hostDefined(const Mesh& mesh, const std::string& host, const std::string& clientNs) {
     for (const auto* svc : mesh.services) {
         const auto* name = svc->at({"metadata", "name"});
         auto ns = namespaceOf(*svc, clientNs);
-        if (name == nullptr || fqdn(name->str(), ns) != host) continue;
-        if (visibleFrom(serviceExportTo(*svc), ns, clientNs)) return "Service " + ns + "/" + name->str();
+        if (name != nullptr && fqdn(name->str(), ns) == host &&
+            visibleFrom(serviceExportTo(*svc), ns, clientNs))
+            return true;
     }
-    auto ns = serviceEntryNamespace(mesh, host, clientNs);
-    if (ns.empty()) return std::nullopt;
-    return "ServiceEntry in " + ns;
+    return !serviceEntryNamespace(mesh, host, clientNs).empty();
 }
 
 std::string serviceEntryNamespace(const Mesh& mesh, const std::string& host, const std::string& clientNs) {

@@ -47,9 +47,8 @@ struct RuleSubsets {
 std::optional<RuleSubsets> destinationRuleFor(const Mesh& mesh, const std::string& host,
                                               const std::string& serviceNs, const std::string& clientNs);
 
-// The Service or ServiceEntry visible from clientNs that defines host (a FQDN): "Service ns/name" or
-// "ServiceEntry ns/name"; nullopt when none does.
-std::optional<std::string> serviceFor(const Mesh& mesh, const std::string& host, const std::string& clientNs);
+// Whether a Service or ServiceEntry visible from clientNs defines host (a FQDN).
+bool hostDefined(const Mesh& mesh, const std::string& host, const std::string& clientNs);
 
 // The namespace of the ServiceEntry visible from clientNs that defines host, "" when none does.
 std::string serviceEntryNamespace(const Mesh& mesh, const std::string& host, const std::string& clientNs);

@@ -113,6 +113,11 @@ class Subsets(TempDirCase):
         f = self.write("in.yaml", self.VS + self.rule("istio-demo", "*.istio-demo.svc.cluster.local", ["v1", "v3"]))
         code, out, err = run("-f", f, "reviews", "v1=50", "v3=50")
         self.assertEqual(code, 0, err)
+        self.assertEqual(err.count("warning"), 0, err)
+        f = self.write("v2.yaml", self.VS + self.rule("istio-demo", "*.istio-demo.svc.cluster.local", ["v1", "v2"]))
+        code, out, err = run("-f", f, "reviews", "v1=50", "v3=50")
+        self.assertEqual(code, 2, err)
+        self.assertIn('subset "v3" of host reviews is not defined by its DestinationRule (defined: v1, v2)', err)
 
     def test_root_namespace_rule_and_its_export(self):
         f = self.write("in.yaml", self.VS + self.rule("istio-system", "reviews.istio-demo.svc.cluster.local", ["v1", "v3"]))

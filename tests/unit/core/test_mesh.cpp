@@ -68,11 +68,11 @@ TEST_SUITE("core::mesh") {
             test::service("hidden", "backend", ", annotations: {networking.istio.io/exportTo: \".\"}") +
             "---\nkind: ServiceEntry\nmetadata: {name: ext, namespace: istio-system}\n"
             "spec: {hosts: [\"*.example.com\"]}\n");
-        CHECK(core::serviceFor(m.mesh, kReviews, "istio-demo"));
-        CHECK_FALSE(core::serviceFor(m.mesh, "reviews.other.svc.cluster.local", "istio-demo"));
-        CHECK_FALSE(core::serviceFor(m.mesh, "hidden.backend.svc.cluster.local", "istio-demo"));
-        CHECK(core::serviceFor(m.mesh, "hidden.backend.svc.cluster.local", "backend"));
-        CHECK(core::serviceFor(m.mesh, "api.example.com", "istio-demo"));
+        CHECK(core::hostDefined(m.mesh, kReviews, "istio-demo"));
+        CHECK_FALSE(core::hostDefined(m.mesh, "reviews.other.svc.cluster.local", "istio-demo"));
+        CHECK_FALSE(core::hostDefined(m.mesh, "hidden.backend.svc.cluster.local", "istio-demo"));
+        CHECK(core::hostDefined(m.mesh, "hidden.backend.svc.cluster.local", "backend"));
+        CHECK(core::hostDefined(m.mesh, "api.example.com", "istio-demo"));
         CHECK(core::serviceEntryNamespace(m.mesh, "api.example.com", "istio-demo") == "istio-system");
     }
 }
