@@ -187,6 +187,30 @@ class Destinations(cluster.ClusterCase):
         self.assertTrue(lines[1].startswith('warning: subsets not checked: DestinationRules in namespace "%s" could '
                                             "not be read (" % ns), r.err)
 
+    def test_rbac_that_allows_only_the_virtual_service_gives_warnings_and_proceeds(self):
+        if self.backend.kind != "envtest":
+            self.skipTest("the test server has no RBAC (test_unreadable_lists_give_one_warning_each injects 403s)")
+        ns = self.namespace()
+        self.byhost(ns)
+        rbac = "rbac.authorization.k8s.io/v1"
+        self.backend.env.create(ns, "roles", {
+            "apiVersion": rbac, "kind": "Role", "metadata": {"name": "vs-editor"},
+            "rules": [{"apiGroups": ["networking.istio.io"], "resources": ["virtualservices"],
+                       "verbs": ["get", "list", "update"]}]})
+        self.backend.env.create(ns, "rolebindings", {
+            "apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "jane-vs-editor"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "vs-editor"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "jane"}]})
+        r = self.shift("byhost", "reviews-v1=50", "reviews-v2=40", "nope=10", "-n", ns, "--as", "jane")
+        self.assertExit(r, 0)
+        lines = r.err.strip().splitlines()
+        self.assertEqual(len(lines), 2, r.err)
+        self.assertTrue(lines[0].startswith("warning: new host nope.%s.svc.cluster.local not checked: Services in "
+                                            'namespace "%s" could not be read (' % (ns, ns)), r.err)
+        self.assertIn('User "jane" cannot list', lines[0])
+        self.assertTrue(lines[1].startswith('warning: subsets not checked: DestinationRules in namespace "%s"' % ns),
+                        r.err)
+
     def test_no_service_entry_kind_means_none(self):
         ns = self.namespace()
         self.byhost(ns)
