@@ -68,8 +68,11 @@ Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
     if (hosts.empty()) return okStatus();
     auto client = core::clientNamespace(plan.vs);
     std::set<std::string> serviceNs, entryNs{client, mesh.rootNamespace};
+    // A name outside cluster.local ("reviews.istio-demo") is no Service, but the Services of the
+    // VirtualService's namespace give the error its "closest existing" names.
     for (const auto& h : hosts) {
-        if (auto ns = core::serviceNamespace(h); !ns.empty()) serviceNs.insert(ns);
+        auto ns = core::serviceNamespace(h);
+        serviceNs.insert(ns.empty() ? client : ns);
     }
     std::string what = fmt::format("new host{} {}", hosts.size() > 1 ? "s" : "", fmt::join(hosts, ", "));
     auto ok = readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services);

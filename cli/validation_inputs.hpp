@@ -17,7 +17,8 @@ namespace shift::cli {
 core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams);
 
 // Cluster mode: reads only what checking this plan needs (call it only when the plan adds a
-// destination). Services in the namespaces the new hosts name; ServiceEntries (the VirtualService's,
+// destination). Services in the namespaces the new hosts name (the VirtualService's for other
+// names); ServiceEntries (the VirtualService's,
 // the hosts' and the root namespace) only for a host no Service defines; DestinationRules in the
 // VirtualService's namespace, then the hosts' and the root namespace only for subsets not covered
 // yet. The list bodies are kept in `lists`, which the mesh points into. A list that cannot be read

@@ -62,6 +62,12 @@ TEST_SUITE("core::hosts") {
         REQUIRE_FALSE(p.ok());
         CHECK(p.error().message.find("defines ratings.istio-demo.svc.cluster.local") != std::string::npos);
     }
+    TEST_CASE("a name with a dot is taken as written, as Istio does: no namespace is appended") {
+        auto p = plan(kByHost, {"reviews-v1=90", "reviews-v3.istio-demo=10"}, kServices);
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().message.find("closest existing: reviews-v3.istio-demo.svc.cluster.local,") !=
+              std::string::npos);
+    }
     TEST_CASE("a ServiceEntry defines hosts, wildcards included") {
         auto se =
             "---\nkind: ServiceEntry\nmetadata: {name: ext, namespace: istio-demo}\n"
