@@ -89,11 +89,17 @@ Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
     return okStatus();
 }
 
-// The VirtualService's namespace first; the hosts' and the root namespace only for subsets whose
-// DestinationRule is not there (Istio's lookup order).
+// Only when there are subsets to check or a host is unknown. The VirtualService's namespace first;
+// the hosts' and the root namespace only for subsets whose DestinationRule is not there (Istio's
+// lookup order).
 Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
                  std::vector<doc::Stream>& lists) {
     auto client = core::clientNamespace(plan.vs);
+    // Needed for subsets to check, and for an unknown host's error (its key may be a subset).
+    bool needed = !core::hostsWithoutRule(plan.vs, plan.rules, mesh).empty();
+    for (const auto& h : core::newHosts(plan.vs, plan.rules))
+        needed = needed || (mesh.hosts == core::Mesh::Check::Yes && !core::hostDefined(mesh, h, client));
+    if (!needed) return okStatus();
     const std::string what = "subsets";
     auto ok = readLists(api, &kube::Api::listDestinationRules, {client}, "DestinationRule", what, lists,
                         mesh.destinationRules);
