@@ -6,7 +6,8 @@ import copy
 import re
 import uuid
 
-from store import ApiError, details, now
+from managed_fields import now
+from store import ApiError, details
 
 _DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _DNS1035_MSG = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
