@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "core/mesh.hpp"
 #include "core/virtual_service.hpp"
 #include "doc/parse.hpp"
 #include "files/files.hpp"
@@ -42,15 +43,10 @@ std::vector<doc::Stream> fileStreams(const Scope& scope) {
     return out;
 }
 
-bool isKind(const doc::Node& o, const char* kind) {
-    const auto* k = o.get("kind");
-    return k != nullptr && k->str() == kind;
-}
-
-// Subsets a weight can name: those of the DestinationRules for the hosts the VirtualService routes
-// to, and those it already routes to (all there is when DestinationRules cannot be read).
-std::vector<std::string> subsets(const doc::Node& vsObject, const std::vector<const doc::Node*>& rules,
-                                 const std::string& defaultNs) {
+// Subsets a weight can name: those of the DestinationRules Istio applies to the hosts the
+// VirtualService routes to, and those it already routes to (all there is when DestinationRules
+// cannot be read).
+std::vector<std::string> subsets(const doc::Node& vsObject, core::Mesh mesh, const std::string& defaultNs) {
     auto vs = core::readVirtualService(vsObject);
     if (!vs) return {};
     std::string ns = vs->ns.empty() ? defaultNs : vs->ns;
@@ -62,15 +58,9 @@ std::vector<std::string> subsets(const doc::Node& vsObject, const std::vector<co
             if (!d.subset.empty()) out.push_back(d.subset);
         }
     }
-    for (const auto* dr : rules) {
-        const auto* host = dr->at({"spec", "host"});
-        const auto* drNs = dr->at({"metadata", "namespace"});
-        const auto* list = dr->at({"spec", "subsets"});
-        if (host == nullptr || list == nullptr || !list->isSeq()) continue;
-        if (!hosts.count(core::fqdn(host->str(), drNs != nullptr ? drNs->str() : ns))) continue;
-        for (const auto& s : list->items) {
-            if (const auto* name = s.get("name")) out.push_back(name->str());
-        }
+    for (const auto& host : hosts) {
+        auto rule = core::destinationRuleFor(mesh, host, core::serviceNamespace(host), ns);
+        if (rule) out.insert(out.end(), rule->subsets.begin(), rule->subsets.end());
     }
     return out;
 }
@@ -103,7 +93,7 @@ std::vector<std::string> virtualServiceNames(const Scope& scope) {
         for (const auto& s : fileStreams(scope)) {
             for (const auto* o : doc::objects(s)) {
                 const auto* name = o->at({"metadata", "name"});
-                if (isKind(*o, "VirtualService") && name != nullptr) out.push_back(name->str());
+                if (core::isKind(*o, "VirtualService") && name != nullptr) out.push_back(name->str());
             }
         }
         return out;
@@ -116,18 +106,19 @@ std::vector<std::string> virtualServiceNames(const Scope& scope) {
 }
 
 std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name) {
-    std::vector<const doc::Node*> rules;
+    core::Mesh mesh;
     if (!scope.filename.empty()) {
         auto streams = fileStreams(scope);
         const doc::Node* vs = nullptr;
         for (const auto& s : streams) {
+            core::collectKind(s, "DestinationRule", mesh.destinationRules);
             for (const auto* o : doc::objects(s)) {
                 const auto* n = o->at({"metadata", "name"});
-                if (isKind(*o, "DestinationRule")) rules.push_back(o);
-                if (isKind(*o, "VirtualService") && n != nullptr && n->str() == name && vs == nullptr) vs = o;
+                if (core::isKind(*o, "VirtualService") && n != nullptr && n->str() == name && vs == nullptr)
+                    vs = o;
             }
         }
-        return vs != nullptr ? subsets(*vs, rules, "default") : std::vector<std::string>{};
+        return vs != nullptr ? subsets(*vs, mesh, "default") : std::vector<std::string>{};
     }
     auto c = connectTo(scope.cluster);
     if (!c) return {};
@@ -136,15 +127,13 @@ std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name) 
     if (!object) return {};
     auto vs = doc::parseJson(std::move(object->json), "VirtualService");
     if (!vs || vs->docs.empty()) return {};
-    std::vector<doc::Stream> lists;
+    // One list, the VirtualService's namespace: completion must answer quickly.
+    std::optional<doc::Stream> list;
     if (auto body = api.listDestinationRules(c->cluster.ns)) {
-        if (auto list = doc::parseJson(std::move(*body), "DestinationRule list"))
-            lists.push_back(std::move(*list));
+        if (auto parsed = doc::parseJson(std::move(*body), "DestinationRule list")) list = std::move(*parsed);
     }
-    for (const auto& l : lists) {
-        for (const auto* o : doc::objects(l)) rules.push_back(o);
-    }
-    return subsets(vs->docs[0], rules, c->cluster.ns);
+    if (list) core::collectKind(*list, "DestinationRule", mesh.destinationRules);
+    return subsets(vs->docs[0], mesh, c->cluster.ns);
 }
 
 }  // namespace shift::cli::completion

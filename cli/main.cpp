@@ -42,7 +42,9 @@ void declare(CLI::App& app, Options& o) {
                  "Keep destinations at weight 0 instead of removing them");
     app.add_flag("--explicit-weights", o.shift.split.explicitWeights,
                  "Write weight: 100 on a lone destination (Istio's samples omit it)");
-    app.add_flag("--no-validate", o.noValidate, "Skip the check of subsets against DestinationRules");
+    app.add_flag(
+        "--no-validate", o.noValidate,
+        "Skip the checks of new hosts and subsets against Services, ServiceEntries and DestinationRules");
     app.add_option("--color", o.color, "Colour output: auto, always or never (NO_COLOR is honoured)")
         ->transform(CLI::CheckedTransformer(
             std::map<std::string, shift::term::ColorMode>{{"auto", shift::term::ColorMode::Auto},

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
-#include <set>
 #include <thread>
 
 #include "core/apply.hpp"
@@ -17,6 +16,7 @@
 #include "options.hpp"
 #include "report.hpp"
 #include "term/diff.hpp"
+#include "validation_inputs.hpp"
 
 namespace shift::cli {
 
@@ -41,25 +41,6 @@ std::string diffView(doc::Node object) {
     return doc::toYaml(object);
 }
 
-// Namespaces whose DestinationRules can define the subsets of the plan's hosts.
-std::set<std::string> ruleNamespaces(const core::ShiftPlan& plan) {
-    std::set<std::string> out{plan.vs.ns};
-    for (const auto& rule : plan.rules) {
-        for (const auto& d : rule.destinations) {
-            const auto& host = d.action == core::DestinationPlan::Action::Add
-                                   ? d.host
-                                   : plan.vs.rules[rule.rule].route[d.from].host;
-            auto full = core::fqdn(host, plan.vs.ns);
-            auto dot = full.find('.');
-            auto svc = full.find(".svc.");
-            if (dot != std::string::npos && svc != std::string::npos && svc > dot) {
-                out.insert(full.substr(dot + 1, svc - dot - 1));
-            }
-        }
-    }
-    return out;
-}
-
 // The object as -o yaml|json prints it.
 std::string printed(const doc::Node& object, const std::string& output) {
     return output == "json" ? doc::toJson(object) + "\n" : doc::toYaml(object);
@@ -74,30 +55,19 @@ bool addsDestinations(const core::ShiftPlan& plan) {
     return false;
 }
 
-// Plans the request on the live object. Subsets are checked against the
-// DestinationRules only when the plan adds a destination: subsets already
-// routed to were checked when they were added, and skipping saves a request.
+// Plans the request on the live object. New hosts and subsets are checked only when the plan adds
+// a destination: those already routed to were checked when they were added, and skipping the
+// reads keeps a weight change at one GET and one PUT.
 Result<core::ShiftPlan> planLive(kube::Api& api, const doc::Node& live, const core::Request& request,
                                  const Options& o, std::vector<doc::Stream>& lists) {
     auto plan = core::planShift(live, request, o.shift, nullptr);
     if (!plan || o.noValidate || !addsDestinations(*plan)) return plan;
-    std::vector<const doc::Node*> rules;
-    for (const auto& ns : ruleNamespaces(*plan)) {
-        auto body = api.listDestinationRules(ns);
-        if (!body) {
-            warn(fmt::format(
-                "subsets not checked: DestinationRules in namespace \"{}\" could not be read ({})", ns,
-                body.error().message));
-            return plan;
-        }
-        auto list = doc::parseJson(std::move(*body), "DestinationRule list");
-        if (!list) return list.error();
-        lists.push_back(std::move(*list));
-    }
-    for (const auto& list : lists) {
-        for (const auto* item : doc::objects(list)) rules.push_back(item);
-    }
-    return core::planShift(live, request, o.shift, &rules);
+    auto mesh = readMesh(api, *plan, lists);
+    if (!mesh) return mesh.error();
+    auto warnings = core::checkDestinations(*plan, *mesh);
+    if (!warnings) return warnings.error();
+    plan->warnings.insert(plan->warnings.end(), warnings->begin(), warnings->end());
+    return plan;
 }
 
 }  // namespace

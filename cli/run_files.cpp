@@ -11,6 +11,7 @@
 #include "options.hpp"
 #include "report.hpp"
 #include "term/diff.hpp"
+#include "validation_inputs.hpp"
 
 namespace shift::cli {
 
@@ -22,7 +23,8 @@ struct Input {
 };
 
 // Reads every manifest under -f and returns the one that defines the
-// VirtualService, plus the DestinationRules found anywhere in them.
+// VirtualService; the Services, ServiceEntries and DestinationRules anywhere in them are
+// what its new destinations are checked against.
 struct Found {
     std::vector<Input> inputs;
     std::size_t input = 0;
@@ -95,15 +97,10 @@ int runFiles(const Options& o) {
     const Input& input = found->inputs[found->input];
     const auto& object = core::objectAt(input.stream.docs, found->at);
 
-    std::vector<const doc::Node*> rules;
-    for (const auto& in : found->inputs) {
-        for (const auto& at : core::findKind(in.stream.docs, "DestinationRule")) {
-            rules.push_back(&core::objectAt(in.stream.docs, at));
-        }
-    }
-    // Subsets are checked when the input holds DestinationRules to check against.
-    bool check = !o.noValidate && !rules.empty();
-    auto plan = core::planShift(object, *request, o.shift, check ? &rules : nullptr);
+    std::vector<const doc::Stream*> streams;
+    for (const auto& in : found->inputs) streams.push_back(&in.stream);
+    auto mesh = meshFromFiles(streams);
+    auto plan = core::planShift(object, *request, o.shift, o.noValidate ? nullptr : &mesh);
     if (!plan) return report(plan.error());
     for (const auto& w : plan->warnings) warn(w);
 

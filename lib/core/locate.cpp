@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "core/mesh.hpp"
+
 namespace shift::core {
 
 namespace {
-
-bool isKind(const doc::Node& object, const std::string& kind) {
-    const auto* k = object.get("kind");
-    return k && k->str() == kind;
-}
 
 bool isList(const doc::Node& object) {
     const auto* k = object.get("kind");

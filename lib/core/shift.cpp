@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "core/hosts.hpp"
 #include "core/select.hpp"
 #include "core/subsets.hpp"
 
@@ -30,10 +33,33 @@ std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& 
                        outOfRange ? "each must be 0 to 100" : fmt::format("they sum to {}, not 100", sum));
 }
 
+// A full request drops every destination it does not name; say so for those still carrying
+// traffic, so a forgotten key is not a silent outage. A key naming it (even as =0) is explicit.
+void noteDropped(const Request& request, const RulePlan& plan, std::vector<std::string>& warnings) {
+    for (const auto& d : plan.destinations) {
+        if (d.action == DestinationPlan::Action::Add || d.beforeShare <= 0 || d.afterShare > 0) continue;
+        bool named = std::any_of(request.weights.begin(), request.weights.end(),
+                                 [&](const WeightSpec& w) { return w.key == d.key; });
+        if (named) continue;
+        warnings.push_back(
+            fmt::format("{} ({}%) is not in the request and is {}; name it as {}=0 to make that "
+                        "explicit",
+                        d.key, d.beforeShare,
+                        d.action == DestinationPlan::Action::Remove ? "removed" : "set to 0", d.key));
+    }
+}
+
 }  // namespace
 
+Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh) {
+    auto warnings = checkHosts(plan.vs, plan.rules, mesh);
+    if (!warnings) return warnings.error();
+    if (auto st = checkSubsets(plan.vs, plan.rules, mesh); !st) return st.error();
+    return warnings;
+}
+
 Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, const ShiftOptions& options,
-                            const std::vector<const doc::Node*>* destinationRules) {
+                            const Mesh* mesh) {
     auto vs = readVirtualService(object);
     if (!vs) return vs.error();
     auto targets = selectRules(*vs, options.routes);
@@ -44,13 +70,14 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
         auto rulePlan = planSplit(plan.vs, rule, request, options.split);
         if (!rulePlan) return rulePlan.error();
         if (auto w = invalidWeights(plan.vs, plan.vs.rules[rule])) plan.warnings.push_back(*w);
+        noteDropped(request, *rulePlan, plan.warnings);
         plan.changed = plan.changed || rulePlan->changed;
         plan.rules.push_back(std::move(*rulePlan));
     }
-    if (destinationRules) {
-        auto warnings = checkSubsets(plan.vs, plan.rules, *destinationRules);
+    if (mesh) {
+        auto warnings = checkDestinations(plan, *mesh);
         if (!warnings) return warnings.error();
-        plan.warnings = std::move(*warnings);
+        plan.warnings.insert(plan.warnings.end(), warnings->begin(), warnings->end());
     }
     for (auto& note : shadowNotes(plan.vs, options.routes)) plan.warnings.push_back(std::move(note));
     return plan;

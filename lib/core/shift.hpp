@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mesh.hpp"
 #include "core/request.hpp"
 #include "core/split.hpp"
 #include "core/virtual_service.hpp"
@@ -19,13 +20,17 @@ struct ShiftOptions {
 struct ShiftPlan {
     VirtualService vs;
     std::vector<RulePlan> rules;        // one per targeted rule
-    std::vector<std::string> warnings;  // e.g. subsets that could not be checked
+    std::vector<std::string> warnings;  // e.g. invalid weights now, destinations dropped unnamed
     bool changed = false;
 };
 
-// destinationRules: the DestinationRules to check subsets against; nullptr
-// skips the check (--no-validate).
+// mesh: the Services, ServiceEntries and DestinationRules to check new hosts and subsets against
+// (checkDestinations); nullptr skips the checks (--no-validate, or nothing gathered yet).
 Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, const ShiftOptions& options,
-                            const std::vector<const doc::Node*>* destinationRules);
+                            const Mesh* mesh);
+
+// Checks what the plan routes to against the mesh: new hosts must exist, subsets must be defined.
+// Returns warnings for what could not be checked.
+Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh);
 
 }  // namespace shift::core

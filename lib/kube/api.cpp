@@ -126,6 +126,24 @@ Result<std::string> Api::listDestinationRules(const std::string& ns) {
     return std::move(r->body);
 }
 
+Result<std::string> Api::listServiceEntries(const std::string& ns) {
+    RequestInfo info{"list", "serviceentries", kIstioGroup, ns, "", context_};
+    // The VirtualService read found the served version; the same group serves ServiceEntries in it.
+    auto r = version_.empty() ? getServed(ns, "serviceentries", "")
+                              : client_.request("GET", path(version_, ns, "serviceentries"));
+    if (!r) return r.error();
+    if (r->status == 404) return std::string(R"({"kind":"ServiceEntryList","items":[]})");
+    if (!r->ok()) return responseError(*r, info);
+    return std::move(r->body);
+}
+
+Result<std::string> Api::listServices(const std::string& ns) {
+    auto r = client_.request("GET", fmt::format("/api/v1/namespaces/{}/services", ns));
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", "services", "", ns, "", context_});
+    return std::move(r->body);
+}
+
 Result<std::vector<std::string>> Api::listNamespaces() {
     auto r = client_.request("GET", "/api/v1/namespaces");
     if (!r) return r.error();

@@ -1,6 +1,6 @@
 #pragma once
-// Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules;
-// and the namespaces the cluster has.
+// Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules,
+// ServiceEntries; and the namespaces and Services the cluster has.
 #include <string>
 #include <vector>
 
@@ -28,6 +28,11 @@ class Api {
     Result<std::vector<std::string>> listVirtualServiceNames(const std::string& ns);
     // The JSON list body; a 403/404 is an Error the caller may turn into a warning.
     Result<std::string> listDestinationRules(const std::string& ns);
+    // The JSON list body of the ServiceEntries in ns. A 404 (a cluster without the ServiceEntry kind)
+    // is an empty list: there are none.
+    Result<std::string> listServiceEntries(const std::string& ns);
+    // GET /api/v1/namespaces/NS/services: the JSON list body.
+    Result<std::string> listServices(const std::string& ns);
     // GET /api/v1/namespaces: the names, in the order the server lists them.
     Result<std::vector<std::string>> listNamespaces();
 

@@ -90,6 +90,17 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("-f", d, "r")[0], ["reviews"])
         self.assertEqual(self.complete("-f", d, "reviews", "v1=50", "")[0], ["v2=", "v3="])
 
+    def test_subsets_of_a_wildcard_destination_rule(self):
+        # The lookup Istio does (and shift's check): a wildcard host covers reviews.
+        d = tempfile.mkdtemp(prefix="shift-complete-")
+        self.addCleanup(shutil.rmtree, d, True)
+        with open(os.path.join(d, "mesh.yaml"), "w") as f:
+            f.write("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\n"
+                    "spec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n"
+                    "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: all}\n"
+                    "spec:\n  host: \"*.default.svc.cluster.local\"\n  subsets: [{name: v1}, {name: v4}]\n")
+        self.assertEqual(self.complete("-f", d, "reviews", "v1=50", "")[0], ["v4="])
+
     def test_kubeconfig_contexts(self):
         d = tempfile.mkdtemp(prefix="shift-complete-")
         self.addCleanup(shutil.rmtree, d, True)

@@ -106,7 +106,10 @@ class Backend:
 
     # ---- objects ----
     def path(self, ns, resource, name=None, version=None):
-        p = "/apis/%s/%s/namespaces/%s/%s" % (GROUP, version or self.preferred, ns, resource)
+        if resource == "services":  # core v1
+            p = "/api/v1/namespaces/%s/services" % ns
+        else:
+            p = "/apis/%s/%s/namespaces/%s/%s" % (GROUP, version or self.preferred, ns, resource)
         return p + "/" + name if name else p
 
     def _ok(self, method, path, body=None, **kw):
@@ -117,7 +120,7 @@ class Backend:
 
     def create(self, ns, resource, obj):
         obj = json.loads(json.dumps(obj))
-        obj["apiVersion"] = "%s/%s" % (GROUP, self.preferred)
+        obj["apiVersion"] = "v1" if resource == "services" else "%s/%s" % (GROUP, self.preferred)
         obj.setdefault("metadata", {})["namespace"] = ns
         return self._ok("POST", self.path(ns, resource), obj)
 

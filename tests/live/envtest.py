@@ -55,6 +55,7 @@ ERA_ALIASES = {"1.8": "1.8", "1.8.1": "1.8", "current": "current"}
 KNOWN_RESOURCES = {
     "virtualservices": (ISTIO_GROUP, None),
     "destinationrules": (ISTIO_GROUP, None),
+    "serviceentries": (ISTIO_GROUP, None),
     "gateways": (ISTIO_GROUP, None),
     "namespaces": ("", "v1"),
     "configmaps": ("", "v1"),

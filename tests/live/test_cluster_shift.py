@@ -124,12 +124,16 @@ class Shift(cluster.ClusterCase):
         self.assertExit(r, 0)
         self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 50, "v4": 50})
 
-    def test_no_destination_rule_warns_and_proceeds(self):
+    def test_no_destination_rule_is_refused_and_no_validate_proceeds(self):
+        # Istio answers 503 for a subset no DestinationRule defines (test_cluster_destinations.py has more).
         ns = self.namespace()
         self.bookinfo(ns, dr=False)
         r = self.shift("reviews", "v1=50", "v3=50", "-n", ns)
+        self.assertExit(r, 2)
+        self.assertIn("no DestinationRule for reviews.%s.svc.cluster.local" % ns, r.err)
+        r = self.shift("reviews", "v1=50", "v3=50", "-n", ns, "--no-validate")
         self.assertExit(r, 0)
-        self.assertEqual(r.err, "warning: no DestinationRule for host reviews found; subsets v1, v3 not checked\n")
+        self.assertEqual(r.err, "")
         self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 50, "v3": 50})
 
     # ---- 5. dry runs and output formats ----

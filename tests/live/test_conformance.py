@@ -22,7 +22,8 @@ import cluster  # noqa: E402
 
 UA = {"User-Agent": "conformance/1.0"}
 ISTIO = "networking.istio.io"
-RESOURCES = ("virtualservices", "virtualservices/status", "destinationrules", "destinationrules/status")
+RESOURCES = ("virtualservices", "virtualservices/status", "destinationrules", "destinationrules/status",
+             "serviceentries", "serviceentries/status")
 
 
 def normalize(value, ns):
@@ -129,6 +130,53 @@ def observe_impersonation(b, ns, one, steps):
     imp("bad token, user", "not-a-token", [user("alice")])
 
 
+def service_view(o):
+    """A Service as compared: the allocated ClusterIP and the managedFields (structured merge for
+    built-in types, not modelled) masked."""
+    o = copy.deepcopy(o)
+    if not isinstance(o, dict):
+        return o
+    spec = o.get("spec", {})
+    for k in ("clusterIP", "clusterIPs"):
+        if k in spec:
+            spec[k] = "<%s>" % k
+    if isinstance(o.get("metadata"), dict):
+        o["metadata"].pop("managedFields", None)
+    return o
+
+
+def observe_services(b, ns, req, steps):
+    """What shift reads to check a new host: core v1 Services and Istio ServiceEntries."""
+    col = "/api/v1/namespaces/%s/services" % ns
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews-v3"},
+           "spec": {"ports": [{"port": 9080, "name": "http"}], "selector": {"app": "reviews"}}}
+    for step, method, path, body in (("service create", "POST", col + "?fieldManager=conformance", svc),
+                                     ("service get", "GET", col + "/reviews-v3", None),
+                                     ("service list", "GET", col, None)):
+        status, headers, out = b.request(method, path, body, headers=UA)
+        if isinstance(out, dict) and "items" in out:
+            out = dict(out, items=[service_view(i) for i in out["items"]], metadata=sorted(out["metadata"]))
+        steps.append((step, normalize({"status": status, "content-type": headers.get("content-type"),
+                                       "body": service_view(out)}, ns)))
+    req("service create again", "POST", col, svc)
+    req("service get missing", "GET", col + "/nope")
+    req("service list forbidden", "GET", col, token=b.nobody_token)
+    req("service create invalid", "POST", col, dict(svc, metadata={"name": "Bad_Name"}, spec={}))
+    se = {"apiVersion": "%s/%s" % (ISTIO, b.preferred), "kind": "ServiceEntry", "metadata": {"name": "ext"},
+          "spec": {"hosts": ["api.example.com"], "ports": [{"number": 80, "name": "http", "protocol": "HTTP"}],
+                   "resolution": "DNS", "location": "MESH_EXTERNAL"}}
+    # The current ServiceEntry CRD's ports are a keyed list (x-kubernetes-list-type: map), whose
+    # managedFields the test server does not model: compare the object without them.
+    status, headers, out = b.request("POST", b.path(ns, "serviceentries") + "?fieldManager=conformance", se,
+                                     headers=UA)
+    out["metadata"].pop("managedFields", None)
+    steps.append(("serviceentry create", normalize({"status": status, "content-type": headers.get("content-type"),
+                                                    "body": out}, ns)))
+    req("serviceentry list forbidden", "GET", b.path(ns, "serviceentries"), token=b.nobody_token)
+    req("serviceentry create invalid", "POST", b.path(ns, "serviceentries"),
+        dict(se, metadata={"name": "bad"}, spec={"hosts": "x"}))
+
+
 def observe(b):
     """[(step, observation)] of one backend."""
     ns = b.namespace()
@@ -223,6 +271,8 @@ def observe(b):
     req("unsupported patch type", "PATCH", one, {"metadata": {}}, content_type="application/strategic-merge-patch+json")
     req("delete", "DELETE", one)
     req("get deleted", "GET", one)
+
+    observe_services(b, ns, req, steps)
 
     steps.append(("resourceVersion moves", {
         "get == created": rv["get"] == rv["created"],

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import auth  # noqa: E402
 import certs  # noqa: E402
+import core_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
 import watch  # noqa: E402
@@ -252,14 +253,19 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(200, go_json({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
                 {"name": "namespaces", "singularName": "", "namespaced": False, "kind": "Namespace",
                  "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"],
-                 "storageVersionHash": "Q3oi5N2YM8M="}]}) + "\n")
+                 "storageVersionHash": "Q3oi5N2YM8M="},
+                {"name": "services", "singularName": "", "namespaced": True, "kind": "Service",
+                 "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["svc"],
+                 "categories": ["all"], "storageVersionHash": "0/CO1lhkEBI="}]}) + "\n")
         group = self._group_doc()
         if p == "/apis":
             return self._reply(200, go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group]}) + "\n")
         if p == "/apis/" + GROUP:
             return self._reply(200, go_json(dict({"kind": "APIGroup", "apiVersion": "v1"}, **group)) + "\n")
         if info.group == "" and info.version == "v1" and info.resource == "namespaces":
-            return self._namespaces(info)
+            return core_resources.handle_namespaces(self, info)
+        if info.group == "" and info.version == "v1" and info.resource == "services":
+            return core_resources.handle_services(self, info, self._manager(), self._dry_run())
         if info.group != GROUP or info.version not in versions:
             return self._plain404()
         if not info.resource_request:
@@ -280,7 +286,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _resource_list(self, version):
         res = []
-        for plural in ("destinationrules", "virtualservices"):
+        for plural in sorted(KINDS):
             kind, singular, short = KINDS[plural]
             res.append({"name": plural, "singularName": singular, "namespaced": True, "kind": kind, "verbs": VERBS,
                         "shortNames": [short], "categories": ["istio-io", "networking-istio-io"],
@@ -290,33 +296,11 @@ class Handler(BaseHTTPRequestHandler):
         return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "%s/%s" % (GROUP, version),
                 "resources": res}
 
-    def _namespaces(self, info):
-        store = self.server.store
-        if self.command not in ("GET", "HEAD") or info.subresource:
-            return self._plain404()
+    def _manager(self):
+        return self.query.get("fieldManager", [""])[-1] or self._default_manager()
 
-        def ns_obj(name, created):
-            return {"apiVersion": "v1", "kind": "Namespace", "metadata": {
-                "creationTimestamp": created, "labels": {"kubernetes.io/metadata.name": name}, "name": name,
-                "resourceVersion": "1", "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, name))},
-                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
-        with store.lock:
-            nss = dict(store.namespaces)
-        name = info.namespace or info.name
-        if name:
-            if name not in nss:
-                raise ApiError(404, "NotFound", 'namespaces "%s" not found' % name, details(name, "namespaces", group=""))
-            return self._object(200, ns_obj(name, nss[name]))
-        items = [ns_obj(n, c) for n, c in sorted(nss.items())]
-        return self._object(200, {"apiVersion": "v1", "items": items, "kind": "NamespaceList",
-                                  "metadata": {"resourceVersion": str(store.rv)}})
-
-    def _resource(self, info):
-        store = self.server.store
-        q = {k: v[-1] for k, v in self.query.items()}
-        kind = KINDS[info.resource][0]
-        if q.get("watch") in ("true", "1") and self.command == "GET" and not info.name:
-            return watch.serve(self, store, info, q, kind, "%s/%s" % (GROUP, info.version), store_module._selects)
+    def _dry_run(self):
+        """Whether ?dryRun=All was sent; any other value is kube's 422."""
         dry = self.query.get("dryRun", [])
         if dry and any(d != "All" for d in dry):
             opts = {"POST": "CreateOptions", "PUT": "UpdateOptions", "PATCH": "PatchOptions",
@@ -326,8 +310,16 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(422, "Invalid", '%s.meta.k8s.io "" is invalid: dryRun: %s' % (opts, msg),
                            {"group": "meta.k8s.io", "kind": opts,
                             "causes": [{"reason": "FieldValueNotSupported", "message": msg, "field": "dryRun"}]})
-        dry_run = bool(dry)
-        manager = q.get("fieldManager") or self._default_manager()
+        return bool(dry)
+
+    def _resource(self, info):
+        store = self.server.store
+        q = {k: v[-1] for k, v in self.query.items()}
+        kind = KINDS[info.resource][0]
+        if q.get("watch") in ("true", "1") and self.command == "GET" and not info.name:
+            return watch.serve(self, store, info, q, kind, "%s/%s" % (GROUP, info.version), store_module._selects)
+        dry_run = self._dry_run()
+        manager = self._manager()
         verb = info.verb
         if info.subresource == "status" and verb not in ("get", "update", "patch"):
             raise ApiError(405, "MethodNotAllowed", '%s is not supported on resources of kind "%s.%s"'
@@ -426,6 +418,7 @@ class Server(ThreadingHTTPServer):
         super().__init__(addr, Handler)
         self.ctx, self.store, self.era, self.tokens, self.anonymous = ctx, store, era, tokens, anonymous
         self.faults = faultlib.Faults()
+        self.services = core_resources.Services(store)
         self._log, self._log_lock = [], threading.Lock()
 
     def get_request(self):

@@ -104,7 +104,7 @@ class ServerCase(unittest.TestCase):
     def tearDown(self):
         self.conn.close()
         for ns in (NS, "other"):
-            for res in ("virtualservices", "destinationrules"):
+            for res in ("virtualservices", "destinationrules", "serviceentries"):
                 self.conn = Conn(self.srv)
                 self.conn.do("DELETE", "/apis/%s/v1beta1/namespaces/%s/%s" % (G, ns, res))
                 self.conn.close()
@@ -369,6 +369,76 @@ class Resources(ServerCase):
         s, _, body = self.conn.do("OPTIONS", BASE + "/reviews")
         self.status_of(body, 405, "MethodNotAllowed")
         self.assertEqual(body["message"], ' is not supported on resources of kind "virtualservices.networking.istio.io"')
+
+
+class CoreServices(ServerCase):
+    """core v1 Services: what shift reads to check a new destination host."""
+    SVC = "/api/v1/namespaces/%s/services" % NS
+
+    def tearDown(self):
+        for name in ("reviews-v3", "ratings"):
+            self.conn.do("DELETE", self.SVC + "/" + name)
+        super().tearDown()
+
+    def test_create_get_list_delete_with_defaults(self):
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews-v3"},
+               "spec": {"ports": [{"port": 9080, "name": "http"}], "selector": {"app": "reviews"}}}
+        s, _, created = self.conn.do("POST", self.SVC, svc)
+        self.assertEqual(s, 201, created)
+        spec = created["spec"]
+        self.assertEqual(spec["ports"], [{"name": "http", "port": 9080, "protocol": "TCP", "targetPort": 9080}])
+        self.assertEqual((spec["type"], spec["sessionAffinity"], spec["ipFamilies"]), ("ClusterIP", "None", ["IPv4"]))
+        self.assertEqual(spec["clusterIPs"], [spec["clusterIP"]])
+        self.assertEqual(created["status"], {"loadBalancer": {}})
+        s, _, got = self.conn.do("GET", self.SVC + "/reviews-v3")
+        self.assertEqual((s, got["metadata"]["uid"]), (200, created["metadata"]["uid"]))
+        s, _, lst = self.conn.do("GET", self.SVC)
+        self.assertEqual((lst["kind"], [o["metadata"]["name"] for o in lst["items"]]), ("ServiceList", ["reviews-v3"]))
+        s, _, other = self.conn.do("GET", "/api/v1/namespaces/other/services")
+        self.assertEqual((s, other["items"]), (200, []))
+        s, _, again = self.conn.do("POST", self.SVC, svc)
+        self.status_of(again, 409, "AlreadyExists")
+        self.assertEqual(again["message"], 'services "reviews-v3" already exists')
+        s, _, _ = self.conn.do("DELETE", self.SVC + "/reviews-v3")
+        s, _, gone = self.conn.do("GET", self.SVC + "/reviews-v3")
+        self.status_of(gone, 404, "NotFound")
+        self.assertEqual(gone["message"], 'services "reviews-v3" not found')
+        self.assertEqual(gone["details"], {"name": "reviews-v3", "kind": "services"})
+
+    def test_invalid_and_forbidden(self):
+        s, _, body = self.conn.do("POST", self.SVC, {"apiVersion": "v1", "kind": "Service",
+                                                     "metadata": {"name": "Bad_Name"}, "spec": {}})
+        self.status_of(body, 422, "Invalid")
+        self.assertTrue(body["message"].startswith('Service "Bad_Name" is invalid: [metadata.name: Invalid value: '
+                                                   '"Bad_Name": a DNS-1035 label'), body["message"])
+        self.assertTrue(body["message"].endswith(", spec.ports: Required value]"))
+        c = Conn(self.srv, token=self.srv.nobody_token)
+        s, _, body = c.do("GET", self.SVC)
+        self.status_of(body, 403, "Forbidden")
+        self.assertEqual(body["message"], 'services is forbidden: User "nobody" cannot list resource "services" in '
+                         'API group "" in the namespace "istio-demo"')
+        c.close()
+
+    def test_discovery_lists_services(self):
+        s, _, body = self.conn.do("GET", "/api/v1")
+        self.assertIn("services", [r["name"] for r in body["resources"]])
+
+
+class ServiceEntries(ServerCase):
+    def test_served_like_the_other_istio_kinds(self):
+        se = {"apiVersion": G + "/v1", "kind": "ServiceEntry", "metadata": {"name": "ext"},
+              "spec": {"hosts": ["api.example.com"], "ports": [{"number": 443, "name": "https", "protocol": "TLS"}],
+                       "resolution": "DNS", "location": "MESH_EXTERNAL"}}
+        base = "/apis/%s/v1/namespaces/%s/serviceentries" % (G, NS)
+        s, _, created = self.conn.do("POST", base, se)
+        self.assertEqual(s, 201, created)
+        s, _, lst = self.conn.do("GET", "/apis/%s/v1beta1/namespaces/%s/serviceentries" % (G, NS))
+        self.assertEqual((lst["kind"], lst["items"][0]["apiVersion"]), ("ServiceEntryList", G + "/v1beta1"))
+        s, _, bad = self.conn.do("POST", base, dict(se, metadata={"name": "bad"}, spec={"hosts": "x"}))
+        self.status_of(bad, 422, "Invalid")
+        s, _, res = self.conn.do("GET", "/apis/%s/v1" % G)
+        entry = [r for r in res["resources"] if r["name"] == "serviceentries"][0]
+        self.assertEqual((entry["kind"], entry["shortNames"]), ("ServiceEntry", ["se"]))
 
 
 class Auth(ServerCase):

@@ -147,7 +147,10 @@ class TestServer:
 
     @staticmethod
     def path(ns, resource, name=None, version="v1"):
-        p = "/apis/%s/%s/namespaces/%s/%s" % (GROUP, version, ns, resource)
+        if resource == "services":  # core v1
+            p = "/api/v1/namespaces/%s/services" % ns
+        else:
+            p = "/apis/%s/%s/namespaces/%s/%s" % (GROUP, version, ns, resource)
         return p + "/" + name if name else p
 
     def _version(self, obj=None):
@@ -159,7 +162,7 @@ class TestServer:
     def create(self, ns, resource, obj):
         obj = json.loads(json.dumps(obj))
         v = self._version(obj)
-        obj.setdefault("apiVersion", "%s/%s" % (GROUP, v))
+        obj.setdefault("apiVersion", "v1" if resource == "services" else "%s/%s" % (GROUP, v))
         return self._ok("POST", self.path(ns, resource, version=v), obj)
 
     def get(self, ns, resource, name, version=None):

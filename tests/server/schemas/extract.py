@@ -9,7 +9,8 @@ usage: extract.py CURRENT_CRDS.yaml CRDS_1.8_AS_V1.yaml
 import json, os, sys
 import yaml
 
-WANTED = ("virtualservices.networking.istio.io", "destinationrules.networking.istio.io")
+WANTED = ("virtualservices.networking.istio.io", "destinationrules.networking.istio.io",
+          "serviceentries.networking.istio.io")
 here = os.path.dirname(os.path.abspath(__file__))
 for path, era in zip(sys.argv[1:3], ("current", "1.8")):
     for doc in yaml.safe_load_all(open(path)):

@@ -13,8 +13,8 @@ Result<core::ShiftPlan> planFor(const std::string& route, std::vector<std::strin
 }  // namespace
 
 TEST_SUITE("core::shift") {
-    TEST_CASE("valid weights now: no warning") {
-        auto p = planFor(test::kHalf, {"v3=100"});
+    TEST_CASE("valid weights now, every destination named: no warning") {
+        auto p = planFor(test::kHalf, {"v1=0", "v3=100"});
         REQUIRE(p.ok());
         CHECK(p->warnings.empty());
         CHECK(p->changed);
@@ -45,5 +45,40 @@ TEST_SUITE("core::shift") {
         auto p = planFor(test::kHalf, {"v2=30"});
         REQUIRE_FALSE(p.ok());
         CHECK(p.error().message.find("sum to 30, not 100") != std::string::npos);
+    }
+    TEST_CASE("a full request that drops a destination carrying traffic says so, with its share") {
+        const std::string three =
+            "    - destination: {host: reviews, subset: v1}\n      weight: 60\n"
+            "    - destination: {host: reviews, subset: v2}\n      weight: 30\n"
+            "    - destination: {host: reviews, subset: v3}\n      weight: 10\n";
+        auto p = planFor(three, {"v1=50", "v3=50"});
+        REQUIRE(p.ok());
+        REQUIRE(p->warnings.size() == 1);
+        CHECK(p->warnings[0] ==
+              "v2 (30%) is not in the request and is removed; name it as v2=0 to make that explicit");
+        SUBCASE("named as =0 it is explicit: no notice") {
+            auto q = planFor(three, {"v1=50", "v2=0", "v3=50"});
+            REQUIRE(q.ok());
+            CHECK(q->warnings.empty());
+        }
+        SUBCASE("a destination at 0 now carries nothing: no notice") {
+            const std::string zero =
+                "    - destination: {host: reviews, subset: v1}\n      weight: 100\n"
+                "    - destination: {host: reviews, subset: v2}\n      weight: 0\n";
+            auto q = planFor(zero, {"v3=100"});
+            REQUIRE(q.ok());
+            REQUIRE(q->warnings.size() == 1);
+            CHECK(q->warnings[0].rfind("v1 (100%) is not in the request", 0) == 0);
+        }
+        SUBCASE("--keep-zero keeps it at 0, and says so") {
+            core::ShiftOptions keep;
+            keep.split.keepZero = true;
+            auto s = test::yaml(test::reviews(three));
+            auto q = core::planShift(s.docs.at(0), test::request({"v1=50", "v3=50"}), keep, nullptr);
+            REQUIRE(q.ok());
+            REQUIRE(q->warnings.size() == 1);
+            CHECK(q->warnings[0] ==
+                  "v2 (30%) is not in the request and is set to 0; name it as v2=0 to make that explicit");
+        }
     }
 }

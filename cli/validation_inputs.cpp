@@ -1,0 +1,133 @@
+#include "validation_inputs.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <type_traits>
+
+#include "core/hosts.hpp"
+#include "core/subsets.hpp"
+#include "report.hpp"
+
+namespace shift::cli {
+
+core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams) {
+    core::Mesh mesh;
+    for (const auto* s : streams) {
+        core::collectKind(*s, "Service", mesh.services);
+        core::collectKind(*s, "ServiceEntry", mesh.serviceEntries);
+        core::collectKind(*s, "DestinationRule", mesh.destinationRules);
+    }
+    bool servicesGiven = !mesh.services.empty() || !mesh.serviceEntries.empty();
+    mesh.hosts = servicesGiven ? core::Mesh::Check::Yes : core::Mesh::Check::Warn;
+    mesh.subsets = mesh.destinationRules.empty() ? core::Mesh::Check::No : core::Mesh::Check::Yes;
+    return mesh;
+}
+
+namespace {
+
+// Reads one list into `lists` and its items into out. false: it could not be read (the
+// caller warns and skips the check); an Error: the answer was not JSON.
+using Lister = Result<std::string> (kube::Api::*)(const std::string&);
+Result<bool> readList(kube::Api& api, Lister list, const std::string& ns, const char* kind,
+                      std::vector<doc::Stream>& lists, std::vector<const doc::Node*>& out, std::string& why) {
+    auto body = (api.*list)(ns);
+    if (!body) {
+        why = fmt::format("{}s in namespace \"{}\" could not be read ({})", kind, ns, body.error().message);
+        return false;
+    }
+    auto parsed = doc::parseJson(std::move(*body), fmt::format("{} list", kind));
+    if (!parsed) return parsed.error();
+    lists.push_back(std::move(*parsed));
+    // Every item is of the list's kind; kube omits kind and apiVersion in the items of built-in lists.
+    for (const auto* o : doc::objects(lists.back())) out.push_back(o);
+    return true;
+}
+
+// Reads `kind` in each namespace into out; on the first failure warns "<what> not checked: ..." and
+// answers false.
+Result<bool> readLists(kube::Api& api, Lister list, const std::set<std::string>& namespaces, const char* kind,
+                       const std::string& what, std::vector<doc::Stream>& lists,
+                       std::vector<const doc::Node*>& out) {
+    for (const auto& ns : namespaces) {
+        std::string why;
+        auto ok = readList(api, list, ns, kind, lists, out, why);
+        if (!ok) return ok.error();
+        if (!*ok) {
+            warn(fmt::format("{} not checked: {}", what, why));
+            return false;
+        }
+    }
+    return true;
+}
+
+// Services first (one list per namespace the new hosts name), ServiceEntries only for the rest.
+Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
+                 std::vector<doc::Stream>& lists) {
+    auto hosts = core::newHosts(plan.vs, plan.rules);
+    if (hosts.empty()) return okStatus();
+    auto client = core::clientNamespace(plan.vs);
+    std::set<std::string> serviceNs, entryNs{client, mesh.rootNamespace};
+    // A name outside cluster.local ("reviews.istio-demo") is no Service, but the Services of the
+    // VirtualService's namespace give the error its "closest existing" names.
+    for (const auto& h : hosts) {
+        auto ns = core::serviceNamespace(h);
+        serviceNs.insert(ns.empty() ? client : ns);
+    }
+    std::string what = fmt::format("new host{} {}", hosts.size() > 1 ? "s" : "", fmt::join(hosts, ", "));
+    auto ok = readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services);
+    if (!ok) return ok.error();
+    bool missing = false;
+    for (const auto& h : hosts) missing = missing || !core::hostDefined(mesh, h, client);
+    if (*ok && missing) {
+        entryNs.insert(serviceNs.begin(), serviceNs.end());
+        ok = readLists(api, &kube::Api::listServiceEntries, entryNs, "ServiceEntry", what, lists,
+                       mesh.serviceEntries);
+        if (!ok) return ok.error();
+    }
+    if (!*ok) mesh.hosts = core::Mesh::Check::No;
+    return okStatus();
+}
+
+// Only when there are subsets to check or a host is unknown. The VirtualService's namespace first;
+// the hosts' and the root namespace only for subsets whose DestinationRule is not there (Istio's
+// lookup order).
+Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
+                 std::vector<doc::Stream>& lists) {
+    auto client = core::clientNamespace(plan.vs);
+    // Needed for subsets to check, and for an unknown host's error (its key may be a subset).
+    bool needed = !core::hostsWithoutRule(plan.vs, plan.rules, mesh).empty();
+    for (const auto& h : core::newHosts(plan.vs, plan.rules))
+        needed = needed || (mesh.hosts == core::Mesh::Check::Yes && !core::hostDefined(mesh, h, client));
+    if (!needed) return okStatus();
+    const std::string what = "subsets";
+    auto ok = readLists(api, &kube::Api::listDestinationRules, {client}, "DestinationRule", what, lists,
+                        mesh.destinationRules);
+    if (!ok) return ok.error();
+    if (*ok) {
+        std::set<std::string> more;
+        for (const auto& h : core::hostsWithoutRule(plan.vs, plan.rules, mesh)) {
+            if (auto ns = core::hostNamespace(mesh, h, client); !ns.empty() && ns != client) more.insert(ns);
+            if (mesh.rootNamespace != client) more.insert(mesh.rootNamespace);
+        }
+        ok = readLists(api, &kube::Api::listDestinationRules, more, "DestinationRule", what, lists,
+                       mesh.destinationRules);
+        if (!ok) return ok.error();
+    }
+    if (!*ok) mesh.subsets = core::Mesh::Check::No;
+    return okStatus();
+}
+
+}  // namespace
+
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists) {
+    // The mesh points into the documents of lists, which stay in place when lists grows.
+    static_assert(std::is_nothrow_move_constructible_v<doc::Stream>);
+    core::Mesh mesh;
+    // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
+    if (auto st = readHosts(api, plan, mesh, lists); !st) return st.error();
+    if (auto st = readRules(api, plan, mesh, lists); !st) return st.error();
+    return mesh;
+}
+
+}  // namespace shift::cli

@@ -1,0 +1,157 @@
+"""Built-in core v1 resources of the test API server: Namespaces (read-only) and Services
+(namespaced: list, get, create, delete), answered as kube-apiserver v1.24 answers them for the
+requests shift and its tests make. A Service gets the defaults the real server fills in (a
+ClusterIP from 10.0.0.0/24, TCP ports with targetPort, SingleStack IPv4...)."""
+import copy
+import re
+import uuid
+
+from managed_fields import now
+from store import ApiError, details
+
+_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_DNS1035_MSG = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+                "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+                "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+
+
+def _not_found(name):
+    return ApiError(404, "NotFound", 'services "%s" not found' % name, details(name, "services", group=""))
+
+
+def _invalid(name, errs):
+    texts = ["%s: %s" % (f, m) for f, _, m in errs]
+    text = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    return ApiError(422, "Invalid", 'Service "%s" is invalid: %s' % (name, text),
+                    details(name, "Service", group="", causes=[{"reason": r, "message": m, "field": f}
+                                                               for f, r, m in errs]))
+
+
+class Services:
+    """Services by (namespace, name), sharing the store's lock and resourceVersion counter."""
+
+    def __init__(self, store):
+        self.store = store
+        self.objects = {}
+        self.next_ip = 10
+
+    def list(self, ns):
+        """The items of a ServiceList: built-in list items carry no kind or apiVersion."""
+        with self.store.lock:
+            items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects.items()) if ns is None or n == ns]
+        for o in items:
+            o.pop("kind", None)
+            o.pop("apiVersion", None)
+        return items
+
+    def get(self, ns, name):
+        with self.store.lock:
+            if (ns, name) not in self.objects:
+                raise _not_found(name)
+            return copy.deepcopy(self.objects[(ns, name)])
+
+    def create(self, ns, obj, manager, dry_run=False):
+        meta = obj.setdefault("metadata", {})
+        name = meta.get("name", "")
+        if meta.get("namespace") and meta["namespace"] != ns:
+            raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace "
+                           "sent on the request")
+        errs = []
+        if not name:
+            errs.append(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"))
+        elif not _DNS1035.match(name) or len(name) > 63:
+            errs.append(("metadata.name", "FieldValueInvalid", 'Invalid value: "%s": %s' % (name, _DNS1035_MSG)))
+        spec = obj.setdefault("spec", {})
+        if not spec.get("ports") and spec.get("type", "ClusterIP") != "ExternalName" and spec.get("clusterIP") != "None":
+            errs.append(("spec.ports", "FieldValueRequired", "Required value"))
+        if errs:
+            raise _invalid(name, errs)
+        with self.store.lock:
+            if (ns, name) in self.objects:
+                raise ApiError(409, "AlreadyExists", 'services "%s" already exists' % name,
+                               details(name, "services", group=""))
+            self._defaults(spec)
+            obj["status"] = {"loadBalancer": {}}
+            meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now())
+            meta["managedFields"] = [{"apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {}},
+                                      "manager": manager, "operation": "Update", "time": now()}]
+            if not dry_run:
+                meta["resourceVersion"] = self.store._next_rv()
+                self.objects[(ns, name)] = copy.deepcopy(obj)
+                self.store.namespaces.setdefault(ns, now())
+            return obj
+
+    def _defaults(self, spec):
+        spec.setdefault("type", "ClusterIP")
+        if spec["type"] != "ExternalName":
+            if "clusterIP" not in spec:
+                spec["clusterIP"] = "10.0.0.%d" % self.next_ip
+                self.next_ip += 1
+            spec.setdefault("clusterIPs", [spec["clusterIP"]])
+            if spec["clusterIP"] != "None":
+                spec.setdefault("ipFamilies", ["IPv4"])
+                spec.setdefault("ipFamilyPolicy", "SingleStack")
+            spec.setdefault("internalTrafficPolicy", "Cluster")
+        spec.setdefault("sessionAffinity", "None")
+        for p in spec.get("ports", []):
+            p.setdefault("protocol", "TCP")
+            p.setdefault("targetPort", p.get("port"))
+
+    def delete(self, ns, name, dry_run=False):
+        with self.store.lock:
+            old = self.objects.get((ns, name))
+            if old is None:
+                raise _not_found(name)
+            if not dry_run:
+                del self.objects[(ns, name)]
+                self.store._next_rv()
+            return old
+
+
+def namespace_object(name, created):
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+        "creationTimestamp": created, "labels": {"kubernetes.io/metadata.name": name}, "name": name,
+        "resourceVersion": "1", "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, name))},
+        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+
+
+def handle_namespaces(h, info):
+    """GET /api/v1/namespaces[/NAME] for the Handler h."""
+    store = h.server.store
+    if h.command not in ("GET", "HEAD") or info.subresource:
+        return h._plain404()
+    with store.lock:
+        nss = dict(store.namespaces)
+    name = info.namespace or info.name
+    if name:
+        if name not in nss:
+            raise ApiError(404, "NotFound", 'namespaces "%s" not found' % name, details(name, "namespaces", group=""))
+        return h._object(200, namespace_object(name, nss[name]))
+    items = [namespace_object(n, c) for n, c in sorted(nss.items())]
+    return h._object(200, {"apiVersion": "v1", "items": items, "kind": "NamespaceList",
+                           "metadata": {"resourceVersion": str(store.rv)}})
+
+
+def handle_services(h, info, manager, dry_run):
+    """/api/v1/namespaces/NS/services[/NAME] (and the cluster-wide list) for the Handler h."""
+    services = h.server.services
+    if info.subresource:
+        return h._plain404()
+    if info.verb == "list":
+        with h.server.store.lock:
+            items, rv = services.list(info.namespace or None), str(h.server.store.rv)
+        return h._object(200, {"apiVersion": "v1", "items": items, "kind": "ServiceList",
+                               "metadata": {"resourceVersion": rv}})
+    if info.verb == "get":
+        return h._object(200, services.get(info.namespace, info.name))
+    if info.verb == "create":
+        import json
+        try:
+            obj = json.loads(h.body.decode("utf-8"))
+        except ValueError as e:
+            raise ApiError(400, "BadRequest", "the object provided is unrecognized: %s" % e)
+        return h._object(201, services.create(info.namespace, obj, manager, dry_run))
+    if info.verb == "delete":
+        return h._object(200, services.delete(info.namespace, info.name, dry_run))
+    raise ApiError(405, "MethodNotAllowed", '%s is not supported by the shift test API server on services'
+                   % info.verb, details("", "services", group=""))
