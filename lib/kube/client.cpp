@@ -127,11 +127,14 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
 Error CurlClient::failure(CURLcode code, std::string_view method, const std::string& path) const {
     TransportFailure f{code, errbuf_[0] ? errbuf_ : lib->easy_strerror(code), 0};
     lib->easy_getinfo(h_, CURLINFO_OS_ERRNO, &f.osErrno);
+    Endpoint to = to_;
+    // Once the server has answered in HTTP, a later empty reply is not the HTTPS port's silence.
+    if (answeredHttp_) to.plainHttp = false;
     // libcurl's text may quote a URL; keep the kubeconfig's secrets out of it.
     for (const std::string& secret : {c_.password, bearer_})
         for (std::size_t at; !secret.empty() && (at = f.detail.find(secret)) != std::string::npos;)
             f.detail.replace(at, secret.size(), kRedacted);
-    return transportError(to_, f, method, path);
+    return transportError(to, f, method, path);
 }
 
 void CurlClient::traceAttempt(std::string_view method, const std::string& path, const std::string& body,
@@ -152,6 +155,7 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
     Response out;
     for (int retry = 0;; ++retry) {
         CURLcode code = perform(method, path, body, headerLines(method), out);
+        if (code == CURLE_OK) answeredHttp_ = true;
         Attempt attempt{classify(code, h_), out.status, std::nullopt};
         if (auto it = out.headers.find("retry-after"); it != out.headers.end())
             attempt.retryAfterSeconds = parseRetryAfter(it->second);

@@ -71,6 +71,7 @@ class CurlClient final : public Client {
     std::string bearer_;
     std::optional<ExecAuthenticator> exec_;
     bool execRefreshed_ = false;
+    bool answeredHttp_ = false;  // some request of this run got an HTTP response
     char errbuf_[CURL_ERROR_SIZE] = {};
     std::vector<std::string> impersonation_;  // Impersonate-* header lines, the same on every request
 };
