@@ -6,6 +6,7 @@ URL to an HTTPS port, a web page where the API should be, missing certificate fi
 
     SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_errors.py
 """
+import base64
 import http.server
 import json
 import os
@@ -51,6 +52,60 @@ class HtmlServer:
         ctx.load_cert_chain(cert, key)
         self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.url = "https://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class ConnectProxy:
+    """An HTTP CONNECT proxy that wants basic credentials; records each CONNECT target."""
+
+    def __init__(self, user, password):
+        expected = "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+        targets = self.targets = []
+
+        class Tunnel(http.server.BaseHTTPRequestHandler):
+            def do_CONNECT(self):
+                if self.headers.get("Proxy-Authorization") != expected:
+                    self.send_response(407)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                host, port = self.path.rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)))
+                targets.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.flush()
+                pipe = threading.Thread(target=self.copy, args=(upstream, self.connection), daemon=True)
+                pipe.start()
+                self.copy(self.connection, upstream)
+                pipe.join(5)
+                upstream.close()
+
+            @staticmethod
+            def copy(src, dst):
+                try:
+                    while True:
+                        data = src.recv(65536)
+                        if not data:
+                            break
+                        dst.sendall(data)
+                except OSError:
+                    pass
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+            def log_message(self, *a):
+                pass
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tunnel)
+        self.httpd.daemon_threads = True
+        self.url = "http://%s:%s@127.0.0.1:%d" % (user, password, self.httpd.server_address[1])
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def stop(self):
@@ -112,6 +167,17 @@ class Errors(cluster.ClusterCase):
         self.assertEqual(line, "error: cannot reach the proxy http://bob:xxxxx@127.0.0.1:%d for %s: connection "
                                'refused; check proxy-url in kubeconfig context "ctx"' % (port, self.backend.url))
         self.assertNever(r, PROXY_PASSWORD)
+
+    def test_proxy_with_a_password_works_and_never_shows_it(self):
+        ns = self.namespace()
+        self.bookinfo(ns)
+        proxy = ConnectProxy("bob", PROXY_PASSWORD)
+        self.addCleanup(proxy.stop)
+        r = self.run_with(self.kubeconfig(cluster_extra={"proxy-url": proxy.url}, ns=ns), "-vvv")
+        self.assertExit(r, 0)
+        self.assertEqual(cluster.weights(self.backend.get(ns, "virtualservices", "reviews")), {"v3": 100})
+        self.assertEqual(proxy.targets, [self.backend.url.split("://", 1)[1]])  # one connection, through it
+        self.assertNever(r, PROXY_PASSWORD, base64.b64encode(("bob:" + PROXY_PASSWORD).encode()).decode())
 
     # ---- the server URL points at the wrong thing ----
     def test_http_url_to_the_https_port(self):
