@@ -1,24 +1,14 @@
+// Requests with retries, the exec plugin's credentials and -v tracing; connect() builds the client.
 #include "kube/client.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
-#include <mutex>
 #include <thread>
 
 #include "kube/api_error.hpp"
-#include "kube/client_errors.hpp"
-#include "kube/curl_api.hpp"
 #include "kube/curl_client.hpp"
-#include "kube/exec.hpp"
-#include "kube/impersonate.hpp"
 #include "kube/redact.hpp"
 #include "kube/trace.hpp"
 

@@ -1,3 +1,4 @@
+// CurlClient::init in steps: transfer options, server URL, proxy, TLS, client certificate, auth.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -45,7 +46,6 @@ std::string urlPart(CURLU* u, CURLUPart what, unsigned int flags) {
     lib->free(part);
     return out;
 }
-
 
 bool isLoopback(const std::string& host) {
     return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]";
