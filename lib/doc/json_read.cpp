@@ -10,6 +10,7 @@ namespace shift::doc {
 namespace {
 
 using json = nlohmann::json;
+constexpr std::size_t kMaxDepth = 10000;
 
 class Builder : public nlohmann::json_sax<json> {
    public:
@@ -26,6 +27,7 @@ class Builder : public nlohmann::json_sax<json> {
     bool binary(binary_t&) override { return false; }  // not produced by JSON text
 
     bool start_object(std::size_t) override {
+        if (tooDeep()) return false;
         stack_.push_back(Frame{Node::map(), {}});
         return true;
     }
@@ -40,6 +42,7 @@ class Builder : public nlohmann::json_sax<json> {
     }
     bool end_object() override { return close(); }
     bool start_array(std::size_t) override {
+        if (tooDeep()) return false;
         stack_.push_back(Frame{Node::seq(), {}});
         return true;
     }
@@ -62,6 +65,14 @@ class Builder : public nlohmann::json_sax<json> {
         Node node;
         std::unordered_set<std::string> seen;
     };
+
+    // Go's encoding/json limit, which kubectl inherits; deeper input would also overflow the stack
+    // of every recursive walk over the tree.
+    bool tooDeep() {
+        if (stack_.size() < kMaxDepth) return false;
+        error = "nesting exceeds the maximum depth of " + std::to_string(kMaxDepth);
+        return true;
+    }
 
     bool add(Node n) {
         if (stack_.empty()) {

@@ -1,7 +1,9 @@
 #pragma once
 // Builds doc::Node trees from a YAML parser's events: keeps marks, resolves
 // aliases and merge keys (<<, as kubectl's YAML reader does), rejects duplicate
-// keys (or lets the last one win, as client-go does for kubeconfigs).
+// keys (or lets the last one win, as client-go does for kubeconfigs). Untrusted input cannot make
+// it allocate without bound: alias expansion and nesting depth are limited as in go-yaml, whose
+// limits kubectl inherits.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -19,6 +21,21 @@ struct BuildError {
     std::string what;
 };
 
+// go-yaml's nesting limit ("exceeded max depth of 10000"); deeper input would also overflow the
+// stack of every recursive walk over the tree.
+inline constexpr std::size_t kMaxDepth = 10000;
+
+// go-yaml's alias rule (decode.go, allowedAliasRatio; CVE-2019-11254): of the nodes a document
+// decodes to, up to 99% may come from alias expansion while it stays under 400,000 nodes, falling
+// linearly to 10% at 4,000,000; checked once more than 100 aliased and 1,000 nodes are decoded.
+inline bool excessiveAliasing(std::size_t decoded, std::size_t aliased) {
+    constexpr double low = 400000, high = 4000000;
+    if (aliased <= 100 || decoded <= 1000) return false;
+    const double d = double(decoded);
+    const double allowed = d <= low ? 0.99 : d >= high ? 0.10 : 0.99 - 0.89 * ((d - low) / (high - low));
+    return double(aliased) / d > allowed;
+}
+
 class TreeBuilder {
    public:
     explicit TreeBuilder(bool lastKeyWins = false) : lastKeyWins_(lastKeyWins) {}
@@ -29,43 +46,67 @@ class TreeBuilder {
         stack_.clear();
         root_ = Node{};
         haveRoot_ = false;
+        decoded_ = aliased_ = 0;
     }
     void endDocument() {
         // An empty document (or a lone null) holds no object; kubectl skips it too.
         if (haveRoot_ && !root_.isNull()) docs.push_back(std::move(root_));
     }
-    void value(Node n, const std::string& anchor) { add(std::move(n), anchor); }
+    void value(Node n, const std::string& anchor) {
+        count(1, 0);
+        add(std::move(n), anchor, 1);
+    }
     void alias(const std::string& anchor, Mark mark) {
         auto it = anchors_.find(anchor);
         if (it == anchors_.end()) throw BuildError{mark, "unknown anchor \"" + anchor + "\" referenced"};
-        Node n = it->second;
+        // Counted before the copy: the copy is what a billion-laughs document makes explode.
+        const std::size_t before = decoded_;
+        count(1 + it->second.size, it->second.size);
+        Node n = it->second.node;
         n.mark = mark;
         n.shared = true;
-        add(std::move(n), {});
+        add(std::move(n), {}, decoded_ - before);
     }
     void start(Node n, std::string anchor) {
-        stack_.push_back(Frame{std::move(n), std::move(anchor), false, {}, {}});
+        if (stack_.size() >= kMaxDepth)
+            throw BuildError{n.mark, "nesting exceeds the maximum depth of " + std::to_string(kMaxDepth)};
+        const std::size_t before = decoded_;
+        count(1, 0);
+        stack_.push_back(Frame{std::move(n), std::move(anchor), before, false, {}, {}});
     }
     void end() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
         if (f.merge) merge(f.node, *f.merge);
-        add(std::move(f.node), f.anchor);
+        add(std::move(f.node), f.anchor, decoded_ - f.decodedBefore);
     }
 
    private:
     struct Frame {
         Node node;
         std::string anchor;
+        std::size_t decodedBefore;                              // decoded_ when the node started
         bool haveKey = false;                                   // Map: keys.back() waits for its value
         std::optional<std::size_t> merge;                       // Map: index of its plain `<<` key
         std::unique_ptr<std::unordered_set<std::string>> seen;  // Map: keys, once the map is large
     };
 
-    void add(Node n, const std::string& anchor) {
+    struct Anchored {
+        Node node;
+        std::size_t size;  // nodes it decodes to, its own aliases expanded
+    };
+
+    void count(std::size_t decoded, std::size_t aliased) {
+        decoded_ += decoded;
+        aliased_ += aliased;
+        if (excessiveAliasing(decoded_, aliased_))
+            throw BuildError{Mark{}, "document contains excessive aliasing"};
+    }
+
+    void add(Node n, const std::string& anchor, std::size_t size) {
         if (!anchor.empty()) {
             n.shared = true;
-            anchors_[anchor] = n;
+            anchors_[anchor] = Anchored{n, size};
         }
         if (stack_.empty()) {
             root_ = std::move(n);
@@ -150,7 +191,8 @@ class TreeBuilder {
     std::vector<Frame> stack_;
     Node root_;
     bool haveRoot_ = false;
-    std::unordered_map<std::string, Node> anchors_;
+    std::unordered_map<std::string, Anchored> anchors_;
+    std::size_t decoded_ = 0, aliased_ = 0;  // this document's nodes, and those from aliases
 };
 
 }  // namespace shift::doc::detail

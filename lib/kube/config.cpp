@@ -151,35 +151,42 @@ Status impersonation(const Impersonation& configured, const ConfigFlags& flags, 
     return okStatus();
 }
 
-Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
-    const std::string name = flags.context.empty() ? cfg.currentContext : flags.context;
-    if (name.empty()) return fail("no current-context in kubeconfig; pass --context" + contextsHint(cfg));
-    auto ctxIt = cfg.contexts.find(name);
+namespace {
+
+// The context a run uses and what it refers to, all present in the kubeconfig.
+struct Chosen {
+    std::string name;
+    const KubeContext* ctx = nullptr;
+    const KubeCluster* cluster = nullptr;
+    KubeUser user;  // empty when the context names none
+};
+
+Result<Chosen> chooseContext(const Kubeconfig& cfg, const ConfigFlags& flags) {
+    Chosen out;
+    out.name = flags.context.empty() ? cfg.currentContext : flags.context;
+    if (out.name.empty()) return fail("no current-context in kubeconfig; pass --context" + contextsHint(cfg));
+    auto ctxIt = cfg.contexts.find(out.name);
     if (ctxIt == cfg.contexts.end())
-        return fail(fmt::format("context \"{}\" not found in kubeconfig{}", name, contextsHint(cfg)));
-    const KubeContext& ctx = ctxIt->second;
-
-    auto clIt = cfg.clusters.find(ctx.cluster);
+        return fail(fmt::format("context \"{}\" not found in kubeconfig{}", out.name, contextsHint(cfg)));
+    out.ctx = &ctxIt->second;
+    auto clIt = cfg.clusters.find(out.ctx->cluster);
     if (clIt == cfg.clusters.end())
-        return fail(fmt::format("context \"{}\" refers to cluster \"{}\", which is not in kubeconfig", name,
-                                ctx.cluster));
-    const KubeCluster& kc = clIt->second;
-
-    KubeUser user;
-    if (!ctx.user.empty()) {
-        auto uIt = cfg.users.find(ctx.user);
+        return fail(fmt::format("context \"{}\" refers to cluster \"{}\", which is not in kubeconfig",
+                                out.name, out.ctx->cluster));
+    out.cluster = &clIt->second;
+    if (!out.ctx->user.empty()) {
+        auto uIt = cfg.users.find(out.ctx->user);
         if (uIt == cfg.users.end())
-            return fail(fmt::format("context \"{}\" refers to user \"{}\", which is not in kubeconfig", name,
-                                    ctx.user));
-        user = uIt->second;
+            return fail(fmt::format("context \"{}\" refers to user \"{}\", which is not in kubeconfig",
+                                    out.name, out.ctx->user));
+        out.user = uIt->second;
     }
+    return out;
+}
 
-    Cluster c;
-    c.contextName = name;
-    c.origin = fmt::format("context \"{}\"", name);
-    c.ns = !flags.ns.empty() ? flags.ns : !ctx.ns.empty() ? ctx.ns : "default";
-    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
-
+// TLS, proxy and the server URL from the context's cluster entry.
+Status applyCluster(Cluster& c, const Chosen& chosen) {
+    const KubeCluster& kc = *chosen.cluster;
     c.caFile = kc.certificateAuthority;
     c.caData = kc.certificateAuthorityData;
     c.insecureSkipTlsVerify = kc.insecureSkipTlsVerify;
@@ -189,7 +196,8 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
 
     std::string server = kc.server;
     if (server.empty())
-        return fail(fmt::format("cluster \"{}\" of context \"{}\" has no server", ctx.cluster, name));
+        return fail(
+            fmt::format("cluster \"{}\" of context \"{}\" has no server", chosen.ctx->cluster, chosen.name));
     // As client-go's DefaultServerURL: a bare host:port is https only when TLS is configured.
     if (server.find("://") == std::string::npos) {
         bool tls = !c.caFile.empty() || !c.caData.empty() || c.insecureSkipTlsVerify;
@@ -197,7 +205,11 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     }
     while (server.size() > 1 && server.back() == '/') server.pop_back();
     c.server = server;
+    return okStatus();
+}
 
+// Credentials from the context's user entry, checked for combinations client-go refuses.
+Status applyUser(Cluster& c, const KubeUser& user, const std::string& userName) {
     c.token = user.token;
     c.tokenFile = user.tokenFile;
     c.username = user.username;
@@ -206,30 +218,45 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     c.clientCertData = user.clientCertificateData;
     c.clientKeyFile = user.clientKey;
     c.clientKeyData = user.clientKeyData;
-    if (Status s =
-            impersonation(user.impersonate, flags, fmt::format("user \"{}\"", ctx.user), c.impersonate);
-        !s)
-        return s.error();
 
     const bool hasToken = !c.token.empty() || !c.tokenFile.empty();
     const bool hasBasic = !c.username.empty() || !c.password.empty();
     const bool hasCert = !c.clientCertFile.empty() || !c.clientCertData.empty();
     const bool hasKey = !c.clientKeyFile.empty() || !c.clientKeyData.empty();
     if (hasToken && hasBasic)
-        return fail(fmt::format("user \"{}\" sets both a token and username/password; keep one", ctx.user));
+        return fail(fmt::format("user \"{}\" sets both a token and username/password; keep one", userName));
     if (hasCert != hasKey)
-        return fail(fmt::format("user \"{}\" sets a client {} without a client {}", ctx.user,
+        return fail(fmt::format("user \"{}\" sets a client {} without a client {}", userName,
                                 hasCert ? "certificate" : "key", hasCert ? "key" : "certificate"));
     if (user.exec) {
         c.exec = user.exec;
-        if (Status s = validateExec(*c.exec, ctx.user); !s) return s.error();
-    } else if (!user.authProvider.empty() && !hasToken && !hasBasic && !hasCert) {
+        return validateExec(*c.exec, userName);
+    }
+    if (!user.authProvider.empty() && !hasToken && !hasBasic && !hasCert)
         return fail(
             fmt::format("user \"{}\" uses auth-provider \"{}\", which shift does not support; switch to an "
-                        "exec credential plugin "
-                        "(e.g. gke-gcloud-auth-plugin, kubelogin)",
-                        ctx.user, user.authProvider));
-    }
+                        "exec credential plugin (e.g. gke-gcloud-auth-plugin, kubelogin)",
+                        userName, user.authProvider));
+    return okStatus();
+}
+
+}  // namespace
+
+Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
+    auto chosen = chooseContext(cfg, flags);
+    if (!chosen) return chosen.error();
+    const std::string& name = chosen->name;
+    const KubeContext& ctx = *chosen->ctx;
+
+    Cluster c;
+    c.contextName = name;
+    c.origin = fmt::format("context \"{}\"", name);
+    c.ns = !flags.ns.empty() ? flags.ns : !ctx.ns.empty() ? ctx.ns : "default";
+    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
+    if (Status s = applyCluster(c, *chosen); !s) return s.error();
+    const std::string who = fmt::format("user \"{}\"", ctx.user);
+    if (Status s = impersonation(chosen->user.impersonate, flags, who, c.impersonate); !s) return s.error();
+    if (Status s = applyUser(c, chosen->user, ctx.user); !s) return s.error();
     return c;
 }
 

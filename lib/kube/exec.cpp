@@ -215,8 +215,8 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         std::string how = WIFEXITED(status) ? fmt::format("exit code {}", WEXITSTATUS(status))
                                             : fmt::format("signal {}", WTERMSIG(status));
-        return fail(withHint(fmt::format("exec plugin \"{}\" failed with {}", config.command, how), config),
-                    kExitApi);
+        // The plugin is installed and ran: kubectl shows installHint only when it is missing.
+        return fail(fmt::format("exec plugin \"{}\" failed with {}", config.command, how), kExitApi);
     }
     return out;
 }

@@ -19,7 +19,8 @@ class LoopbackServer {
         int status = 200;
         std::string body;
         std::vector<std::string> headers;  // "Name: value"
-        bool silent = false;               // read the request, never answer (set it last)
+        bool silent = false;               // read the request, never answer
+        std::string contentType = "application/json";
     };
 
     explicit LoopbackServer(std::vector<Reply> replies) : replies_(std::move(replies)) {
@@ -102,10 +103,9 @@ class LoopbackServer {
                 readable(fd);  // until the client gives up or the test ends
                 return;
             }
-            std::string out =
-                "HTTP/1.1 " + std::to_string(r.status) +
-                " X\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(r.body.size()) +
-                "\r\n";
+            std::string out = "HTTP/1.1 " + std::to_string(r.status) +
+                              " X\r\nContent-Type: " + r.contentType +
+                              "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
             for (const auto& h : r.headers) out += h + "\r\n";
             out += "\r\n" + r.body;
             ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);

@@ -94,6 +94,38 @@ TEST_SUITE("kube::client") {
         }
     }
 
+    TEST_CASE("-vv adds headers and -vvv bodies, credentials masked at every level") {
+        const std::string secretBody =
+            R"({"kind":"Secret","data":{"key":"UzNjcmV0"},"status":{"token":"t0k3n"}})";
+        std::string logs[4];
+        for (int level : {1, 2, 3}) {
+            LoopbackServer server({{200, secretBody, {"Set-Cookie: session=c00kie"}}});
+            Cluster c = clusterFor(server);
+            c.impersonate.user = "jane";
+            auto client = connect(c, level);
+            StderrCapture err;
+            auto r = client->request("PUT", "/apis/x", R"({"spec":{"password":"pw-in-body"}})");
+            logs[level] = err.finish();
+            REQUIRE(r.ok());
+            CHECK(logs[level].find("PUT " + server.url() + "/apis/x 200 X") == std::string::npos);
+            CHECK(logs[level].find("PUT " + server.url() + "/apis/x 200 OK in ") == 0);
+            for (const char* secret : {"s3cret", "UzNjcmV0", "t0k3n", "c00kie", "pw-in-body", "jane"})
+                CHECK_MESSAGE(logs[level].find(secret) == std::string::npos, secret);
+        }
+        CHECK(logs[1].find("  >") == std::string::npos);
+        for (int level : {2, 3}) {
+            CHECK(logs[level].find("  > Authorization: Bearer xxxxx\n") != std::string::npos);
+            CHECK(logs[level].find("  > Impersonate-User: xxxxx\n") != std::string::npos);
+            CHECK(logs[level].find("  > Content-Type: application/json\n") != std::string::npos);
+            CHECK(logs[level].find("  < set-cookie: xxxxx\n") != std::string::npos);
+            CHECK(logs[level].find("  < content-type: application/json\n") != std::string::npos);
+        }
+        CHECK(logs[2].find("  < {") == std::string::npos);
+        CHECK(logs[3].find(R"(  > {"spec":{"password":"xxxxx"}})") != std::string::npos);
+        CHECK(logs[3].find(R"(  < {"data":{"key":"xxxxx"},"kind":"Secret","status":{"token":"xxxxx"}})") !=
+              std::string::npos);
+    }
+
     TEST_CASE("connection refused names the server and the kubeconfig context") {
         int port;
         {

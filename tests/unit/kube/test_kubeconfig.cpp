@@ -164,6 +164,19 @@ TEST_SUITE("kube::kubeconfig") {
         }
     }
 
+    TEST_CASE("an alias bomb in a kubeconfig is refused, not expanded") {
+        std::string text = "apiVersion: v1\nkind: Config\nx:\n  l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n";
+        for (int i = 1; i <= 10; ++i) {
+            text += "  l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+            for (int j = 0; j < 10; ++j) text += (j ? ", *l" : "*l") + std::to_string(i - 1);
+            text += "]\n";
+        }
+        auto r = parseKubeconfig(text, "bomb");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message == "kubeconfig bomb: not valid YAML (document contains excessive aliasing)");
+        CHECK(r.error().exit == shift::kExitInput);
+    }
+
     TEST_CASE("KUBECONFIG splits on ':' dropping empties and duplicates") {
         CHECK(splitKubeconfigList("a:b::a:c:") == std::vector<std::string>{"a", "b", "c"});
         CHECK(splitKubeconfigList("").empty());
