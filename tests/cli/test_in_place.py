@@ -2,6 +2,7 @@
 that leave every byte shift does not change alone (flow style, anchors, comments, JSON)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -45,6 +46,20 @@ class Ownership(TempDirCase):
         st = os.stat(f)
         self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o7777), (4321, 8765, 0o604))
         self.assertEqual(read(f), read(REVIEWS_50))
+
+    @unittest.skipUnless(shutil.which("setpriv"), "needs setpriv to run as another user")
+    def test_a_user_who_cannot_keep_the_owner_is_refused_and_nothing_changes(self):
+        os.chmod(self.dir, 0o777)
+        f = self.copy(REVIEWS, "reviews.yaml")
+        os.chown(f, 4321, 8765)
+        os.chmod(f, 0o666)
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", BIN, "-f", f,
+                            "--in-place", "reviews", "v1=50", "v3=50"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(f"cannot keep the owner 4321:8765 of {f}", p.stderr)
+        self.assertEqual(read(f), read(REVIEWS))
+        self.assertEqual(os.listdir(self.dir), ["reviews.yaml"])  # no temp file left
+        self.assertEqual(os.stat(f).st_uid, 4321)
 
 
 def twenty_rules():
