@@ -14,6 +14,9 @@ namespace shift::core {
 // The object with every plan applied. Untargeted rules and fields are untouched.
 doc::Node applyToTree(const doc::Node& object, const VirtualService& vs, const std::vector<RulePlan>& plans);
 
+// One route (a rule's `route` list) with its plan applied.
+doc::Node applyToRoute(const doc::Node& route, const RulePlan& plan);
+
 // The route item an Add plan writes: the destination's host and subset as planned, the port of the
 // destination it copies, and the weight. Nothing else of the copied item (its `headers` belong to
 // its version).

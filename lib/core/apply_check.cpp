@@ -1,8 +1,7 @@
-// The editors' safety net: an edited text is used only when it reads back as
-// exactly the object applyToTree plans; anything else falls back to re-rendering.
+// The editors' safety net: an edited route is used only when it reads back as
+// exactly the route applyToTree plans; anything else falls back to re-rendering.
 #include "core/apply_check.hpp"
 
-#include "core/locate.hpp"
 #include "doc/parse.hpp"
 
 namespace shift::core {
@@ -25,11 +24,10 @@ bool sameValue(const doc::Node& a, const doc::Node& b) {
 
 }  // namespace
 
-bool readsBackAs(const std::string& text, const VirtualService& vs, const doc::Node& planned) {
-    auto stream = doc::parse(text, "edited");
-    if (!stream) return false;
-    auto at = findVirtualService(stream->docs, vs.name, vs.ns, "edited");
-    return at && sameValue(objectAt(stream->docs, *at), planned);
+bool readsBackAs(const std::string& text, doc::Format format, const doc::Node& planned) {
+    auto stream =
+        format == doc::Format::Json ? doc::parseJson(text, "edited") : doc::parseYaml(text, "edited");
+    return stream && stream->docs.size() == 1 && sameValue(stream->docs[0], planned);
 }
 
 }  // namespace shift::core

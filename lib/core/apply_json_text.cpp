@@ -150,12 +150,18 @@ std::optional<std::string> applyToJsonText(const std::string& source, const doc:
         if (!copied || rule.index >= copied->items.size() ||
             !(copied = copied->items[rule.index].get("route")))
             return std::nullopt;
-        if (!route || !routeEdits(source, *route, *copied, plan, edits)) return std::nullopt;
+        std::vector<Edit> own;
+        if (!route || !routeEdits(source, *route, *copied, plan, own)) return std::nullopt;
+        for (const auto& e : own) {
+            if (e.begin < route->begin || e.end > route->end) return std::nullopt;
+        }
+        auto edited =
+            text::applyEdits(source.substr(route->begin, route->end - route->begin), own, route->begin);
+        if (!readsBackAs(edited, doc::Format::Json, applyToRoute(*copied, plan))) return std::nullopt;
+        edits.insert(edits.end(), own.begin(), own.end());
     }
     if (text::overlapping(edits)) return std::nullopt;
-    auto edited = text::applyEdits(source, std::move(edits));
-    if (!readsBackAs(edited, vs, applyToTree(object, vs, plans))) return std::nullopt;
-    return edited;
+    return text::applyEdits(source, std::move(edits));
 }
 
 }  // namespace shift::core

@@ -117,8 +117,13 @@ std::optional<std::string> addedItem(const doc::Node& copied, const ItemSpan& sp
     return out;
 }
 
-bool ruleEdits(const Text& t, const doc::Node& route, const RulePlan& plan, std::vector<Edit>& edits) {
-    if (route.isSeq() && route.flow) return text::flowRouteEdits(t, route, plan, edits);
+// Edits that apply `plan` to `route`, all inside [begin, end), the route's text.
+bool ruleEdits(const Text& t, const doc::Node& route, const RulePlan& plan, std::vector<Edit>& edits,
+               std::size_t& begin, std::size_t& end) {
+    if (route.isSeq() && route.flow) {
+        begin = route.mark.pos, end = route.end.pos;
+        return route.end.known() && text::flowRouteEdits(t, route, plan, edits);
+    }
     if (!route.isSeq() || route.items.empty()) return false;
     std::vector<ItemSpan> spans;
     for (const auto& item : route.items) {
@@ -127,6 +132,7 @@ bool ruleEdits(const Text& t, const doc::Node& route, const RulePlan& plan, std:
         spans.push_back(*span);
     }
     std::size_t tail = spans.back().end;
+    begin = spans.front().begin, end = tail;
     std::string appended;
     for (const auto& d : plan.destinations) {
         const auto& item = route.items.at(d.from);
@@ -171,12 +177,18 @@ std::optional<std::string> applyToYamlText(const std::string& source, const doc:
         const auto* route = item.get("route");
         if (!route || object.shared || spec->shared || list->shared || item.shared || text::shares(*route))
             return std::nullopt;
-        if (!ruleEdits(t, *route, plan, edits)) return std::nullopt;
+        std::vector<Edit> own;
+        std::size_t begin = 0, end = 0;
+        if (!ruleEdits(t, *route, plan, own, begin, end) || end < begin) return std::nullopt;
+        for (const auto& e : own) {
+            if (e.begin < begin || e.end > end) return std::nullopt;
+        }
+        auto edited = text::applyEdits(source.substr(begin, end - begin), own, begin);
+        if (!readsBackAs(edited, doc::Format::Yaml, applyToRoute(*route, plan))) return std::nullopt;
+        edits.insert(edits.end(), own.begin(), own.end());
     }
     if (text::overlapping(edits)) return std::nullopt;
-    auto edited = text::applyEdits(source, std::move(edits));
-    if (!readsBackAs(edited, vs, applyToTree(object, vs, plans))) return std::nullopt;
-    return edited;
+    return text::applyEdits(source, std::move(edits));
 }
 
 }  // namespace shift::core

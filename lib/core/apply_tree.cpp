@@ -32,24 +32,28 @@ doc::Node addedDestination(const doc::Node& copied, const DestinationPlan& d) {
     return item;
 }
 
+doc::Node applyToRoute(const doc::Node& route, const RulePlan& plan) {
+    doc::Node out = route;
+    out.items.clear();
+    for (const auto& d : plan.destinations) {
+        if (d.action == DestinationPlan::Action::Remove) continue;
+        if (d.action == DestinationPlan::Action::Add) {
+            out.items.push_back(addedDestination(route.items.at(d.from), d));
+            continue;
+        }
+        doc::Node item = route.items.at(d.from);
+        setWeight(item, d.after);
+        out.items.push_back(std::move(item));
+    }
+    return out;
+}
+
 doc::Node applyToTree(const doc::Node& object, const VirtualService& vs, const std::vector<RulePlan>& plans) {
     doc::Node out = object;
     for (const auto& plan : plans) {
         if (!plan.changed) continue;
         auto* route = routeOf(out, vs.rules.at(plan.rule));
-        if (!route) continue;
-        const doc::Node before = *route;
-        route->items.clear();
-        for (const auto& d : plan.destinations) {
-            if (d.action == DestinationPlan::Action::Remove) continue;
-            if (d.action == DestinationPlan::Action::Add) {
-                route->items.push_back(addedDestination(before.items.at(d.from), d));
-                continue;
-            }
-            doc::Node item = before.items.at(d.from);
-            setWeight(item, d.after);
-            route->items.push_back(std::move(item));
-        }
+        if (route) *route = applyToRoute(*route, plan);
     }
     return out;
 }
