@@ -20,8 +20,9 @@ void declare(CLI::App& app, Options& o) {
     app.add_option(
         "-f,--filename", o.filename,
         "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-i,--in-place", o.inPlace,
-                 "With -f: rewrite the file atomically, changing only the weight lines");
+                 "With -f: rewrite the file atomically, changing only the values that shift");
     app.add_option("-o,--output", o.output, "Print the resulting object as yaml or json")
         ->check(CLI::IsMember({"yaml", "json"}))
         ->option_text("yaml|json");

@@ -14,7 +14,8 @@ struct Options {
     std::vector<std::string> weights;  // KEY=WEIGHT arguments
     std::string filename;              // -f: file, directory or "-"; empty for the cluster
     bool inPlace = false;
-    std::string output;  // -o: "", "yaml" or "json"
+    bool recursive = false;  // -R: read -f DIR's subdirectories too
+    std::string output;      // -o: "", "yaml" or "json"
     bool diff = false;
     std::string dryRun = "none";  // none | client | server
     bool exitCode = false;

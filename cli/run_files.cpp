@@ -32,7 +32,7 @@ struct Found {
 };
 
 Result<Found> load(const Options& o) {
-    auto files = files::manifestFiles(o.filename);
+    auto files = files::manifestFiles(o.filename, o.recursive);
     if (!files) return files.error();
     Found found;
     std::vector<std::string> holders;
@@ -123,11 +123,16 @@ int runFiles(const Options& o) {
         if (!edited) {
             warn(
                 "the route is written in flow style or with YAML anchors, aliases or merge keys, so it "
-                "cannot be edited line by line; the manifest is re-rendered");
+                "cannot be edited line by line; its document is re-rendered");
         }
-        after = edited ? std::move(*edited) : renderMerged(doc::Format::Yaml, 0);
+        after = edited ? std::move(*edited)
+                       : core::rerenderYamlDocument(input.stream.source, input.stream.docs, found->at,
+                                                    core::applyToTree(object, plan->vs, plan->rules));
     } else {
-        after = renderMerged(doc::Format::Json, jsonIndent(input.stream.source));
+        auto edited = core::applyToJsonText(input.stream.source, object, found->at, plan->vs, plan->rules);
+        if (!edited) warn("the JSON route cannot be edited in place safely; the file is re-rendered");
+        after =
+            edited ? std::move(*edited) : renderMerged(doc::Format::Json, jsonIndent(input.stream.source));
     }
 
     bool manifestOnStdout = !o.output.empty() || (!o.inPlace && !o.diff && o.dryRun == "none");
@@ -144,7 +149,16 @@ int runFiles(const Options& o) {
 
     if (o.inPlace && plan->changed && o.dryRun == "none") {
         if (input.path == "-") return report(fail("--in-place needs a file; -f - reads standard input"));
-        if (auto st = files::writeAtomically(input.path, after); !st) return report(st.error());
+        auto wrote = files::writeIfUnchanged(input.path, input.stream.source, after);
+        if (!wrote) return report(wrote.error());
+        if (wrote->conflict) {
+            return report(
+                fail(fmt::format("{} changed while shifting; nothing written; run again", input.path),
+                     kExitConflict));
+        }
+        if (wrote->written != input.path) {
+            emit(stderr, fmt::format("wrote {} (through the symlink {})\n", wrote->written, input.path));
+        }
     } else if (manifestOnStdout) {
         emit(stdout, after);
     }

@@ -20,30 +20,40 @@ void setWeight(doc::Node& item, const std::optional<long long>& weight) {
 
 }  // namespace
 
+doc::Node addedDestination(const doc::Node& copied, const DestinationPlan& d) {
+    doc::Node dest = doc::Node::map();
+    dest.set("host", doc::Node::string(d.host));
+    if (!d.subset.empty()) dest.set("subset", doc::Node::string(d.subset));
+    const auto* from = copied.get("destination");
+    if (const auto* port = from ? from->get("port") : nullptr) dest.set("port", *port);
+    doc::Node item = doc::Node::map();
+    item.set("destination", std::move(dest));
+    setWeight(item, d.after);
+    return item;
+}
+
+doc::Node applyToRoute(const doc::Node& route, const RulePlan& plan) {
+    doc::Node out = route;
+    out.items.clear();
+    for (const auto& d : plan.destinations) {
+        if (d.action == DestinationPlan::Action::Remove) continue;
+        if (d.action == DestinationPlan::Action::Add) {
+            out.items.push_back(addedDestination(route.items.at(d.from), d));
+            continue;
+        }
+        doc::Node item = route.items.at(d.from);
+        setWeight(item, d.after);
+        out.items.push_back(std::move(item));
+    }
+    return out;
+}
+
 doc::Node applyToTree(const doc::Node& object, const VirtualService& vs, const std::vector<RulePlan>& plans) {
     doc::Node out = object;
     for (const auto& plan : plans) {
         if (!plan.changed) continue;
         auto* route = routeOf(out, vs.rules.at(plan.rule));
-        if (!route) continue;
-        const doc::Node before = *route;
-        route->items.clear();
-        for (const auto& d : plan.destinations) {
-            if (d.action == DestinationPlan::Action::Remove) continue;
-            doc::Node item = before.items.at(d.from);
-            if (d.action == DestinationPlan::Action::Add) {
-                if (auto* dest = item.get("destination")) {
-                    dest->set("host", doc::Node::string(d.host));
-                    if (d.subset.empty()) {
-                        dest->erase("subset");
-                    } else {
-                        dest->set("subset", doc::Node::string(d.subset));
-                    }
-                }
-            }
-            setWeight(item, d.after);
-            route->items.push_back(std::move(item));
-        }
+        if (route) *route = applyToRoute(*route, plan);
     }
     return out;
 }

@@ -15,6 +15,10 @@ namespace shift::doc {
 // Ends with a newline.
 std::string toYaml(const Node& node);
 
+// Flow-style YAML on one line, as a flow route's items are written:
+// `{destination: {host: reviews, subset: v1}, weight: 90}`. No final newline.
+std::string toFlowYaml(const Node& node);
+
 // Documents joined by "---\n".
 std::string toYamlStream(const std::vector<Node>& docs);
 

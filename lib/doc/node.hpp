@@ -10,8 +10,8 @@
 
 namespace shift::doc {
 
-// Where a node starts in its source text (0-based). Only YAML input sets it; the
-// in-place editor uses it to change single lines.
+// Where a node starts or ends in its source text (0-based; pos in bytes). Only YAML
+// input sets it; the in-place editors use it to change single lines or values.
 struct Mark {
     int line = -1;
     int column = -1;
@@ -33,6 +33,8 @@ struct Node {
     std::vector<std::string> keys;  // Map: keys[i] names items[i]
     std::vector<Node> items;        // Map values or Seq elements
     Mark mark;                      // start of this node in the source
+    Mark end;                       // YAML: just past its last character (a block collection's
+                                    // last value, not the comments or blank lines after it)
     std::vector<Mark> keyMarks;     // Map: where keys[i] starts in the source
 
     // Builders.

@@ -56,7 +56,7 @@ class TreeBuilder {
         count(1, 0);
         add(std::move(n), anchor, 1);
     }
-    void alias(const std::string& anchor, Mark mark) {
+    void alias(const std::string& anchor, Mark mark, Mark endMark) {
         auto it = anchors_.find(anchor);
         if (it == anchors_.end()) throw BuildError{mark, "unknown anchor \"" + anchor + "\" referenced"};
         // Counted before the copy: the copy is what a billion-laughs document makes explode.
@@ -64,6 +64,7 @@ class TreeBuilder {
         count(1 + it->second.size, it->second.size);
         Node n = it->second.node;
         n.mark = mark;
+        n.end = endMark;
         n.shared = true;
         add(std::move(n), {}, decoded_ - before);
     }
@@ -74,9 +75,19 @@ class TreeBuilder {
         count(1, 0);
         stack_.push_back(Frame{std::move(n), std::move(anchor), before, false, {}, {}});
     }
-    void end() {
+    // `endMark`: where the parser saw the collection end. A flow collection ends at its `]` or `}`;
+    // a block one at its last value (the parser's mark is the next token, past any comments).
+    void end(Mark endMark) {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
+        f.node.end = endMark;
+        if (!f.node.flow && !f.node.items.empty()) {
+            f.node.end = f.node.items.front().end;
+            for (const Node& item : f.node.items) {
+                if (item.end.known() && (!f.node.end.known() || item.end.pos > f.node.end.pos))
+                    f.node.end = item.end;
+            }
+        }
         if (f.merge) merge(f.node, *f.merge);
         add(std::move(f.node), f.anchor, decoded_ - f.decodedBefore);
     }

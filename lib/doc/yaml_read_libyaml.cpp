@@ -58,6 +58,7 @@ void scalar(detail::TreeBuilder& tree, const yaml_event_t& ev, const Positions& 
     const auto& s = ev.data.scalar;
     Node n;
     n.mark = toMark(ev.start_mark);
+    n.end = toMark(ev.end_mark);
     n.scalar.assign(reinterpret_cast<const char*>(s.value), s.length);
     bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
     if (s.tag) {
@@ -92,7 +93,7 @@ bool run(yaml_parser_t& parser, detail::TreeBuilder& tree, const Positions& toMa
                 tree.endDocument();
                 break;
             case YAML_ALIAS_EVENT:
-                tree.alias(str(ev.data.alias.anchor), toMark(ev.start_mark));
+                tree.alias(str(ev.data.alias.anchor), toMark(ev.start_mark), toMark(ev.end_mark));
                 break;
             case YAML_SCALAR_EVENT:
                 scalar(tree, ev, toMark);
@@ -113,7 +114,7 @@ bool run(yaml_parser_t& parser, detail::TreeBuilder& tree, const Positions& toMa
             }
             case YAML_SEQUENCE_END_EVENT:
             case YAML_MAPPING_END_EVENT:
-                tree.end();
+                tree.end(toMark(ev.end_mark));
                 break;
             default:
                 break;

@@ -66,7 +66,51 @@ void writeSeq(std::string& out, const Node& s, int indent, bool inlineFirst) {
     }
 }
 
+// A scalar inside `{...}` or `[...]`: plain when go-yaml would write it plain and it holds no
+// flow indicator, else double-quoted (JSON's escapes are YAML's).
+void writeFlowScalar(std::string& out, const Node& n) {
+    if (n.isNull()) {
+        out += "null";
+        return;
+    }
+    if (!n.quoted && resolvePlain(n.scalar) != ScalarType::String) {
+        out += n.scalar;
+        return;
+    }
+    std::string plain;
+    scalar::writeYamlString(plain, n.scalar, 0, 0, true);
+    if (!plain.empty() && plain == n.scalar && plain.find_first_of(",[]{}#:\n") == std::string::npos) {
+        out += plain;
+    } else {
+        out += toJson(Node::string(n.scalar), 0);
+    }
+}
+
 }  // namespace
+
+std::string toFlowYaml(const Node& node) {
+    std::string out;
+    if (node.isMap()) {
+        out += '{';
+        for (std::size_t i = 0; i < node.items.size(); ++i) {
+            if (i > 0) out += ", ";
+            writeFlowScalar(out, Node::string(node.keys.at(i)));
+            out += ": ";
+            out += toFlowYaml(node.items[i]);
+        }
+        return out + '}';
+    }
+    if (node.isSeq()) {
+        out += '[';
+        for (std::size_t i = 0; i < node.items.size(); ++i) {
+            if (i > 0) out += ", ";
+            out += toFlowYaml(node.items[i]);
+        }
+        return out + ']';
+    }
+    writeFlowScalar(out, node);
+    return out;
+}
 
 std::string toYaml(const Node& node) {
     std::string out;

@@ -10,12 +10,18 @@ namespace shift::files {
 // The whole file, or standard input for "-".
 Result<std::string> readInput(const std::string& path);
 
-// The manifests of a directory (*.yaml, *.yml, *.json, not recursive, sorted),
-// or the path itself when it is not a directory.
-Result<std::vector<std::string>> manifestFiles(const std::string& path);
+// The manifests of a directory (*.yaml, *.yml, *.json, sorted), with `recursive` those of its
+// subdirectories too (as kubectl's -R; symlinked subdirectories are not followed), or the path
+// itself when it is not a directory.
+Result<std::vector<std::string>> manifestFiles(const std::string& path, bool recursive = false);
 
-// Replaces a file's content without ever leaving it half-written: writes a
-// temporary file beside it with the same mode, syncs it, then renames it over.
+// The file a path names once every symlink in the chain is followed (a relative link is read
+// from the link's directory); the path itself when it is no symlink.
+Result<std::string> resolveSymlinks(const std::string& path);
+
+// Replaces a file's content without ever leaving it half-written: writes a temporary file
+// beside it with the same owner, group and mode, syncs it, then renames it over. A symlink
+// stays a symlink: the file it points to is replaced.
 Status writeAtomically(const std::string& path, const std::string& content);
 
 // The outcome of a conditional rewrite.

@@ -80,6 +80,20 @@ TEST_SUITE("doc::parse") {
         CHECK(root.get("a")->mark.pos == 3);
     }
 
+    TEST_CASE("YAML end marks: just past a scalar or a flow collection, a block one's last value") {
+        std::string text = "a: 1  # one\nb:\n  c: [x, \"é\"]   # ü\n  d: {e: fé}\n\n# after\n---\nz: 2\n";
+        auto r = parse(text, "t.yaml");
+        REQUIRE(r.ok());
+        const Node& root = r->docs[0];
+        CHECK(root.get("a")->end.pos == text.find("  # one"));
+        const Node* c = root.at({"b", "c"});
+        CHECK(c->end.pos == text.find("   # ü"));  // bytes, though libyaml counts characters
+        CHECK(c->items[1].end.pos == text.find("]   # ü"));
+        CHECK(root.at({"b", "d"})->end.pos == text.find("\n\n# after"));
+        CHECK(root.get("b")->end.pos == text.find("\n\n# after"));  // not past the comment
+        CHECK(root.end.pos == text.find("\n\n# after"));
+    }
+
     TEST_CASE("multi-document YAML skips empty documents; List items are objects") {
         auto r = parse(readData("multi.yaml"), "multi.yaml");
         REQUIRE(r.ok());
