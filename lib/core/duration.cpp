@@ -7,6 +7,8 @@
 #include <cmath>
 #include <optional>
 
+#include "base/text.hpp"
+
 namespace shift::core {
 
 namespace {
@@ -53,7 +55,7 @@ std::optional<double> term(std::string_view& rest, bool unitRequired) {
 Result<Duration> parseDuration(std::string_view text, std::string_view flag) {
     auto bad = [&](std::string_view why) {
         return fail(fmt::format("invalid {} \"{}\": {}; use a duration such as 500ms, 30s, 2m, 1h30m or 0",
-                                flag, text, why));
+                                flag, printable(text), why));
     };
     if (text.empty()) return bad("empty");
     if (text.front() == '-') return bad("negative");

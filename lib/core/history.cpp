@@ -129,8 +129,10 @@ std::optional<Clock::time_point> parseTime(const std::string& text) {
         z != 'Z' || static_cast<std::size_t>(used) != text.size()) {
         return std::nullopt;
     }
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60) {
+    // Years the clock can hold in nanoseconds (1970-2262), narrowed to what a record can carry.
+    if (tm.tm_year < 1970 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+        tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+        tm.tm_sec < 0 || tm.tm_sec > 60) {
         return std::nullopt;
     }
     tm.tm_year -= 1900;

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "base/text.hpp"
+
 namespace shift::core {
 
 namespace {
@@ -34,6 +36,10 @@ Result<Request> parseRequest(const std::vector<std::string>& args) {
     }
     Request request;
     for (const auto& arg : args) {
+        if (printable(arg) != arg) {
+            return fail(fmt::format("\"{}\" holds a control character; write KEY=WEIGHT, e.g. v1=50",
+                                    printable(arg)));
+        }
         auto eq = arg.find('=');
         if (eq == std::string::npos) {
             return fail(fmt::format("\"{}\" is not KEY=WEIGHT; write e.g. {}=50", arg, arg));

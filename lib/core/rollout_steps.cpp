@@ -6,6 +6,8 @@
 #include <charconv>
 #include <numeric>
 
+#include "base/text.hpp"
+
 namespace shift::core {
 
 namespace {
@@ -16,8 +18,8 @@ Result<long long> parsePercent(std::string_view text, const std::string& all) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 || value > 100) {
         return fail(fmt::format(
-            "--steps {}: \"{}\" is not a percentage from 0 to 100; write e.g. --steps 10,25,50,100", all,
-            text));
+            "--steps {}: \"{}\" is not a percentage from 0 to 100; write e.g. --steps 10,25,50,100",
+            printable(all), printable(text)));
     }
     return value;
 }

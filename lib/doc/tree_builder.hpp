@@ -50,7 +50,10 @@ class TreeBuilder {
     }
     void endDocument() {
         // An empty document (or a lone null) holds no object; kubectl skips it too.
-        if (haveRoot_ && !root_.isNull()) docs.push_back(std::move(root_));
+        // A plain scalar that reads as null (`!tag` with no value, `~`) is a null document too.
+        bool null = root_.isNull() ||
+                    (root_.isScalar() && !root_.quoted && resolvePlain(root_.scalar) == ScalarType::Null);
+        if (haveRoot_ && !null) docs.push_back(std::move(root_));
     }
     void value(Node n, const std::string& anchor) {
         count(1, 0);

@@ -122,7 +122,7 @@ std::string toYaml(const Node& node) {
         writeSeq(out, node, 0, false);
     } else {
         writeScalar(out, node, 2);
-        if (out.back() != '\n') out += '\n';
+        if (out.empty() || out.back() != '\n') out += '\n';
     }
     return out;
 }

@@ -22,7 +22,8 @@ TEST_SUITE("core::history") {
         REQUIRE(t);
         CHECK(core::formatTime(*t) == "2026-12-01T03:04:05Z");
         for (const char* bad : {"2026-12-01 03:04:05", "2026-12-01T03:04:05", "2026-13-01T03:04:05Z",
-                                "2026-12-01T03:04:05Zjunk", ""}) {
+                                "2026-12-01T03:04:05Zjunk", "", "1013-12-01T03:00:00Z", "9999-12-01T03:00:00Z",
+                                "2026-12-01T-3:00:00Z"}) {
             CAPTURE(std::string(bad));
             CHECK_FALSE(core::parseTime(bad));
         }

@@ -42,3 +42,11 @@ TEST_SUITE("core::request") {
         }
     }
 }
+
+TEST_SUITE("core::request control characters") {
+    TEST_CASE("an argument with a newline is refused in one line that shows it escaped") {
+        auto r = shift::core::parseRequest({"v1=5\n0"});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message == "\"v1=5\\n0\" holds a control character; write KEY=WEIGHT, e.g. v1=50");
+    }
+}
