@@ -50,7 +50,8 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
     if (destinationRules) {
         auto warnings = checkSubsets(plan.vs, plan.rules, *destinationRules);
         if (!warnings) return warnings.error();
-        plan.warnings = std::move(*warnings);
+        // After the weight warnings, not instead of them: both are news to the user.
+        plan.warnings.insert(plan.warnings.end(), warnings->begin(), warnings->end());
     }
     return plan;
 }

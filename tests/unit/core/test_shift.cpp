@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "core/locate.hpp"
 #include "core/shift.hpp"
 #include "helpers.hpp"
 
@@ -40,6 +41,34 @@ TEST_SUITE("core::shift") {
         REQUIRE(q.ok());
         REQUIRE(q->warnings.size() == 1);
         CHECK(q->warnings[0].find("(v1=60 v3=30: they sum to 90, not 100)") != std::string::npos);
+    }
+    TEST_CASE("the invalid-weights warning survives the subset check (DestinationRules given)") {
+        const std::string negative =
+            "    - destination: {host: reviews, subset: v1}\n      weight: -10\n"
+            "    - destination: {host: reviews, subset: v3}\n      weight: 110\n";
+        auto vsDoc = test::yaml(test::reviews(negative));
+        auto check = [&](const std::string& rulesYaml) {
+            auto drDoc = test::yaml(rulesYaml);
+            std::vector<const doc::Node*> drs;
+            for (const auto& at : core::findKind(drDoc.docs, "DestinationRule"))
+                drs.push_back(&core::objectAt(drDoc.docs, at));
+            auto p = core::planShift(vsDoc.docs.at(0), test::request({"v1=50", "v3=50"}), {}, &drs);
+            REQUIRE(p.ok());
+            return p->warnings;
+        };
+        SUBCASE("the rule defines both subsets: the weight warning alone") {
+            auto w = check(
+                "kind: DestinationRule\nmetadata: {name: reviews, namespace: istio-demo}\n"
+                "spec: {host: reviews, subsets: [{name: v1}, {name: v3}]}\n");
+            REQUIRE(w.size() == 1);
+            CHECK(w[0].find("has invalid weights now (v1=-10 v3=110") != std::string::npos);
+        }
+        SUBCASE("no rule for the host: the weight warning, then the subset one") {
+            auto w = check("kind: DestinationRule\nmetadata: {name: x}\nspec: {host: ratings}\n");
+            REQUIRE(w.size() == 2);
+            CHECK(w[0].find("has invalid weights now") != std::string::npos);
+            CHECK(w[1] == "no DestinationRule for host reviews found; subsets v1, v3 not checked");
+        }
     }
     TEST_CASE("a failing rule fails the whole plan") {
         auto p = planFor(test::kHalf, {"v2=30"});
