@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <string>
+
 #include "term/color.hpp"
 
 using shift::term::ColorEnv;
@@ -19,7 +21,8 @@ TEST_SUITE("term::color") {
     }
 
     TEST_CASE("parseColorMode rejects anything else") {
-        for (const char* bad : {"", "yes", "Always", "auto ", "on"}) CHECK_FALSE(parseColorMode(bad).has_value());
+        for (const char* bad : {"", "yes", "Always", "auto ", "on"})
+            CHECK_FALSE(parseColorMode(bad).has_value());
     }
 
     TEST_CASE("Auto colours a terminal unless NO_COLOR is non-empty or TERM is dumb") {
