@@ -1,0 +1,52 @@
+#include "app/apply.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+namespace shift::app {
+
+namespace {
+
+// Plans once without DestinationRules, then, when the store has rules to check against, again with
+// them: what the store gathers may depend on the plan (the namespaces of its hosts).
+Result<core::ShiftPlan> plan(Store& store, const doc::Node& object, const core::Request& request,
+                             const ApplyOptions& o) {
+    auto first = core::planShift(object, request, o.shift, nullptr);
+    if (!first || !o.validate) return first;
+    auto rules = store.destinationRules(*first);
+    if (!rules) return rules.error();
+    if (!*rules) return first;
+    return core::planShift(object, request, o.shift, &**rules);
+}
+
+}  // namespace
+
+Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& o) {
+    for (int attempt = 1; attempt <= o.attempts; ++attempt) {
+        auto read = store.read();
+        if (!read) return read.error();
+        auto planned = plan(store, *read->object, request, o);
+        if (!planned) return planned.error();
+        if (o.warn) {
+            for (const auto& w : planned->warnings) o.warn(w);
+        }
+        auto change = store.write(*read, *planned, o.dryRun);
+        if (!change) return change.error();
+        if (!change->conflict) return Outcome{std::move(*planned), std::move(*change)};
+        if (attempt < o.attempts) {
+            if (o.warn) o.warn(store.conflictWarning(attempt + 1, o.attempts));
+            if (o.backoff) o.backoff(attempt);
+        }
+    }
+    return store.gaveUp(o.attempts);
+}
+
+void jitteredBackoff(int attempt) {
+    static std::minstd_rand rng{std::random_device{}()};
+    std::uniform_int_distribution<int> ms(0, 100 << std::min(attempt - 1, 4));
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms(rng)));
+}
+
+}  // namespace shift::app

@@ -1,0 +1,60 @@
+#pragma once
+// Where a VirtualService lives (the cluster, manifest files, a test's memory), behind the few calls the
+// pipeline needs, as ninja's DiskInterface puts the disk behind five: read the object with its version,
+// gather what its subsets are checked against, write on condition that nothing changed since.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/shift.hpp"
+#include "doc/node.hpp"
+
+namespace shift::app {
+
+enum class DryRun { None, Client, Server };
+enum class Output { None, Yaml, Json };
+
+// The object as read, and what a conditional write must still find: a resourceVersion, or the
+// file's content. The object stays valid until the store's next read().
+struct Snapshot {
+    const doc::Node* object = nullptr;
+    std::string version;
+};
+
+// What a write made of a plan: the two sides of its diff and what is printed of the result.
+struct Change {
+    bool conflict = false;  // the store no longer held the version read: nothing was written
+    std::string before;     // the diff's sides and their labels
+    std::string after;
+    std::string beforeLabel;
+    std::string afterLabel;
+    std::string printed;  // the object as -o prints it, when the store prints more than `after`
+    std::string status;   // how the store words the result ("shifted (dry run)"), or ""
+};
+
+using Rules = std::vector<const doc::Node*>;
+using Warn = std::function<void(const std::string& message)>;
+
+class Store {
+   public:
+    virtual ~Store() = default;
+
+    // Reads the VirtualService afresh.
+    virtual Result<Snapshot> read() = 0;
+
+    // The DestinationRules to check the plan's subsets against, as of the last read; nullopt skips
+    // the check (none to check against, or they could not be read: the store warns).
+    virtual Result<std::optional<Rules>> destinationRules(const core::ShiftPlan& plan) = 0;
+
+    // Makes the plan's result from the object read: writes it when it changes something and no dry
+    // run is asked, only if the store still holds read.version (else a Change with conflict set).
+    virtual Result<Change> write(const Snapshot& read, const core::ShiftPlan& plan, DryRun dryRun) = 0;
+
+    // How a conflict is told: the warning before attempt `next` of `attempts`, and the final error.
+    virtual std::string conflictWarning(int next, int attempts) const = 0;
+    virtual Error gaveUp(int attempts) const = 0;
+};
+
+}  // namespace shift::app
