@@ -180,7 +180,7 @@ class Modes(TempDirCase):
             f = self.write(name, text)
             code, _, err = run("-f", f, "reviews", "v1=50", "v3=50")
             self.assertEqual(code, 0, err)
-            self.assertIn("warning: VirtualService default/reviews http[0] has invalid weights now "
+            self.assertIn("warning: VirtualService reviews http[0] has invalid weights now "
                           "(v1=-10 v3=110: each must be 0 to 100); this shift replaces them", err, name)
 
     def test_list_in_place(self):
