@@ -5,20 +5,25 @@
 #include <random>
 #include <thread>
 
+#include "core/subsets.hpp"
+
 namespace shift::app {
 
 namespace {
 
-// Plans once without DestinationRules, then, when the store has rules to check against, again with
-// them: what the store gathers may depend on the plan (the namespaces of its hosts).
+// Plans, then checks the plan's subsets against the DestinationRules the store gathers for it (which
+// ones may depend on the plan: the namespaces of its hosts). One plan, whatever the store.
 Result<core::ShiftPlan> plan(Store& store, const doc::Node& object, const core::Request& request,
                              const ApplyOptions& o) {
-    auto first = core::planShift(object, request, o.shift, nullptr);
-    if (!first || !o.validate) return first;
-    auto rules = store.destinationRules(*first);
+    auto planned = core::planShift(object, request, o.shift, nullptr);
+    if (!planned || !o.validate) return planned;
+    auto rules = store.destinationRules(*planned);
     if (!rules) return rules.error();
-    if (!*rules) return first;
-    return core::planShift(object, request, o.shift, &**rules);
+    if (!*rules) return planned;
+    auto warnings = core::checkSubsets(planned->vs, planned->rules, **rules);
+    if (!warnings) return warnings.error();
+    planned->warnings.insert(planned->warnings.end(), warnings->begin(), warnings->end());
+    return planned;
 }
 
 }  // namespace

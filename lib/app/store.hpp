@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -17,10 +18,11 @@ enum class DryRun { None, Client, Server };
 enum class Output { None, Yaml, Json };
 
 // The object as read, and what a conditional write must still find: a resourceVersion, or the
-// file's content. The object stays valid until the store's next read().
+// file's content. Both are views of what the store holds, valid until its next read() (a large
+// manifest is not copied for them).
 struct Snapshot {
     const doc::Node* object = nullptr;
-    std::string version;
+    std::string_view version;
 };
 
 // What a write made of a plan: the two sides of its diff and what is printed of the result.

@@ -123,13 +123,16 @@ Result<app::Change> FileStore::write(const app::Snapshot& read, const core::Shif
     const auto& path = inputs_[holder_].path;
     if (options_.inPlace && plan.changed && dryRun == app::DryRun::None) {
         if (path == "-") return fail("--in-place needs a file; -f - reads standard input");
-        auto written = files::writeIfUnchanged(path, read.version, after);
+        auto written = files::writeIfUnchanged(path, std::string(read.version), after);
         if (!written) return written.error();
         if (written->conflict) return app::Change{true, {}, {}, {}, {}, {}, {}};
     }
-    // Both sides carry the path as given, so `patch -p0` applies the diff. The manifest printed on
-    // stdout is `after` itself: not copied again into `printed`.
-    return app::Change{false, inputs_[holder_].stream.source, std::move(after), label(), label(), {}, {}};
+    // Both sides carry the path as given, so `patch -p0` applies the diff. The text read is handed
+    // over, not copied (a write ends what was read: the next step is a read); the manifest printed
+    // on stdout is `after` itself, not copied again into `printed`.
+    auto name = label();
+    return app::Change{false, std::move(inputs_[holder_].stream.source), std::move(after), name, name, {},
+                       {}};
 }
 
 std::string FileStore::conflictWarning(int next, int attempts) const {

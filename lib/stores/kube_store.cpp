@@ -34,7 +34,8 @@ Result<app::Snapshot> KubeStore::read() {
     servedVersion_ = object->version;
     live_ = std::move(*stream);
     const doc::Node& live = live_.docs.at(0);
-    return app::Snapshot{&live, resourceVersion(live)};
+    resourceVersion_ = resourceVersion(live);
+    return app::Snapshot{&live, resourceVersion_};
 }
 
 // The object as -o yaml|json prints it.

@@ -31,6 +31,7 @@ class KubeStore : public app::Store {
     app::Warn warn_;
     std::string servedVersion_;       // the API version the object was read in ("v1", "v1alpha3")
     doc::Stream live_;                // the object last read
+    std::string resourceVersion_;     // its metadata.resourceVersion
     std::vector<doc::Stream> lists_;  // the DestinationRule lists last read
 };
 

@@ -36,7 +36,8 @@ class FakeStore : public app::Store {
         auto s = doc::parse(text_, "fake.yaml");
         if (!s) return s.error();
         object_ = std::move(*s);
-        return app::Snapshot{&object_.docs.at(0), std::to_string(version_)};
+        readVersion_ = std::to_string(version_);
+        return app::Snapshot{&object_.docs.at(0), readVersion_};
     }
 
     Result<std::optional<app::Rules>> destinationRules(const core::ShiftPlan&) override {
@@ -80,6 +81,7 @@ class FakeStore : public app::Store {
     std::string racingText_;
     int racing_ = 0;
     int version_ = 1;
+    std::string readVersion_;
     doc::Stream object_;
     doc::Stream rules_;
 };
