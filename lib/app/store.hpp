@@ -52,6 +52,7 @@ class Store {
 
     // Makes the plan's result from the object read: writes it when it changes something and no dry
     // run is asked, only if the store still holds read.version (else a Change with conflict set).
+    // The snapshot is spent by a write: the store may hand what it read over to the Change.
     virtual Result<Change> write(const Snapshot& read, const core::ShiftPlan& plan, DryRun dryRun) = 0;
 
     // How a conflict is told: the warning before attempt `next` of `attempts`, and the final error.
