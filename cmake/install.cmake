@@ -15,8 +15,8 @@ add_custom_command(
           ${CMAKE_CURRENT_LIST_DIR}/embed_completions.cmake
   COMMENT "Embedding the shell completion scripts")
 add_custom_target(shift_completion_scripts DEPENDS ${SHIFT_GENERATED}/completion_scripts.hpp)
-add_dependencies(shift shift_completion_scripts)
-target_include_directories(shift PRIVATE ${SHIFT_GENERATED})
+add_dependencies(shift_cli shift_completion_scripts)
+target_include_directories(shift_cli PRIVATE ${SHIFT_GENERATED})
 
 # --- install ---------------------------------------------------------------------------------------
 install(TARGETS shift RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

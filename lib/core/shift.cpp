@@ -77,6 +77,7 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
     if (mesh) {
         auto warnings = checkDestinations(plan, *mesh);
         if (!warnings) return warnings.error();
+        // After the weight warnings, not instead of them: both are news to the user.
         plan.warnings.insert(plan.warnings.end(), warnings->begin(), warnings->end());
     }
     for (auto& note : shadowNotes(plan.vs, options.routes)) plan.warnings.push_back(std::move(note));

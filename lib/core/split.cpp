@@ -88,38 +88,39 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
     return Match{std::nullopt, 0, route[0].host, text};
 }
 
-}  // namespace
-
-Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, const Request& request,
-                           const SplitOptions& options) {
-    const Rule& rule = vs.rules.at(ruleIndex);
-    const auto& route = rule.route;
-    RulePlan plan;
-    plan.rule = ruleIndex;
-
-    // Requested weights by current destination; new destinations in request order.
-    std::vector<std::optional<long long>> requested(route.size());
-    std::vector<std::string> requestKey(route.size());
+// The request laid over the route: a weight per current destination (or none), the key that named
+// it, and the new destinations in request order.
+struct Assignment {
+    std::vector<std::optional<long long>> requested;
+    std::vector<std::string> requestKey;
     std::vector<DestinationPlan> added;
     long long sum = 0;
+};
+
+Error namedTwice(const VirtualService& vs, const Rule& rule, const std::string& first,
+                 const std::string& second) {
+    return fail(fmt::format("{}: \"{}\" and \"{}\" name the same destination; list it once", where(vs, rule),
+                            first, second));
+}
+
+Result<Assignment> assign(const VirtualService& vs, const Rule& rule, const Request& request) {
+    Assignment a;
+    a.requested.resize(rule.route.size());
+    a.requestKey.resize(rule.route.size());
     for (const auto& spec : request.weights) {
         auto match = matchKey(vs, rule, spec.key);
         if (!match) return match.error();
-        sum += spec.weight;
+        a.sum += spec.weight;
         if (match->existing) {
             auto i = *match->existing;
-            if (requested[i]) {
-                return fail(fmt::format("{}: \"{}\" and \"{}\" name the same destination; list it once",
-                                        where(vs, rule), requestKey[i], spec.key));
-            }
-            requested[i] = spec.weight;
-            requestKey[i] = spec.key;
+            if (a.requested[i]) return namedTwice(vs, rule, a.requestKey[i], spec.key);
+            a.requested[i] = spec.weight;
+            a.requestKey[i] = spec.key;
             continue;
         }
-        for (const auto& a : added) {
-            if (a.host == match->host && a.subset == match->subset) {
-                return fail(fmt::format("{}: \"{}\" and \"{}\" name the same destination; list it once",
-                                        where(vs, rule), a.key, spec.key));
+        for (const auto& added : a.added) {
+            if (added.host == match->host && added.subset == match->subset) {
+                return namedTwice(vs, rule, added.key, spec.key);
             }
         }
         DestinationPlan d;
@@ -129,55 +130,63 @@ Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, cons
         d.host = match->host;
         d.subset = match->subset;
         d.afterShare = spec.weight;
-        added.push_back(std::move(d));
+        a.added.push_back(std::move(d));
     }
+    return a;
+}
 
+// The weights must sum to 100; a partial request gives the rest to the one destination left out.
+Status completeTo100(const VirtualService& vs, const Rule& rule, const Request& request, Assignment& a) {
+    const auto& route = rule.route;
     std::vector<std::size_t> unlisted;
     for (std::size_t i = 0; i < route.size(); ++i) {
-        if (!requested[i]) unlisted.push_back(i);
+        if (!a.requested[i]) unlisted.push_back(i);
     }
-    if (sum > 100) {
+    if (a.sum > 100) {
         return fail(fmt::format("{}: weights {} sum to {}, not 100; lower them by {}", where(vs, rule),
-                                describe(request), sum, sum - 100));
+                                describe(request), a.sum, a.sum - 100));
     }
-    if (sum < 100) {
-        // A partial request: the one destination left out takes the rest.
-        if (unlisted.size() == 1) {
-            requested[unlisted[0]] = 100 - sum;
-        } else {
-            std::vector<std::string> names;
-            for (auto i : unlisted) names.push_back(displayKey(route[i]));
-            std::string fix =
-                names.empty()
-                    ? fmt::format("raise one of them by {}", 100 - sum)
-                    : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - sum,
-                                  names.size() == 1 ? names[0]
-                                                    : "one of " + fmt::format("{}", fmt::join(names, ", ")),
-                                  names[0], 100 - sum);
-            return fail(fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule),
-                                    describe(request), sum, fix));
-        }
+    if (a.sum == 100) return okStatus();
+    if (unlisted.size() == 1) {
+        a.requested[unlisted[0]] = 100 - a.sum;
+        return okStatus();
     }
+    std::vector<std::string> names;
+    for (auto i : unlisted) names.push_back(displayKey(route[i]));
+    std::string fix =
+        names.empty() ? fmt::format("raise one of them by {}", 100 - a.sum)
+                      : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - a.sum,
+                                    names.size() == 1 ? names[0]
+                                                      : "one of " + fmt::format("{}", fmt::join(names, ", ")),
+                                    names[0], 100 - a.sum);
+    return fail(
+        fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule), describe(request), a.sum, fix));
+}
 
-    // Destinations that stay, in their current order, then the new ones.
+// A single destination carries no weight, as in Istio's samples.
+bool omitsWeight(const Assignment& a, const SplitOptions& options) {
     std::size_t remaining = 0;
-    for (std::size_t i = 0; i < route.size(); ++i) {
-        long long w = requested[i].value_or(0);
-        if (w > 0 || options.keepZero) ++remaining;
+    for (const auto& w : a.requested) {
+        if (w.value_or(0) > 0 || options.keepZero) ++remaining;
     }
-    for (const auto& a : added) {
-        if (a.afterShare > 0 || options.keepZero) ++remaining;
+    for (const auto& added : a.added) {
+        if (added.afterShare > 0 || options.keepZero) ++remaining;
     }
-    // A single destination carries no weight, as in Istio's samples.
-    bool omitWeight = remaining == 1 && !options.explicitWeights;
+    return remaining == 1 && !options.explicitWeights;
+}
 
-    for (std::size_t i = 0; i < route.size(); ++i) {
+// Destinations that stay or go, in their current order, then the new ones.
+RulePlan layOut(const Rule& rule, std::size_t ruleIndex, Assignment& a, const SplitOptions& options) {
+    RulePlan plan;
+    plan.rule = ruleIndex;
+    bool omitWeight = omitsWeight(a, options);
+    for (std::size_t i = 0; i < rule.route.size(); ++i) {
         DestinationPlan d;
         d.from = i;
-        d.key = requestKey[i].empty() ? displayKey(route[i]) : requestKey[i];
-        d.before = route[i].weight;
+        d.key = a.requestKey[i].empty() ? displayKey(rule.route[i]) : a.requestKey[i];
+        d.before = rule.route[i].weight;
         d.beforeShare = effectiveWeight(rule, i);
-        d.afterShare = requested[i].value_or(0);
+        d.afterShare = a.requested[i].value_or(0);
         bool keep = d.afterShare > 0 || options.keepZero;
         d.action = keep ? DestinationPlan::Action::Keep : DestinationPlan::Action::Remove;
         // A lone destination that already says weight: 100 keeps it: nothing to change.
@@ -185,13 +194,24 @@ Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, cons
         if (!keep || d.before != d.after) plan.changed = true;
         plan.destinations.push_back(std::move(d));
     }
-    for (auto& a : added) {
-        if (a.afterShare == 0 && !options.keepZero) continue;  // adding a 0 is a no-op
-        if (!omitWeight) a.after = a.afterShare;
+    for (auto& added : a.added) {
+        if (added.afterShare == 0 && !options.keepZero) continue;  // adding a 0 is a no-op
+        if (!omitWeight) added.after = added.afterShare;
         plan.changed = true;
-        plan.destinations.push_back(std::move(a));
+        plan.destinations.push_back(std::move(added));
     }
     return plan;
+}
+
+}  // namespace
+
+Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, const Request& request,
+                           const SplitOptions& options) {
+    const Rule& rule = vs.rules.at(ruleIndex);
+    auto assignment = assign(vs, rule, request);
+    if (!assignment) return assignment.error();
+    if (auto st = completeTo100(vs, rule, request, *assignment); !st) return st.error();
+    return layOut(rule, ruleIndex, *assignment, options);
 }
 
 }  // namespace shift::core

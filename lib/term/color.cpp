@@ -7,11 +7,11 @@
 
 namespace shift::term {
 
-Result<ColorMode> parseColorMode(std::string_view text) {
+std::optional<ColorMode> parseColorMode(std::string_view text) {
     if (text == "auto") return ColorMode::Auto;
     if (text == "always") return ColorMode::Always;
     if (text == "never") return ColorMode::Never;
-    return fail("invalid --color value \"" + std::string(text) + "\": use auto, always or never");
+    return std::nullopt;
 }
 
 bool useColor(ColorMode mode, const ColorEnv& env) {

@@ -1,15 +1,15 @@
 #pragma once
 // When to colour output: --color=auto|always|never, the NO_COLOR convention and TERM=dumb.
+#include <optional>
 #include <string_view>
-
-#include "base/result.hpp"
 
 namespace shift::term {
 
 enum class ColorMode { Auto, Always, Never };
 
-// Parses a --color value: "auto", "always" or "never".
-Result<ColorMode> parseColorMode(std::string_view text);
+// Parses a --color value: "auto", "always" or "never" (nullopt for anything else; the caller words
+// the error, so term stands alone).
+std::optional<ColorMode> parseColorMode(std::string_view text);
 
 // What Auto looks at, gathered so the decision itself is pure.
 struct ColorEnv {

@@ -169,6 +169,20 @@ class Modes(TempDirCase):
                          "      weight: 50\n  - name: default\n    route:\n    - destination:\n"
                          "        host: reviews\n        subset: v1\n")
 
+    def test_invalid_live_weights_warn_with_or_without_destination_rule(self):
+        vs = ("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\n"
+              "spec:\n  http:\n  - route:\n"
+              "    - destination: {host: reviews, subset: v1}\n      weight: -10\n"
+              "    - destination: {host: reviews, subset: v3}\n      weight: 110\n")
+        dr = ("---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\n"
+              "spec:\n  host: reviews\n  subsets:\n  - name: v1\n  - name: v3\n")
+        for name, text in (("alone.yaml", vs), ("with-rule.yaml", vs + dr)):
+            f = self.write(name, text)
+            code, _, err = run("-f", f, "reviews", "v1=50", "v3=50")
+            self.assertEqual(code, 0, err)
+            self.assertIn("warning: VirtualService reviews http[0] has invalid weights now "
+                          "(v1=-10 v3=110: each must be 0 to 100); this shift replaces them", err, name)
+
     def test_list_in_place(self):
         text = ("apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: VirtualService\n"
                 "  metadata:\n    name: reviews\n  spec:\n    http:\n    - route:\n      - destination:\n"

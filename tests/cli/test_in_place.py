@@ -170,7 +170,7 @@ class MinimalEdits(TempDirCase):
                   {"destination": {"host": "reviews", "subset": "v1"}, "weight": 90},
                   {"destination": {"host": "reviews", "subset": "v2"}, "weight": 10}]}]}}
         text = json.dumps(vs, separators=(",", ":")) + "\n"
-        after, err = self.shift(text, "v1=60", "v3=40", name="vs.json")
+        after, err = self.shift(text, "v1=60", "v3=40", "v2=0", name="vs.json")
         self.assertNotIn("warning", err)
         self.assertEqual(after.count("\n"), 1)
         self.assertEqual(after, text.replace('"weight":90}', '"weight":60}').replace(
@@ -182,7 +182,7 @@ class MinimalEdits(TempDirCase):
               "spec": {"http": [{"route": [{"destination": {"host": "reviews", "subset": "v1"}, "weight": 50},
                                            {"destination": {"host": "reviews", "subset": "v2"}, "weight": 50}]}]}}
         text = json.dumps(vs, indent=4) + "\n"
-        after, err = self.shift(text, "v1=100", name="vs.json")
+        after, err = self.shift(text, "v1=100", "v2=0", name="vs.json")
         self.assertNotIn("warning", err)
         want = dict(vs)
         want["spec"] = {"http": [{"route": [{"destination": {"host": "reviews", "subset": "v1"}}]}]}

@@ -491,7 +491,7 @@ class Auth(ServerCase):
 
 
 class Impersonation(ServerCase):
-    """Impersonate-* headers, as kube-apiserver v1.24 answers them (tests/live/test_conformance.py
+    """Impersonate-* headers, as kube-apiserver v1.24 answers them (tests/server/test_conformance.py
     compares these answers with the real server's)."""
 
     def as_(self, token=None, *pairs, method="GET", path=BASE + "/reviews", body=None):

@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
+#include "core/locate.hpp"
 #include "core/shift.hpp"
 #include "helpers.hpp"
+#include "mesh_helpers.hpp"
 
 using namespace shift;
 
@@ -40,6 +42,25 @@ TEST_SUITE("core::shift") {
         REQUIRE(q.ok());
         REQUIRE(q->warnings.size() == 1);
         CHECK(q->warnings[0].find("(v1=60 v3=30: they sum to 90, not 100)") != std::string::npos);
+    }
+    TEST_CASE("the invalid-weights warning survives the subset check (DestinationRules given)") {
+        const std::string negative =
+            "    - destination: {host: reviews, subset: v1}\n      weight: -10\n"
+            "    - destination: {host: reviews, subset: v3}\n      weight: 110\n";
+        auto vsDoc = test::yaml(test::reviews(negative));
+        auto check = [&](const std::string& rulesYaml) {
+            test::MeshFixture fixture(rulesYaml);
+            auto p = core::planShift(vsDoc.docs.at(0), test::request({"v1=50", "v3=50"}), {}, &fixture.mesh);
+            REQUIRE(p.ok());
+            return p->warnings;
+        };
+        SUBCASE("the rule defines both subsets: the weight warning alone") {
+            auto w = check(
+                "kind: DestinationRule\nmetadata: {name: reviews, namespace: istio-demo}\n"
+                "spec: {host: reviews, subsets: [{name: v1}, {name: v3}]}\n");
+            REQUIRE(w.size() == 1);
+            CHECK(w[0].find("has invalid weights now (v1=-10 v3=110") != std::string::npos);
+        }
     }
     TEST_CASE("a failing rule fails the whole plan") {
         auto p = planFor(test::kHalf, {"v2=30"});

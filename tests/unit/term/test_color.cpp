@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <string>
+
 #include "term/color.hpp"
 
 using shift::term::ColorEnv;
@@ -18,14 +20,9 @@ TEST_SUITE("term::color") {
         CHECK(*parseColorMode("never") == ColorMode::Never);
     }
 
-    TEST_CASE("parseColorMode rejects anything else with a message naming the choices") {
-        for (const char* bad : {"", "yes", "Always", "auto "}) {
-            auto r = parseColorMode(bad);
-            REQUIRE_FALSE(r.ok());
-            CHECK(r.error().exit == shift::kExitInput);
-        }
-        CHECK(parseColorMode("on").error().message ==
-              "invalid --color value \"on\": use auto, always or never");
+    TEST_CASE("parseColorMode rejects anything else") {
+        for (const char* bad : {"", "yes", "Always", "auto ", "on"})
+            CHECK_FALSE(parseColorMode(bad).has_value());
     }
 
     TEST_CASE("Auto colours a terminal unless NO_COLOR is non-empty or TERM is dumb") {

@@ -3,13 +3,14 @@
 // -f inputs or read from the cluster.
 #include <vector>
 
+#include "app/store.hpp"
 #include "base/result.hpp"
 #include "core/mesh.hpp"
 #include "core/shift.hpp"
 #include "doc/parse.hpp"
 #include "kube/api.hpp"
 
-namespace shift::cli {
+namespace shift::stores {
 
 // File mode: the Services, ServiceEntries and DestinationRules in the inputs. New hosts are checked
 // when the inputs hold Services or ServiceEntries (else a warning), subsets when they hold
@@ -22,7 +23,8 @@ core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams);
 // the hosts' and the root namespace) only for a host no Service defines; DestinationRules in the
 // VirtualService's namespace, then the hosts' and the root namespace only for subsets not covered
 // yet. The list bodies are kept in `lists`, which the mesh points into. A list that cannot be read
-// is a warning on stderr saying what was not checked, and that check is skipped.
-Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists);
+// is a warning (through `warn`) saying what was not checked, and that check is skipped.
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
+                            const app::Warn& warn);
 
-}  // namespace shift::cli
+}  // namespace shift::stores

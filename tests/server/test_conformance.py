@@ -6,7 +6,7 @@ step: status codes, Content-Type and a few headers, Status objects, discovery do
 (uids, timestamps and resourceVersion numbers aside) and how resourceVersion moves. Skipped
 without KUBEBUILDER_ASSETS.
 
-    KUBEBUILDER_ASSETS=... python3 tests/live/test_conformance.py
+    KUBEBUILDER_ASSETS=... python3 tests/server/test_conformance.py
 """
 import copy
 import http.client
@@ -17,7 +17,8 @@ import sys
 import unittest
 import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The backends (this server and the real one, started alike) live with the live tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "live"))
 import cluster  # noqa: E402
 
 UA = {"User-Agent": "conformance/1.0"}

@@ -1,4 +1,4 @@
-#include "validation_inputs.hpp"
+#include "stores/mesh_inputs.hpp"
 
 #include <fmt/format.h>
 
@@ -7,9 +7,9 @@
 
 #include "core/hosts.hpp"
 #include "core/subsets.hpp"
-#include "report.hpp"
+#include "stores/kube_store.hpp"
 
-namespace shift::cli {
+namespace shift::stores {
 
 core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams) {
     core::Mesh mesh;
@@ -48,13 +48,13 @@ Result<bool> readList(kube::Api& api, Lister list, const std::string& ns, const 
 // answers false.
 Result<bool> readLists(kube::Api& api, Lister list, const std::set<std::string>& namespaces, const char* kind,
                        const std::string& what, std::vector<doc::Stream>& lists,
-                       std::vector<const doc::Node*>& out) {
+                       std::vector<const doc::Node*>& out, const app::Warn& warn) {
     for (const auto& ns : namespaces) {
         std::string why;
         auto ok = readList(api, list, ns, kind, lists, out, why);
         if (!ok) return ok.error();
         if (!*ok) {
-            warn(fmt::format("{} not checked: {}", what, why));
+            if (warn) warn(fmt::format("{} not checked: {}", what, why));
             return false;
         }
     }
@@ -63,7 +63,7 @@ Result<bool> readLists(kube::Api& api, Lister list, const std::set<std::string>&
 
 // Services first (one list per namespace the new hosts name), ServiceEntries only for the rest.
 Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
-                 std::vector<doc::Stream>& lists) {
+                 std::vector<doc::Stream>& lists, const app::Warn& warn) {
     auto hosts = core::newHosts(plan.vs, plan.rules);
     if (hosts.empty()) return okStatus();
     auto client = core::clientNamespace(plan.vs);
@@ -75,14 +75,15 @@ Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
         serviceNs.insert(ns.empty() ? client : ns);
     }
     std::string what = fmt::format("new host{} {}", hosts.size() > 1 ? "s" : "", fmt::join(hosts, ", "));
-    auto ok = readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services);
+    auto ok =
+        readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services, warn);
     if (!ok) return ok.error();
     bool missing = false;
     for (const auto& h : hosts) missing = missing || !core::hostDefined(mesh, h, client);
     if (*ok && missing) {
         entryNs.insert(serviceNs.begin(), serviceNs.end());
         ok = readLists(api, &kube::Api::listServiceEntries, entryNs, "ServiceEntry", what, lists,
-                       mesh.serviceEntries);
+                       mesh.serviceEntries, warn);
         if (!ok) return ok.error();
     }
     if (!*ok) mesh.hosts = core::Mesh::Check::No;
@@ -93,7 +94,7 @@ Status readHosts(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
 // the hosts' and the root namespace only for subsets whose DestinationRule is not there (Istio's
 // lookup order).
 Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
-                 std::vector<doc::Stream>& lists) {
+                 std::vector<doc::Stream>& lists, const app::Warn& warn) {
     auto client = core::clientNamespace(plan.vs);
     // Needed for subsets to check, and for an unknown host's error (its key may be a subset).
     bool needed = !core::hostsWithoutRule(plan.vs, plan.rules, mesh).empty();
@@ -102,7 +103,7 @@ Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
     if (!needed) return okStatus();
     const std::string what = "subsets";
     auto ok = readLists(api, &kube::Api::listDestinationRules, {client}, "DestinationRule", what, lists,
-                        mesh.destinationRules);
+                        mesh.destinationRules, warn);
     if (!ok) return ok.error();
     if (*ok) {
         std::set<std::string> more;
@@ -111,7 +112,7 @@ Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
             if (mesh.rootNamespace != client) more.insert(mesh.rootNamespace);
         }
         ok = readLists(api, &kube::Api::listDestinationRules, more, "DestinationRule", what, lists,
-                       mesh.destinationRules);
+                       mesh.destinationRules, warn);
         if (!ok) return ok.error();
     }
     if (!*ok) mesh.subsets = core::Mesh::Check::No;
@@ -120,14 +121,43 @@ Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
 
 }  // namespace
 
-Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists) {
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
+                            const app::Warn& warn) {
     // The mesh points into the documents of lists, which stay in place when lists grows.
     static_assert(std::is_nothrow_move_constructible_v<doc::Stream>);
     core::Mesh mesh;
     // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
-    if (auto st = readHosts(api, plan, mesh, lists); !st) return st.error();
-    if (auto st = readRules(api, plan, mesh, lists); !st) return st.error();
+    if (auto st = readHosts(api, plan, mesh, lists, warn); !st) return st.error();
+    if (auto st = readRules(api, plan, mesh, lists, warn); !st) return st.error();
     return mesh;
 }
 
-}  // namespace shift::cli
+}  // namespace shift::stores
+
+namespace shift::stores {
+
+namespace {
+
+bool addsDestinations(const core::ShiftPlan& plan) {
+    for (const auto& rule : plan.rules) {
+        for (const auto& d : rule.destinations) {
+            if (d.action == core::DestinationPlan::Action::Add) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+// New hosts and subsets are checked only when the plan adds a destination: those already routed to
+// were checked when they were added, and skipping the reads keeps a weight change at one GET and one
+// PUT.
+Result<std::optional<core::Mesh>> KubeStore::mesh(const core::ShiftPlan& plan) {
+    lists_.clear();
+    if (!addsDestinations(plan)) return std::optional<core::Mesh>();
+    auto mesh = readMesh(api_, plan, lists_, warn_);
+    if (!mesh) return mesh.error();
+    return std::optional<core::Mesh>(std::move(*mesh));
+}
+
+}  // namespace shift::stores

@@ -1,0 +1,103 @@
+#include "cmd_set.hpp"
+
+#include <set>
+
+#include "core/undo.hpp"
+
+namespace shift::cli {
+
+void SetCommand::declare(CLI::App& app) {
+    auto& o = options;
+    // Missing positionals are reported by validate() and parseRequest(), with an example.
+    app.add_option("NAME", o.name, "VirtualService to shift");
+    app.add_option("KEY=WEIGHT", o.weights,
+                   "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
+    app.add_option(
+        "-f,--filename", o.filename,
+        "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
+    app.add_flag("-i,--in-place", o.inPlace,
+                 "With -f: rewrite the file atomically, changing only the values that shift");
+    app.add_flag("--diff", o.diff, "Print a unified diff of the change");
+    app.add_flag(
+           "--dry-run{client}", o.dryRunText,
+           "client: show the diff, change nothing; server: also have the API server validate it (dryRun=All)")
+        ->check(CLI::IsMember({"none", "client", "server"}))
+        ->option_text("[=client|server]");
+    app.add_flag("--exit-code", o.exitCode, "Exit 1 when the request changes (or would change) something");
+    // One value per --route, as kubectl's repeated flags: `--route a NAME ...` must not eat NAME.
+    app.add_option("--route", o.shift.routes,
+                   "Rule to shift: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("RULE");
+    app.add_flag("--keep-zero", o.shift.split.keepZero,
+                 "Keep destinations at weight 0 instead of removing them");
+    app.add_flag("--explicit-weights", o.shift.split.explicitWeights,
+                 "Write weight: 100 on a lone destination (Istio's samples omit it)");
+    app.add_option(
+           "--expect", o.expectText,
+           "Change only if each targeted rule's split is now exactly SPLIT (e.g. v1=75,v3=25); else exit 8")
+        ->option_text("SPLIT");
+    app.add_flag(
+        "--no-validate", o.noValidate,
+        "Skip the checks of new hosts and subsets against Services, ServiceEntries and DestinationRules");
+}
+
+Status SetCommand::complete(const Globals& globals) {
+    options.dryRun = options.dryRunText == "client"   ? app::DryRun::Client
+                     : options.dryRunText == "server" ? app::DryRun::Server
+                                                      : app::DryRun::None;
+    output = globals.output;
+    if (!options.expectText.empty()) {
+        auto expected = core::requestOfSplit(options.expectText);
+        if (!expected) return fail("--expect " + expected.error().message);
+        options.expect = std::move(*expected);
+    }
+    return okStatus();
+}
+
+// Reject contradictions before any file or network is touched.
+Status SetCommand::validate() const {
+    const auto& o = options;
+    if (o.name.empty()) {
+        return fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
+    }
+    if (o.inPlace && o.filename.empty()) {
+        return fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
+    }
+    if (o.inPlace && o.filename == "-")
+        return fail("--in-place needs a file, not standard input; give -f FILE");
+    if (o.inPlace && output != app::Output::None) {
+        return fail("-o prints the object and --in-place rewrites the file; choose one");
+    }
+    if (!o.filename.empty() && o.dryRun == app::DryRun::Server) {
+        return fail("--dry-run=server needs the cluster; drop -f, or use --dry-run=client with files");
+    }
+    return okStatus();
+}
+
+int SetCommand::run(const Globals& globals) {
+    return options.filename.empty() ? runCluster(options, globals) : runFiles(options, globals);
+}
+
+// NAME first, then SUBSET= for the subsets not given yet; the number is the user's.
+Candidates SetCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,
+                                    const std::string& current) const {
+    Candidates c;
+    if (args.empty()) {
+        c.words = completion::virtualServiceNames(scope);
+        return c;
+    }
+    if (current.find('=') != std::string::npos) return c;
+    std::set<std::string> given;
+    for (std::size_t i = 1; i < args.size(); ++i) given.insert(args[i].substr(0, args[i].find('=')));
+    std::set<std::string> seen;
+    for (const auto& s : completion::subsetsOf(scope, args[0])) {
+        if (!given.count(s) && seen.insert(s).second) c.words.push_back(s + "=");
+    }
+    c.noSpace = true;
+    return c;
+}
+
+}  // namespace shift::cli

@@ -1,0 +1,78 @@
+#pragma once
+// A command, in the manner of kubectl's: its options struct declares its flags (declare), fills what
+// they imply (complete), rejects bad input before any request (validate), and does it (run). The
+// table of commands is in commands.cpp: a new command is one line there and one file.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/store.hpp"
+#include "base/result.hpp"
+#include "complete_names.hpp"
+#include "kube/config.hpp"
+#include "term/color.hpp"
+
+namespace shift::cli {
+
+// The flags every command takes, before or after its name (flags.cpp declares them once).
+struct Globals {
+    kube::ConfigFlags cluster;  // -n, --context, --kubeconfig, --request-timeout, --as...
+    app::Output output = app::Output::None;
+    std::string colorText = "auto";  // --color as given; complete() parses it into color
+    term::ColorMode color = term::ColorMode::Auto;
+    int verbosity = 0;
+};
+
+// What a TAB offers for the words after the command's flags.
+struct Candidates {
+    std::vector<std::string> words;
+    bool noSpace = false;  // the candidate continues (`v1=`): no space after it
+};
+
+class Command {
+   public:
+    virtual ~Command() = default;
+    virtual void declare(CLI::App& app) = 0;
+    virtual Status complete(const Globals& globals) = 0;
+    virtual Status validate() const = 0;
+    virtual int run(const Globals& globals) = 0;
+    // Candidates for the positional argument `current` (unfiltered); `args` are those before it.
+    virtual Candidates completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,
+                                    const std::string& current) const = 0;
+};
+
+struct CommandInfo {
+    std::string_view name;
+    std::string_view usage;    // what follows `shift NAME` in the synopsis
+    std::string_view summary;  // one line for --help and the man page
+    std::unique_ptr<Command> (*make)();
+    // A command that reads its words itself (`completion bash`), without the global flags.
+    int (*raw)(const std::vector<std::string>& args) = nullptr;
+    bool hidden = false;  // `__complete`: for the completion scripts, not for users
+};
+
+// Every command, in the order --help lists them; the first is the default (the bare form).
+const std::vector<CommandInfo>& commands();
+const CommandInfo* findCommand(std::string_view name);
+
+// Declares the global flags on a command's parser; completeGlobals checks and converts them.
+void declareGlobals(CLI::App& app, Globals& globals);
+Status completeGlobals(Globals& globals);
+
+// A parser for `info`: the global flags and the command's own, bound to `globals` and `command`.
+std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, Command& command);
+
+// Whether the flag takes the next word as its value (`-n prod`; not `-v`, not `--dry-run`).
+bool takesValue(const CLI::Option* option);
+
+// Where the command's name is among the words after `shift`: the first word that is neither a flag
+// nor a flag's value, before any `--`, when it names a command; words.size() when none does (the
+// bare form: `shift reviews v1=100` is `shift set reviews v1=100`).
+std::size_t commandWord(const std::vector<std::string>& words);
+
+// The whole command line: finds the command, parses, completes, validates and runs it.
+int main(const std::vector<std::string>& args);
+
+}  // namespace shift::cli

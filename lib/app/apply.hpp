@@ -1,0 +1,41 @@
+#pragma once
+// The one pipeline of every store: read, plan, write on condition; re-read and re-plan on conflict.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "app/store.hpp"
+#include "core/request.hpp"
+
+namespace shift::app {
+
+// Ten pipelines shifting one VirtualService at once all get through: each round at least one write
+// wins, and the backoff spreads the others out.
+inline constexpr int kConflictAttempts = 8;
+
+struct ApplyOptions {
+    core::ShiftOptions shift;
+    bool validate = true;  // check subsets against DestinationRules (--no-validate: false)
+    DryRun dryRun = DryRun::None;
+    int attempts = kConflictAttempts;
+    std::function<void(int attempt)> backoff;  // waits after conflict number `attempt`
+    Warn warn;                                 // each warning, as it arises
+    // --expect: the split every targeted rule must have now, checked on every read (a conflict's
+    // re-read too); a rule that differs fails with kExitPrecondition and nothing written.
+    std::optional<core::Request> expect;
+};
+
+struct Outcome {
+    core::ShiftPlan plan;
+    Change change;
+};
+
+// Plans `request` on what the store holds and writes it; a conflict re-reads and re-plans, up to
+// options.attempts times, then fails with exit 4 and nothing written.
+Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& options);
+
+// Writers that just collided collide again if they all re-read at once: waits a random while (full
+// jitter) of up to 100ms, 200ms, 400ms... 1.6s, as client-go backs off.
+void jitteredBackoff(int attempt);
+
+}  // namespace shift::app

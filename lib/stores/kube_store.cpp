@@ -1,0 +1,93 @@
+#include "stores/kube_store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/apply.hpp"
+#include "doc/emit.hpp"
+
+namespace shift::stores {
+
+namespace {
+
+// What a diff shows of an object: no status and no managedFields, as kubectl diff.
+std::string diffView(doc::Node object) {
+    object.erase("status");
+    if (auto* meta = object.get("metadata")) meta->erase("managedFields");
+    return doc::toYaml(object);
+}
+
+std::string resourceVersion(const doc::Node& object) {
+    const auto* rv = object.at({"metadata", "resourceVersion"});
+    return rv ? rv->str() : std::string();
+}
+
+}  // namespace
+
+KubeStore::KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn)
+    : api_(api), ns_(std::move(ns)), name_(std::move(name)), output_(output), warn_(std::move(warn)) {}
+
+Result<app::Snapshot> KubeStore::read() {
+    auto object = api_.getVirtualService(ns_, name_);
+    if (!object) return object.error();
+    auto stream = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    if (!stream) return stream.error();
+    servedVersion_ = object->version;
+    live_ = std::move(*stream);
+    const doc::Node& live = live_.docs.at(0);
+    resourceVersion_ = resourceVersion(live);
+    return app::Snapshot{&live, resourceVersion_};
+}
+
+// The object as -o yaml|json prints it.
+std::string KubeStore::printed(const doc::Node& object) const {
+    if (output_ == app::Output::None) return {};
+    return output_ == app::Output::Json ? doc::toJson(object) + "\n" : doc::toYaml(object);
+}
+
+// The precondition travels in the PUT body: metadata.resourceVersion as read (read.version).
+Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::ShiftPlan& plan,
+                                     app::DryRun dryRun) {
+    const doc::Node& live = *read.object;
+    if (!plan.changed) return app::Change{false, {}, {}, {}, {}, printed(live), {}};
+    doc::Node merged = core::applyToTree(live, plan.vs, plan.rules);
+    std::string shown = diffView(merged);
+    std::string status = "shifted (dry run)";
+    if (dryRun != app::DryRun::Client) {
+        bool serverDry = dryRun == app::DryRun::Server;
+        auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(merged, 0), serverDry);
+        if (!put) return put.error();
+        if (put->recovered && warn_) {
+            warn_(
+                "the connection broke before the server answered the PUT; reading the object again shows "
+                "the change in place");
+        }
+        if (put->conflict) return app::Change{true, {}, {}, {}, {}, {}, {}};
+        auto answer = doc::parseJson(std::move(put->json), "the server's answer");
+        if (!answer) return answer.error();
+        merged = std::move(answer->docs.at(0));
+        // The server's answer shows what admission and defaulting made of it.
+        if (serverDry) shown = diffView(merged);
+        status = serverDry ? "shifted (server dry run)" : "shifted";
+    }
+    std::string label =
+        fmt::format("networking.istio.io.{}.VirtualService.{}.{}", servedVersion_, ns_, name_);
+    return app::Change{
+        false,           diffView(live),   std::move(shown), "live/" + label, "merged/" + label,
+        printed(merged), std::move(status)};
+}
+
+std::string KubeStore::conflictWarning(int next, int attempts) const {
+    return fmt::format(
+        "virtualservice \"{}\" changed on the server while shifting (409 Conflict); re-reading it and "
+        "planning again (attempt {} of {})",
+        name_, next, attempts);
+}
+
+Error KubeStore::gaveUp(int attempts) const {
+    return fail(fmt::format("virtualservice \"{}\" in namespace \"{}\" kept changing on the server: gave up "
+                            "after {} attempts, nothing applied; retry when other writers are done",
+                            name_, ns_, attempts),
+                kExitConflict);
+}
+
+}  // namespace shift::stores

@@ -1,0 +1,38 @@
+#pragma once
+// The cluster as a store: GET the VirtualService, PUT it back with the resourceVersion read (never a
+// blind overwrite; 409 Conflict is the store's conflict); Services, ServiceEntries and
+// DestinationRules listed from the API when a plan adds a destination (mesh_inputs.cpp).
+#include <string>
+
+#include "app/store.hpp"
+#include "doc/parse.hpp"
+#include "kube/api.hpp"
+
+namespace shift::stores {
+
+class KubeStore : public app::Store {
+   public:
+    KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn);
+
+    Result<app::Snapshot> read() override;
+    Result<std::optional<core::Mesh>> mesh(const core::ShiftPlan& plan) override;
+    Result<app::Change> write(const app::Snapshot& read, const core::ShiftPlan& plan,
+                              app::DryRun dryRun) override;
+    std::string conflictWarning(int next, int attempts) const override;
+    Error gaveUp(int attempts) const override;
+
+   private:
+    std::string printed(const doc::Node& object) const;
+
+    kube::Api& api_;
+    std::string ns_;
+    std::string name_;
+    app::Output output_;
+    app::Warn warn_;
+    std::string servedVersion_;       // the API version the object was read in ("v1", "v1alpha3")
+    doc::Stream live_;                // the object last read
+    std::string resourceVersion_;     // its metadata.resourceVersion
+    std::vector<doc::Stream> lists_;  // the lists the mesh was last read from
+};
+
+}  // namespace shift::stores
