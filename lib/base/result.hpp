@@ -9,11 +9,11 @@ namespace shift {
 
 // Exit codes, documented in the README and man page.
 enum Exit : int {
-    kExitOk = 0,        // success, or no change
-    kExitChanged = 1,   // --exit-code: the request would change something
-    kExitInput = 2,     // bad request, flags, file or manifest: nothing changed
-    kExitApi = 3,       // the cluster could not be reached or refused: nothing changed
-    kExitConflict = 4,  // the object kept changing under us: gave up, nothing changed
+    kExitOk = 0,            // success, or no change
+    kExitChanged = 1,       // --exit-code: the request would change something
+    kExitInput = 2,         // bad request, flags, file or manifest: nothing changed
+    kExitApi = 3,           // the cluster could not be reached or refused: nothing changed
+    kExitConflict = 4,      // the object kept changing under us: gave up, nothing changed
     kExitCheckFailed = 5,   // rollout: a health check failed; rolled back or held as asked
     kExitInterrupted = 6,   // rollout: interrupted by a signal; rolled back or held as asked
     kExitOtherWriter = 7,   // rollout: someone else changed the route; stopped without fighting it

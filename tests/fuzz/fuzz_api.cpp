@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     r.contentType = data[0] & 1 ? "application/json" : "text/plain";
     (void)kube::parseStatus(r);
     if (!r.ok()) {
-        auto e = kube::responseError(r, kube::RequestInfo{"get", "virtualservices", "networking.istio.io", "ns",
-                                                          "reviews", "ctx"});
+        auto e = kube::responseError(
+            r, kube::RequestInfo{"get", "virtualservices", "networking.istio.io", "ns", "reviews", "ctx"});
         check(!e.message.empty());
     }
     auto stream = doc::parseJson(body, "the server's answer");
