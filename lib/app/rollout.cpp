@@ -32,6 +32,9 @@ class Rollout {
         if (!plan) return fromError(plan.error());
         plan_ = std::move(*plan);
         announcePlan();
+        if (!plan_.steps.empty()) {
+            if (auto st = target_.preflight(plan_.steps.back().request); !st) return fromError(st.error());
+        }
         if (o_.dryRun) return {kExitOk, fmt::format("dry run: {} not changed", target_.name())};
         if (plan_.steps.empty()) {
             return {kExitOk, fmt::format("{}: nothing to do, {} is at {} already", target_.name(), o_.key,
@@ -148,7 +151,7 @@ class Rollout {
             if (!failed) return std::nullopt;
             ++failures;
             emit_({Event::Kind::CheckFailed,
-                   fmt::format("check failed at step {}/{} ({} of {} allowed): {}", i + 1, plan_.steps.size(),
+                   fmt::format("check failed at step {}/{} (failure {}, --max-failures {}): {}", i + 1, plan_.steps.size(),
                                failures, o_.maxFailures, *failed),
                    static_cast<long long>(i + 1), stepCount(), now()});
             if (failures > o_.maxFailures)

@@ -40,6 +40,9 @@ class RolloutTarget {
     // finish by hand: "kubectl shift set reviews -n istio-demo --route http:0 v1=100 --force".
     virtual std::string setCommand(const core::RuleSplit& split) const = 0;
     virtual Result<RouteState> read() = 0;
+    // Before the first write: the final step's split must be valid (new hosts exist, subsets are
+    // defined), as `shift set` would check it.
+    virtual Status preflight(const core::Request& finalStep) = 0;
     // Writes the split `request` (nullopt: leave the route) and the mark (nullopt: remove it); a
     // non-empty `record` is appended to the object's history.
     virtual Result<WriteOutcome> write(const RouteState& basis, const std::optional<core::Request>& request,

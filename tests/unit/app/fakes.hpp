@@ -46,6 +46,11 @@ class FakeTarget : public app::RolloutTarget {
         for (const auto& d : split.destinations) out += " " + d.key + "=" + std::to_string(d.weight);
         return out + " --force";
     }
+    Status preflight(const core::Request& finalStep) override {
+        preflighted = core::describe(finalStep);
+        return preflightError.empty() ? okStatus() : Status(fail(preflightError));
+    }
+    std::string preflighted, preflightError;
     Result<app::RouteState> read() override {
         ++reads;
         return state;

@@ -210,6 +210,17 @@ TEST_SUITE("app::rollout") {
         CHECK(run.report.exit == kExitOtherWriter);
         CHECK(run.report.message.find("was changed by bob (--force)") != std::string::npos);
     }
+    TEST_CASE("the final step is checked before the first write; a failed check writes nothing") {
+        test::FakeTarget target("v1=100");
+        target.preflightError = "subset \"v3\" of host reviews is not defined";
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        auto run = rollout(target, checks, clock, options());
+        CHECK(run.report.exit == kExitInput);
+        CHECK(run.report.message == target.preflightError);
+        CHECK(target.preflighted == "v3=100 v1=0");
+        CHECK(target.writes == 0);
+    }
     TEST_CASE("--dry-run prints the plan and writes nothing; nothing to do is success") {
         test::FakeTarget target("v1=100");
         test::FakeChecks checks;

@@ -1,0 +1,142 @@
+#include "cmd_rollout.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "core/duration.hpp"
+#include "core/rollout_steps.hpp"
+#include "kube/api.hpp"
+#include "proc/signals.hpp"
+#include "report.hpp"
+#include "rollout_adapters.hpp"
+#include "stores/kube_route_target.hpp"
+
+namespace shift::cli {
+
+namespace {
+
+Result<app::Policy> policy(const std::string& text, const char* flag) {
+    if (text == "rollback") return app::Policy::Rollback;
+    if (text == "hold") return app::Policy::Hold;
+    return fail(fmt::format("invalid {} \"{}\": use rollback or hold", flag, text));
+}
+
+std::string hostName() {
+    char buf[256] = {};
+    return ::gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown-host");
+}
+
+// One plain line per event, with a timestamp: what a CI log keeps.
+void printEvent(const app::Event& e) {
+    emit(stdout, fmt::format("{} {}\n", core::formatTime(core::Clock::now()), e.text));
+}
+
+}  // namespace
+
+void RolloutCommand::declare(CLI::App& app) {
+    auto& f = flags;
+    app.add_option("NAME", f.name, "VirtualService to roll out");
+    app.add_option("--to", f.to, "The destination (subset or host) that gets the traffic")
+        ->option_text("KEY");
+    app.add_option("--steps", f.steps, "KEY's share at each step, rising (default 10,25,50,100)")
+        ->option_text("LIST");
+    app.add_option("--interval", f.interval, "Wait after each step before its checks (default 30s)")
+        ->option_text("DURATION");
+    app.add_option("--check", f.checks, "A health check run through sh -c after each step; exit 0 is healthy")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("CMD");
+    app.add_option("--check-timeout", f.checkTimeout, "Kill a check after this long (default 1m)")
+        ->option_text("DURATION");
+    app.add_option("--max-failures", f.maxFailures, "Failed checks retried after an interval (default 0)")
+        ->option_text("N");
+    app.add_option("--on-failure", f.onFailure, "After a failed check: rollback (default) or hold")
+        ->option_text("rollback|hold");
+    app.add_option("--on-interrupt", f.onInterrupt, "After SIGINT/SIGTERM: rollback (default) or hold")
+        ->option_text("rollback|hold");
+    app.add_option("--route", f.routes, "The rule to move: NAME, INDEX or LIST:INDEX")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("RULE");
+    app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
+    app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");
+    app.add_flag("--no-validate", f.noValidate,
+                 "Skip the checks of new hosts and subsets before the first step");
+    app.add_option("--history-limit", f.historyLimit, "Revisions kept in the history annotation (default 10)")
+        ->option_text("N");
+}
+
+Status RolloutCommand::complete(const Globals&) {
+    auto& o = options;
+    o.key = flags.to;
+    auto steps = core::parseSteps(flags.steps);
+    if (!steps) return steps.error();
+    o.steps = *steps;
+    auto interval = core::parseDuration(flags.interval, "--interval");
+    if (!interval) return interval.error();
+    o.interval = *interval;
+    auto timeout = core::parseDuration(flags.checkTimeout, "--check-timeout");
+    if (!timeout) return timeout.error();
+    o.checkTimeout = *timeout;
+    auto failure = policy(flags.onFailure, "--on-failure");
+    if (!failure) return failure.error();
+    o.onFailure = *failure;
+    auto interrupt = policy(flags.onInterrupt, "--on-interrupt");
+    if (!interrupt) return interrupt.error();
+    o.onInterrupt = *interrupt;
+    o.checks = flags.checks;
+    o.maxFailures = flags.maxFailures;
+    o.force = flags.force;
+    o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
+                           ::getpid());
+    o.command = fmt::format("rollout {} --to {} --steps {}", flags.name, flags.to, flags.steps);
+    // A dead rollout's mark stops blocking others after a few missed heartbeats.
+    o.staleAfter = std::chrono::seconds(60);
+    return okStatus();
+}
+
+Status RolloutCommand::validate() const {
+    if (flags.name.empty())
+        return fail("name the VirtualService, e.g. `kubectl shift rollout reviews --to v3`");
+    if (flags.to.empty()) return fail("say which destination gets the traffic: --to KEY (e.g. --to v3)");
+    if (flags.maxFailures < 0) return fail("--max-failures must be 0 or more");
+    if (flags.historyLimit < 1) return fail("--history-limit must be 1 or more");
+    return okStatus();
+}
+
+int RolloutCommand::run(const Globals& g) {
+    auto cluster = kube::loadCluster(g.cluster);
+    if (!cluster) return report(cluster.error());
+    auto client = kube::connect(*cluster, g.verbosity);
+    kube::Api api(*client, cluster->contextName);
+    stores::RouteTargetOptions t{cluster->ns, flags.name,         flags.routes,     {},
+                                 "",          flags.historyLimit, !flags.noValidate};
+    t.user =
+        cluster->impersonate.user.empty() ? "context " + cluster->contextName : cluster->impersonate.user;
+    stores::KubeRouteTarget target(api, t, warn);
+    ShellChecks checks({{"SHIFT_NAME", flags.name},
+                        {"SHIFT_NAMESPACE", cluster->ns},
+                        {"SHIFT_CONTEXT", cluster->contextName}});
+    SystemClock clock;
+    proc::watchSignals(
+        fmt::format("shift: second signal, stopping now: VirtualService {}/{} may be mid-rollout; "
+                    "see `kubectl shift get {} -n {}`",
+                    cluster->ns, flags.name, flags.name, cluster->ns));
+    options.dryRun = flags.dryRun;
+    auto result = app::runRollout(target, checks, clock, options, printEvent);
+    if (result.exit == kExitOk) {
+        emit(stdout, result.message + "\n");
+    } else {
+        fmt::print(stderr, "error: {}\n", result.message);
+    }
+    return result.exit;
+}
+
+Candidates RolloutCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,
+                                        const std::string&) const {
+    Candidates c;
+    if (args.empty()) c.words = completion::virtualServiceNames(scope);
+    return c;
+}
+
+}  // namespace shift::cli

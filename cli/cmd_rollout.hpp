@@ -1,0 +1,36 @@
+#pragma once
+// `shift rollout NAME --to KEY [--steps 10,25,50,100] [--interval D] [--check CMD]...`: a staged
+// rollout from the terminal or CI, with nothing installed in the cluster (lib/app/rollout.hpp).
+#include <string>
+#include <vector>
+
+#include "app/rollout.hpp"
+#include "command.hpp"
+
+namespace shift::cli {
+
+struct RolloutFlags {
+    std::string name, to;
+    std::string steps = "10,25,50,100";
+    std::string interval = "30s", checkTimeout = "1m";
+    std::vector<std::string> checks, routes;
+    int maxFailures = 0;
+    std::string onFailure = "rollback", onInterrupt = "rollback";
+    bool dryRun = false, force = false, noValidate = false;
+    std::size_t historyLimit = 10;
+};
+
+class RolloutCommand : public Command {
+   public:
+    void declare(CLI::App& app) override;
+    Status complete(const Globals& globals) override;
+    Status validate() const override;
+    int run(const Globals& globals) override;
+    Candidates completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,
+                            const std::string& current) const override;
+
+    RolloutFlags flags;
+    app::RolloutOptions options;  // filled by complete()
+};
+
+}  // namespace shift::cli

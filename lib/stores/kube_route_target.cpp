@@ -1,0 +1,138 @@
+#include "stores/kube_route_target.hpp"
+
+#include <fmt/format.h>
+
+#include "core/annotations.hpp"
+#include "core/apply.hpp"
+#include "core/select.hpp"
+#include "core/split_report.hpp"
+#include "doc/emit.hpp"
+#include "stores/mesh_inputs.hpp"
+
+namespace shift::stores {
+
+KubeRouteTarget::KubeRouteTarget(kube::Api& api, RouteTargetOptions options, app::Warn warn)
+    : api_(api), o_(std::move(options)), warn_(std::move(warn)) {}
+
+std::string KubeRouteTarget::name() const { return fmt::format("{}/{} {}", o_.ns, o_.name, label_); }
+
+std::string KubeRouteTarget::setCommand(const core::RuleSplit& split) const {
+    std::string out = fmt::format("kubectl shift set {} -n {} --route {}", o_.name, o_.ns, selector_);
+    for (const auto& d : split.destinations) out += fmt::format(" {}={}", d.key, d.weight);
+    return out;
+}
+
+// The rollout moves one rule: the default one, or the one --route names.
+Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
+    auto vs = core::readVirtualService(object);
+    if (!vs) return vs.error();
+    auto rules = core::selectRules(*vs, o_.routes);
+    if (!rules) return rules.error();
+    if (rules->size() != 1) {
+        return fail(
+            fmt::format("a rollout moves one rule; VirtualService {} has {} selected; give one --route",
+                        core::qualifiedName(*vs), rules->size()));
+    }
+    const auto& rule = vs->rules[rules->front()];
+    label_ = fmt::format("{}[{}]", core::listName(rule.list), rule.index);
+    selector_ = fmt::format("{}:{}", core::listName(rule.list), rule.index);
+    app::RouteState state;
+    const auto* rv = object.at({"metadata", "resourceVersion"});
+    state.version = rv ? rv->str() : std::string();
+    state.split = core::splitOf(*vs, *rules).at(0);
+    state.mark = core::rolloutMarkOf(object);
+    state.lastWriter = core::lastManager(object);
+    return state;
+}
+
+Result<app::RouteState> KubeRouteTarget::read() {
+    auto object = api_.getVirtualService(o_.ns, o_.name);
+    if (!object) return object.error();
+    auto stream = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    if (!stream) return stream.error();
+    version_ = object->version;
+    live_ = std::move(*stream);
+    if (!haveFirst_) {
+        first_ = live_;
+        haveFirst_ = true;
+    }
+    return stateOf(live_.docs.at(0));
+}
+
+// The final step as `shift set` would check it: new hosts must exist, subsets be defined.
+Status KubeRouteTarget::preflight(const core::Request& finalStep) {
+    core::ShiftOptions shift{{selector_}, o_.split};
+    auto plan = core::planShift(live_.docs.at(0), finalStep, shift, nullptr);
+    if (!plan) return plan.error();
+    if (!o_.validate) return okStatus();
+    std::vector<doc::Stream> lists;
+    auto mesh = readMesh(api_, *plan, lists, warn_);
+    if (!mesh) return mesh.error();
+    auto warnings = core::checkDestinations(*plan, *mesh);
+    if (!warnings) return warnings.error();
+    if (warn_) {
+        for (const auto& w : *warnings) warn_(w);
+    }
+    return okStatus();
+}
+
+Result<app::WriteOutcome> KubeRouteTarget::write(const app::RouteState& basis,
+                                                 const std::optional<core::Request>& request,
+                                                 const std::optional<core::RolloutMark>& mark,
+                                                 const std::string& record) {
+    const doc::Node& live = live_.docs.at(0);
+    doc::Node merged = live;
+    if (request) {
+        core::ShiftOptions shift{{selector_}, o_.split};
+        auto plan = core::planShift(live, *request, shift, nullptr);
+        if (!plan) return plan.error();
+        merged = core::applyToTree(live, plan->vs, plan->rules);
+    }
+    core::setRolloutMark(merged, mark);
+    return put(basis, std::move(merged), record);
+}
+
+doc::Node* KubeRouteTarget::routeNode(doc::Node& object) const {
+    auto colon = selector_.find(':');
+    auto* list = object.at({"spec"}) ? object.get("spec")->get(selector_.substr(0, colon)) : nullptr;
+    auto index = std::stoul(selector_.substr(colon + 1));
+    if (!list || !list->isSeq() || index >= list->items.size()) return nullptr;
+    return list->items[index].get("route");
+}
+
+// The rule's route exactly as the rollout found it: every field, not only the weights.
+Result<app::WriteOutcome> KubeRouteTarget::restore(const app::RouteState& basis, const app::RouteState&,
+                                                   const std::string& record) {
+    doc::Node merged = live_.docs.at(0);
+    auto* now = routeNode(merged);
+    auto* then = routeNode(first_.docs.at(0));
+    if (!now || !then) {
+        return fail(fmt::format("rule {} of VirtualService {}/{} is gone; cannot restore it", label_, o_.ns,
+                                o_.name));
+    }
+    *now = *then;
+    core::setRolloutMark(merged, std::nullopt);
+    return put(basis, std::move(merged), record);
+}
+
+// PUT with basis.version as the precondition, the history appended when there is a record.
+Result<app::WriteOutcome> KubeRouteTarget::put(const app::RouteState& basis, doc::Node merged,
+                                               const std::string& record) {
+    if (!record.empty()) {
+        core::Revision change{0, core::Clock::now(), o_.user, record, {}};
+        if (auto st = core::recordRevision(merged, live_.docs.at(0), change, o_.historyLimit); !st)
+            return st.error();
+    }
+    if (auto* meta = merged.get("metadata")) meta->set("resourceVersion", doc::Node::string(basis.version));
+    auto answer = api_.putVirtualService(o_.ns, o_.name, version_, doc::toJson(merged, 0), false);
+    if (!answer) return answer.error();
+    if (answer->conflict) return app::WriteOutcome{true, {}};
+    auto stream = doc::parseJson(std::move(answer->json), "the server's answer");
+    if (!stream) return stream.error();
+    live_ = std::move(*stream);
+    auto state = stateOf(live_.docs.at(0));
+    if (!state) return state.error();
+    return app::WriteOutcome{false, std::move(*state)};
+}
+
+}  // namespace shift::stores

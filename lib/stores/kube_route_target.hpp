@@ -1,0 +1,55 @@
+#pragma once
+// One rule of a VirtualService in the cluster, as the rollout engine writes it: every write is a PUT
+// with the resourceVersion last seen, carries the rollout mark and appends to the history annotation;
+// a restore puts back the rule's route exactly as the rollout found it.
+#include <string>
+#include <vector>
+
+#include "app/rollout.hpp"
+#include "app/store.hpp"
+#include "core/shift.hpp"
+#include "doc/parse.hpp"
+#include "kube/api.hpp"
+
+namespace shift::stores {
+
+struct RouteTargetOptions {
+    std::string ns, name;
+    std::vector<std::string> routes;  // --route; empty: the default rule
+    core::SplitOptions split;
+    std::string user;  // recorded in the history
+    std::size_t historyLimit = core::kDefaultHistoryLimit;
+    bool validate = true;  // --no-validate: skip the host and subset checks
+};
+
+class KubeRouteTarget : public app::RolloutTarget {
+   public:
+    KubeRouteTarget(kube::Api& api, RouteTargetOptions options, app::Warn warn);
+
+    std::string name() const override;
+    std::string setCommand(const core::RuleSplit& split) const override;
+    Result<app::RouteState> read() override;
+    Status preflight(const core::Request& finalStep) override;
+    Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,
+                                    const std::optional<core::RolloutMark>& mark,
+                                    const std::string& record) override;
+    Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
+                                      const std::string& record) override;
+
+   private:
+    Result<app::RouteState> stateOf(const doc::Node& object);
+    Result<app::WriteOutcome> put(const app::RouteState& basis, doc::Node merged, const std::string& record);
+    doc::Node* routeNode(doc::Node& object) const;
+
+    kube::Api& api_;
+    RouteTargetOptions o_;
+    app::Warn warn_;
+    std::string version_;   // the API version served
+    std::string selector_;  // "http:0": the rule, once read
+    std::string label_;     // "http[0]"
+    doc::Stream live_;      // the object last read or written
+    doc::Stream first_;     // the object as the rollout found it
+    bool haveFirst_ = false;
+};
+
+}  // namespace shift::stores
