@@ -151,8 +151,8 @@ class Rollout {
             if (!failed) return std::nullopt;
             ++failures;
             emit_({Event::Kind::CheckFailed,
-                   fmt::format("check failed at step {}/{} (failure {}, --max-failures {}): {}", i + 1, plan_.steps.size(),
-                               failures, o_.maxFailures, *failed),
+                   fmt::format("check failed at step {}/{} (failure {}, --max-failures {}): {}", i + 1,
+                               plan_.steps.size(), failures, o_.maxFailures, *failed),
                    static_cast<long long>(i + 1), stepCount(), now()});
             if (failures > o_.maxFailures)
                 return end(o_.onFailure, kExitCheckFailed, "check failed: " + *failed);

@@ -52,6 +52,12 @@ class Scripts(unittest.TestCase):
             self.assertNotRegex(text, r"(?m)^\s*(function\s+shift\b|shift\s*\(\)|alias\s+shift=)", name)
 
 
+def commands():
+    """The command names a bare TAB offers (set is the default, offered once typed)."""
+    code, out, _ = run("__complete", "", env={"KUBECONFIG": "/nonexistent"})
+    return candidates(out)[0]
+
+
 class Protocol(unittest.TestCase):
     """__complete without a cluster: flags and fixed values come from the parser itself."""
 
@@ -62,7 +68,7 @@ class Protocol(unittest.TestCase):
 
     def test_flags_are_the_long_options_of_help(self):
         _, out, _ = run("--help")
-        helped = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", out))
+        helped = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", out.split("Options:", 1)[1].split("Commands:")[0]))
         flags, directive = self.complete("--")
         self.assertEqual(set(flags), helped)
         self.assertEqual(directive & 4, 4)
@@ -87,7 +93,9 @@ class Protocol(unittest.TestCase):
                     "spec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n"
                     "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\n"
                     "spec:\n  host: reviews\n  subsets: [{name: v1}, {name: v2}, {name: v3}]\n")
-        self.assertEqual(self.complete("-f", d, "r")[0], ["reviews"])
+        # Where a name can go, so can a command: `r` is rollout or the VirtualService reviews.
+        self.assertEqual(self.complete("-f", d, "r")[0], ["rollout", "reviews"])
+        self.assertEqual(self.complete("-f", d, "re")[0], ["reviews"])
         self.assertEqual(self.complete("-f", d, "reviews", "v1=50", "")[0], ["v2=", "v3="])
 
     def test_subsets_of_a_wildcard_destination_rule(self):
@@ -113,7 +121,7 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("--context", "s", env={"KUBECONFIG": path})[0], ["staging"])
 
     def test_unreachable_cluster_prints_nothing_else(self):
-        self.assertEqual(self.complete("")[0], ["completion"])
+        self.assertEqual(self.complete("")[0], ["rollout", "completion"])  # the commands, no names
 
 
 def shell_bin_dir(test):
@@ -170,11 +178,11 @@ printf '%s\\n' "${COMPREPLY[@]}"
         return [x for x in p.stdout.splitlines() if x]
 
     def test_bash(self):
-        self.assertEqual(self.bash("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(sorted(self.bash("shift ")), sorted(commands() + ["details", "ratings", "reviews"]))
         self.assertEqual(self.bash("shift re"), ["reviews"])
         self.assertEqual(self.bash("shift reviews "), ["v1=", "v2=", "v3="])
         self.assertEqual(self.bash("shift reviews v1=50 v"), ["v2=", "v3="])
-        self.assertEqual(self.bash("shift -n other "), ["completion", "productpage"])
+        self.assertEqual(sorted(self.bash("shift -n other ")), sorted(commands() + ["productpage"]))
         self.assertEqual(self.bash("kubectl-shift --namespace=other p"), ["productpage"])
         self.assertEqual(self.bash("shift --context "), ["admin", "admin-cert", "nobody", "nobody-cert"])
         self.assertEqual(self.bash("shift -n istio"), ["istio-demo"])
@@ -223,11 +231,11 @@ printf '%s\\n' "${COMPREPLY[@]}"
             return [x for x in f.read().splitlines() if x]
 
     def test_zsh(self):
-        self.assertEqual(self.zsh("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(sorted(self.zsh("shift ")), sorted(commands() + ["details", "ratings", "reviews"]))
         self.assertEqual(self.zsh("command shift rev"), ["reviews"])
         self.assertEqual(self.zsh("shift reviews v1=50 "), ["v2=", "v3="])
         self.assertEqual(self.zsh("shift --context=admin-"), ["--context=admin-cert"])
-        self.assertEqual(self.zsh("kubectl-shift -n other "), ["completion", "productpage"])
+        self.assertEqual(sorted(self.zsh("kubectl-shift -n other ")), sorted(commands() + ["productpage"]))
 
     # ---- fish: complete -C asks fish's completion machinery for the candidates of a line ----
     def fish(self, line):
@@ -240,10 +248,10 @@ printf '%s\\n' "${COMPREPLY[@]}"
         return [x.split("\t")[0] for x in p.stdout.splitlines()]
 
     def test_fish(self):
-        self.assertEqual(self.fish("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(sorted(self.fish("shift ")), sorted(commands() + ["details", "ratings", "reviews"]))
         self.assertEqual(self.fish("shift rat"), ["ratings"])
         self.assertEqual(self.fish("shift reviews "), ["v1=", "v2=", "v3="])
-        self.assertEqual(self.fish("shift -n other "), ["completion", "productpage"])
+        self.assertEqual(sorted(self.fish("shift -n other ")), sorted(commands() + ["productpage"]))
         self.assertIn("--namespace", self.fish("shift --na"))
 
     # ---- kubectl: `kubectl __complete` is what kubectl's own shell scripts run on TAB ----
@@ -255,9 +263,11 @@ printf '%s\\n' "${COMPREPLY[@]}"
                                env=self.env, timeout=20)
             self.assertEqual(p.returncode, 0, p.stderr)
             return candidates(p.stdout)
-        self.assertEqual(kubectl(""), (["completion", "details", "ratings", "reviews"], 4))
+        names, directive = kubectl("")
+        self.assertEqual((sorted(names), directive), (sorted(commands() + ["details", "ratings", "reviews"]), 4))
         self.assertEqual(kubectl("reviews", "v1=50", ""), (["v2=", "v3="], 6))
-        self.assertEqual(kubectl("-n", "other", ""), (["completion", "productpage"], 4))
+        names, directive = kubectl("-n", "other", "")
+        self.assertEqual((sorted(names), directive), (sorted(commands() + ["productpage"]), 4))
 
     def test_slow_cluster_gives_up_quietly(self):
         self.srv.fault("delay", count=-1, ms=5000, path="virtualservices")

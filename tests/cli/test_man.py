@@ -26,10 +26,16 @@ def section(text, name):
 
 
 def help_options():
+    """The options of `shift --help` and of every command's --help listed under Commands."""
     code, out, err = run("--help")
     assert code == 0, err
-    longs = set(re.findall(r"(?<![\w-])--([a-z][a-z-]*)", out.split("Options:", 1)[1]))
-    shorts = set(re.findall(r"(?m)^\s+-([a-zA-Z]),", out))
+    commands = re.findall(r"(?m)^  ([a-z][a-z-]*) ", out.split("Commands:", 1)[1]) if "Commands:" in out else []
+    longs, shorts = set(), set()
+    for args in [["--help"]] + [[c, "--help"] for c in commands if c not in ("set", "completion")]:
+        code, text, err = run(*args)
+        assert code == 0, (args, err)
+        longs |= set(re.findall(r"(?<![\w-])--([a-z][a-z-]*)", text.split("Options:", 1)[1].split("Commands:")[0]))
+        shorts |= set(re.findall(r"(?m)^\s+-([a-zA-Z]),", text))
     return longs, shorts
 
 
