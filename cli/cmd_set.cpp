@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/undo.hpp"
+#include "report.hpp"
 
 namespace shift::cli {
 
@@ -75,6 +76,17 @@ Status SetCommand::validate() const {
         return fail("--dry-run=server needs the cluster; drop -f, or use --dry-run=client with files");
     }
     return okStatus();
+}
+
+app::ApplyOptions applyOptions(const SetOptions& o) {
+    app::ApplyOptions a;
+    a.shift = o.shift;
+    a.validate = !o.noValidate;
+    a.dryRun = o.dryRun;
+    a.backoff = app::jitteredBackoff;
+    a.warn = warn;
+    a.expect = o.expect;
+    return a;
 }
 
 int SetCommand::run(const Globals& globals) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/apply.hpp"
 #include "app/store.hpp"
 #include "command.hpp"
 #include "core/shift.hpp"
@@ -39,6 +40,9 @@ class SetCommand : public Command {
     SetOptions options;
     app::Output output = app::Output::None;  // -o, copied from the globals by complete()
 };
+
+// What the pipeline needs of the options (both runs).
+app::ApplyOptions applyOptions(const SetOptions& options);
 
 // The two ways to run it (run_cluster.cpp, run_files.cpp); each prints its own messages and returns
 // the exit code.

@@ -13,17 +13,6 @@ namespace shift::cli {
 
 namespace {
 
-app::ApplyOptions applyOptions(const SetOptions& o) {
-    app::ApplyOptions a;
-    a.shift = o.shift;
-    a.validate = !o.noValidate;
-    a.dryRun = o.dryRun;
-    a.backoff = app::jitteredBackoff;
-    a.warn = warn;
-    a.expect = o.expect;
-    return a;
-}
-
 // The diff of live and merged object, the summary, the status line; with -o, stdout carries the
 // object and everything else goes to stderr.
 int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {

@@ -13,17 +13,6 @@ namespace shift::cli {
 
 namespace {
 
-app::ApplyOptions applyOptions(const SetOptions& o) {
-    app::ApplyOptions a;
-    a.shift = o.shift;
-    a.validate = !o.noValidate;
-    a.dryRun = o.dryRun;
-    a.backoff = app::jitteredBackoff;
-    a.warn = warn;
-    a.expect = o.expect;
-    return a;
-}
-
 // The manifest goes to stdout unless it is rewritten in place or only its diff is asked for.
 int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
     bool manifestOnStdout =

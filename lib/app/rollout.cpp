@@ -90,8 +90,13 @@ class Rollout {
     std::optional<RolloutReport> write(const std::optional<core::Request>& request,
                                        const std::optional<core::RolloutMark>& mark,
                                        const std::string& record) {
-        for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-            auto w = target_.write(cur_, request, mark, record);
+        return retried([&] { return target_.write(cur_, request, mark, record); });
+    }
+
+    // Runs one versioned write until it lands, re-reading after each conflict (rereadOrStop).
+    std::optional<RolloutReport> retried(const std::function<Result<WriteOutcome>()>& attempt) {
+        for (int i = 0; i < kWriteAttempts; ++i) {
+            auto w = attempt();
             if (!w) return failedWrite(w.error());
             if (!w->conflict) {
                 cur_ = w->after;
@@ -192,17 +197,7 @@ class Rollout {
     }
 
     std::optional<RolloutReport> restore() {
-        for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
-            auto w = target_.restore(cur_, start_, o_.command + " (rolled back)");
-            if (!w) return failedWrite(w.error());
-            if (!w->conflict) {
-                cur_ = w->after;
-                return std::nullopt;
-            }
-            if (auto stop = rereadOrStop()) return stop;
-        }
-        return failedWrite(
-            fail(fmt::format("{} kept changing on the server", target_.name()), kExitConflict));
+        return retried([&] { return target_.restore(cur_, start_, o_.command + " (rolled back)"); });
     }
 
     RolloutReport stoppedByOther(const RouteState& seen, bool takenOver) {

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
+#include "../temp_dir.hpp"
 #include "files/files.hpp"
-#include "temp_dir.hpp"
 
 using namespace shift;
 namespace fs = std::filesystem;

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../temp_dir.hpp"
 #include "files/files.hpp"
-#include "temp_dir.hpp"
 
 using namespace shift;
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "../temp_dir.hpp"
 #include "kube/client.hpp"
 #include "loopback_server.hpp"
-#include "temp_dir.hpp"
 
 using namespace shift::kube;
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "../temp_dir.hpp"
 #include "kube/config.hpp"
-#include "temp_dir.hpp"
 
 using namespace shift::kube;
 

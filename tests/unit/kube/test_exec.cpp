@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "../temp_dir.hpp"
 #include "kube/exec.hpp"
-#include "temp_dir.hpp"
 
 using namespace shift::kube;
 using namespace std::chrono_literals;

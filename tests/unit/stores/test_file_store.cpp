@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../kube/temp_dir.hpp"
+#include "../temp_dir.hpp"
 #include "app/apply.hpp"
 #include "stores/file_store.hpp"
 

@@ -11,7 +11,7 @@ struct TempDir {
     std::filesystem::path path;
 
     TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "shift-files-XXXXXX").string();
+        std::string tmpl = (std::filesystem::temp_directory_path() / "shift-test-XXXXXX").string();
         path = ::mkdtemp(tmpl.data());
     }
     ~TempDir() {
