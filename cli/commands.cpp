@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cmd_get.hpp"
 #include "cmd_set.hpp"
 #include "command.hpp"
 #include "complete.hpp"
@@ -15,6 +16,7 @@ namespace shift::cli {
 namespace {
 
 std::unique_ptr<Command> makeSet() { return std::make_unique<SetCommand>(); }
+std::unique_ptr<Command> makeGet() { return std::make_unique<GetCommand>(); }
 
 constexpr const char* kAbout =
     "shift: move live traffic between versions of a service in an Istio mesh.\n"
@@ -28,6 +30,7 @@ constexpr const char* kAbout =
 const std::vector<CommandInfo> kCommands = {
     {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `shift NAME ...`)",
      makeSet},
+    {"get", "[NAME]", "Show the traffic split of one VirtualService, or of all", makeGet},
     {"completion", "bash|zsh|fish", "Print the shell completion script", nullptr, printCompletionScript},
     {"__complete", "WORDS... CURRENT", "Answer the completion scripts", nullptr, complete, true},
 };
