@@ -26,10 +26,13 @@ def section(text, name):
 
 
 def help_options():
-    code, out, err = run("--help")
-    assert code == 0, err
-    longs = set(re.findall(r"(?<![\w-])--([a-z][a-z-]*)", out.split("Options:", 1)[1]))
-    shorts = set(re.findall(r"(?m)^\s+-([a-zA-Z]),", out))
+    """The options of every command's --help (set's is the bare --help)."""
+    longs, shorts = set(), set()
+    for args in (["--help"], ["get", "--help"]):
+        code, out, err = run(*args)
+        assert code == 0, err
+        longs |= set(re.findall(r"(?<![\w-])--([a-z][a-z-]*)", out.split("Options:", 1)[1]))
+        shorts |= set(re.findall(r"(?m)^\s+-([a-zA-Z]),", out))
     return longs, shorts
 
 
