@@ -113,7 +113,7 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("--context", "s", env={"KUBECONFIG": path})[0], ["staging"])
 
     def test_unreachable_cluster_prints_nothing_else(self):
-        self.assertEqual(self.complete("")[0], ["completion"])
+        self.assertEqual(self.complete("")[0], ["get", "completion"])
 
 
 def shell_bin_dir(test):
@@ -170,7 +170,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
         return [x for x in p.stdout.splitlines() if x]
 
     def test_bash(self):
-        self.assertEqual(self.bash("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(self.bash("shift "), ["get", "completion", "details", "ratings", "reviews"])
         self.assertEqual(self.bash("shift re"), ["reviews"])
         self.assertEqual(self.bash("shift reviews "), ["v1=", "v2=", "v3="])
         self.assertEqual(self.bash("shift reviews v1=50 v"), ["v2=", "v3="])
@@ -223,7 +223,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
             return [x for x in f.read().splitlines() if x]
 
     def test_zsh(self):
-        self.assertEqual(self.zsh("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(self.zsh("shift "), ["get", "completion", "details", "ratings", "reviews"])
         self.assertEqual(self.zsh("command shift rev"), ["reviews"])
         self.assertEqual(self.zsh("shift reviews v1=50 "), ["v2=", "v3="])
         self.assertEqual(self.zsh("shift --context=admin-"), ["--context=admin-cert"])
@@ -240,7 +240,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
         return [x.split("\t")[0] for x in p.stdout.splitlines()]
 
     def test_fish(self):
-        self.assertEqual(self.fish("shift "), ["completion", "details", "ratings", "reviews"])
+        self.assertEqual(self.fish("shift "), ["completion", "details", "get", "ratings", "reviews"])
         self.assertEqual(self.fish("shift rat"), ["ratings"])
         self.assertEqual(self.fish("shift reviews "), ["v1=", "v2=", "v3="])
         self.assertEqual(self.fish("shift -n other "), ["completion", "productpage"])
@@ -255,7 +255,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
                                env=self.env, timeout=20)
             self.assertEqual(p.returncode, 0, p.stderr)
             return candidates(p.stdout)
-        self.assertEqual(kubectl(""), (["completion", "details", "ratings", "reviews"], 4))
+        self.assertEqual(kubectl(""), (["get", "completion", "details", "ratings", "reviews"], 4))
         self.assertEqual(kubectl("reviews", "v1=50", ""), (["v2=", "v3="], 6))
         self.assertEqual(kubectl("-n", "other", ""), (["completion", "productpage"], 4))
 
