@@ -174,7 +174,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
         self.assertEqual(self.bash("shift re"), ["reviews"])
         self.assertEqual(self.bash("shift reviews "), ["v1=", "v2=", "v3="])
         self.assertEqual(self.bash("shift reviews v1=50 v"), ["v2=", "v3="])
-        self.assertEqual(self.bash("shift -n other "), ["completion", "productpage"])
+        self.assertEqual(self.bash("shift -n other "), ["get", "completion", "productpage"])
         self.assertEqual(self.bash("kubectl-shift --namespace=other p"), ["productpage"])
         self.assertEqual(self.bash("shift --context "), ["admin", "admin-cert", "nobody", "nobody-cert"])
         self.assertEqual(self.bash("shift -n istio"), ["istio-demo"])
@@ -227,7 +227,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
         self.assertEqual(self.zsh("command shift rev"), ["reviews"])
         self.assertEqual(self.zsh("shift reviews v1=50 "), ["v2=", "v3="])
         self.assertEqual(self.zsh("shift --context=admin-"), ["--context=admin-cert"])
-        self.assertEqual(self.zsh("kubectl-shift -n other "), ["completion", "productpage"])
+        self.assertEqual(self.zsh("kubectl-shift -n other "), ["get", "completion", "productpage"])
 
     # ---- fish: complete -C asks fish's completion machinery for the candidates of a line ----
     def fish(self, line):
@@ -243,7 +243,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
         self.assertEqual(self.fish("shift "), ["completion", "details", "get", "ratings", "reviews"])
         self.assertEqual(self.fish("shift rat"), ["ratings"])
         self.assertEqual(self.fish("shift reviews "), ["v1=", "v2=", "v3="])
-        self.assertEqual(self.fish("shift -n other "), ["completion", "productpage"])
+        self.assertEqual(self.fish("shift -n other "), ["completion", "get", "productpage"])
         self.assertIn("--namespace", self.fish("shift --na"))
 
     # ---- kubectl: `kubectl __complete` is what kubectl's own shell scripts run on TAB ----
@@ -257,7 +257,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
             return candidates(p.stdout)
         self.assertEqual(kubectl(""), (["get", "completion", "details", "ratings", "reviews"], 4))
         self.assertEqual(kubectl("reviews", "v1=50", ""), (["v2=", "v3="], 6))
-        self.assertEqual(kubectl("-n", "other", ""), (["completion", "productpage"], 4))
+        self.assertEqual(kubectl("-n", "other", ""), (["get", "completion", "productpage"], 4))
 
     def test_slow_cluster_gives_up_quietly(self):
         self.srv.fault("delay", count=-1, ms=5000, path="virtualservices")
