@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cmd_get.hpp"
 #include "cmd_rollout.hpp"
 #include "cmd_set.hpp"
 #include "command.hpp"
@@ -16,6 +17,7 @@ namespace shift::cli {
 namespace {
 
 std::unique_ptr<Command> makeSet() { return std::make_unique<SetCommand>(); }
+std::unique_ptr<Command> makeGet() { return std::make_unique<GetCommand>(); }
 std::unique_ptr<Command> makeRollout() { return std::make_unique<RolloutCommand>(); }
 
 constexpr const char* kAbout =
@@ -30,6 +32,7 @@ constexpr const char* kAbout =
 const std::vector<CommandInfo> kCommands = {
     {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `shift NAME ...`)",
      makeSet},
+    {"get", "[NAME]", "Show the traffic split of one VirtualService, or of all", makeGet},
     {"rollout", "NAME --to KEY", "Move traffic to KEY step by step, checking health between steps",
      makeRollout},
     {"completion", "bash|zsh|fish", "Print the shell completion script", nullptr, printCompletionScript},

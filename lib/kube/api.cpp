@@ -43,7 +43,9 @@ Api::Api(Client& client, std::string contextName) : client_(client), context_(st
 
 std::string Api::path(const std::string& version, const std::string& ns, const std::string& resource,
                       const std::string& name) const {
-    std::string p = fmt::format("/apis/{}/{}/namespaces/{}/{}", kIstioGroup, version, ns, resource);
+    std::string p = ns.empty()
+                        ? fmt::format("/apis/{}/{}/{}", kIstioGroup, version, resource)
+                        : fmt::format("/apis/{}/{}/namespaces/{}/{}", kIstioGroup, version, ns, resource);
     if (!name.empty()) p += "/" + name;
     return p;
 }
@@ -116,6 +118,14 @@ Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string&
                     kExitApi);
     std::sort(names->begin(), names->end());
     return std::move(*names);
+}
+
+Result<std::string> Api::listVirtualServices(const std::string& ns) {
+    auto r = getServed(ns, "virtualservices", "");
+    if (!r) return r.error();
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
+    return std::move(r->body);
 }
 
 Result<std::string> Api::listDestinationRules(const std::string& ns) {

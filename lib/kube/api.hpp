@@ -26,6 +26,8 @@ class Api {
     // cluster costs one GET. A 404 Status is "not found", with the names there when few.
     Result<Object> getVirtualService(const std::string& ns, const std::string& name);
     Result<std::vector<std::string>> listVirtualServiceNames(const std::string& ns);
+    // One LIST of the VirtualServices in ns, or in every namespace when ns is "": the JSON list body.
+    Result<std::string> listVirtualServices(const std::string& ns);
     // The JSON list body; a 403/404 is an Error the caller may turn into a warning.
     Result<std::string> listDestinationRules(const std::string& ns);
     // The JSON list body of the ServiceEntries in ns. A 404 (a cluster without the ServiceEntry kind)
@@ -53,6 +55,7 @@ class Api {
     Error noIstio();
     bool specLanded(const std::string& version, const std::string& ns, const std::string& name,
                     const std::string& sent);
+    // ns "" is the cluster-wide collection (/apis/GROUP/VERSION/RESOURCE).
     std::string path(const std::string& version, const std::string& ns, const std::string& resource,
                      const std::string& name = {}) const;
 

@@ -121,7 +121,7 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("--context", "s", env={"KUBECONFIG": path})[0], ["staging"])
 
     def test_unreachable_cluster_prints_nothing_else(self):
-        self.assertEqual(self.complete("")[0], ["rollout", "completion"])  # the commands, no names
+        self.assertEqual(self.complete("")[0], ["get", "rollout", "completion"])  # the commands, no names
 
 
 def shell_bin_dir(test):

@@ -1,0 +1,54 @@
+#include "get_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "term/table.hpp"
+
+namespace shift::cli {
+
+namespace {
+
+constexpr int kBarCells = 20;
+
+std::vector<std::string> header(const SplitTableStyle& style, bool rollouts) {
+    std::vector<std::string> h;
+    if (style.namespaces) h.push_back("NAMESPACE");
+    for (const char* c : {"NAME", "RULE", "KEY", "HOST", "SUBSET", "PORT", "WEIGHT"}) h.push_back(c);
+    if (style.bars) h.push_back("");
+    if (rollouts) h.push_back("ROLLOUT");
+    return h;
+}
+
+}  // namespace
+
+std::string rolloutText(const core::SplitReport& report) {
+    if (!report.rollout) return {};
+    const auto& m = *report.rollout;
+    return fmt::format("step {}/{} by {}", m.step, m.steps, m.holder);
+}
+
+std::string ruleLabel(const core::RuleSplit& rule) { return rule.name.empty() ? rule.rule : rule.name; }
+
+std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style) {
+    bool rollouts = std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.rollout; });
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& report : reports) {
+        for (const auto& rule : report.rules) {
+            for (const auto& d : rule.destinations) {
+                std::vector<std::string> row;
+                if (style.namespaces) row.push_back(report.ns);
+                row.insert(row.end(),
+                           {report.name, ruleLabel(rule), d.key, d.host, d.subset.empty() ? "-" : d.subset,
+                            d.port ? std::to_string(*d.port) : "-", std::to_string(d.weight)});
+                if (style.bars) row.push_back(term::bar(d.weight, kBarCells, style.unicode));
+                if (rollouts) row.push_back(report.rollout ? rolloutText(report) : "-");
+                rows.push_back(std::move(row));
+            }
+        }
+    }
+    return term::table(header(style, rollouts), rows);
+}
+
+}  // namespace shift::cli

@@ -1,0 +1,25 @@
+#pragma once
+// What `shift get` prints without -o: one row per destination of each targeted rule, in kubectl's
+// aligned columns; on a terminal a bar per destination; a ROLLOUT column when any object carries one.
+#include <string>
+#include <vector>
+
+#include "core/split_report.hpp"
+
+namespace shift::cli {
+
+struct SplitTableStyle {
+    bool namespaces = false;  // -A: a NAMESPACE column first
+    bool bars = false;        // a terminal: a bar per destination
+    bool unicode = false;     // the bar's characters
+};
+
+// "step 2/4 by HOLDER", or "" without a rollout.
+std::string rolloutText(const core::SplitReport& report);
+
+// The rule as the table names it: its name, else its position ("http[0]").
+std::string ruleLabel(const core::RuleSplit& rule);
+
+std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style);
+
+}  // namespace shift::cli
