@@ -177,6 +177,7 @@ class Shift(cluster.ClusterCase):
         self.assertExit(r, 0)
         obj = json.loads(r.out)
         stored = self.backend.get(ns, "virtualservices", "reviews")
+        del stored["metadata"]["managedFields"]  # hidden, as kubectl get does by default
         self.assertEqual(obj, stored)  # the server's answer to the PUT
         self.assertEqual(weights(obj), {"v1": 50, "v3": 50})
         self.assertIn("v1  100 → 50", r.err)
