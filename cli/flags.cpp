@@ -67,6 +67,14 @@ namespace {
 // `--dry-run[=client|server|none]`: an optional value is written against its flag, as in kubectl's help.
 class HelpFormatter : public CLI::Formatter {
    public:
+    // CLI11 writes the flag's default value (`--dry-run{client}`); the option text says it.
+    std::string make_option_name(const CLI::Option* opt, bool positional) const override {
+        auto name = CLI::Formatter::make_option_name(opt, positional);
+        if (auto open = name.find('{');
+            open != std::string::npos && name.find('}', open) != std::string::npos)
+            name.erase(open, name.find('}', open) - open + 1);
+        return name;
+    }
     std::string make_option_opts(const CLI::Option* opt) const override {
         const auto& text = opt->get_option_text();
         if (!text.empty() && text[0] == '[') return text;
