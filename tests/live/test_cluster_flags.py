@@ -63,7 +63,7 @@ class Flags(cluster.ClusterCase):
         self.assertExit(r, 0)
         self.assertEqual((r.out, r.err), ("", ""))
         self.assertEqual(weights(self.get()), {"v1": 50, "v3": 50})
-        r = self.shift("reviews", "v3=100", "-n", self.ns, "--quiet", "--diff")
+        r = self.shift("reviews", "v1=0", "v3=100", "-n", self.ns, "--quiet", "--diff")
         self.assertExit(r, 0)
         self.assertTrue(r.out.startswith("--- live/"), r.out)
         self.assertEqual(r.err, "")

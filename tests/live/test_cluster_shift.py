@@ -201,6 +201,7 @@ class Shift(cluster.ClusterCase):
         before = self.bookinfo(ns)
         r = self.shift("reviews", "v1=100", "-n", ns, "-o", "yaml")
         self.assertExit(r, 0)
+        before["metadata"].pop("managedFields", None)  # hidden, as kubectl get does by default
         self.assertEqual(yaml.safe_load(r.out), before)
         self.assertIn("no change", r.err)
 
