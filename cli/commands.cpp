@@ -26,7 +26,7 @@ constexpr const char* kAbout =
 
 // The commands, one line each: `get`, `rollout`, `history` or `undo` join here.
 const std::vector<CommandInfo> kCommands = {
-    {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `shift NAME ...`)",
+    {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `kubectl shift NAME ...`)",
      makeSet},
     {"completion", "bash|zsh|fish", "Print the shell completion script", nullptr, printCompletionScript},
     {"__complete", "WORDS... CURRENT", "Answer the completion scripts", nullptr, complete, true},
