@@ -132,7 +132,7 @@ class Flags(cluster.ClusterCase):
         self.assertEqual(self.get(), self.before)
 
 
-cluster.parameterize(globals(), Flags, backends=("testserver",))
+cluster.parameterize(globals(), Flags)
 
 if __name__ == "__main__":
     unittest.main()
