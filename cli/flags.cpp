@@ -98,6 +98,11 @@ std::string parseErrorText(const CLI::ParseError& e) {
     if (auto at = what.find(": "); dynamic_cast<const CLI::ArgumentMismatch*>(&e) &&
                                    at != std::string::npos && what.find(" required ") != std::string::npos)
         return fmt::format("{} needs a value{}", what.substr(0, at), kHelp);
+    constexpr std::string_view kConvert = "Could not convert: ";
+    if (auto eq = what.find(" = "); what.rfind(kConvert, 0) == 0 && eq != std::string::npos) {
+        auto name = what.substr(kConvert.size(), eq - kConvert.size());
+        return fmt::format("invalid {} value \"{}\"{}", name, what.substr(eq + 3), kHelp);
+    }
     return fmt::format("{}{}", what, kHelp);
 }
 

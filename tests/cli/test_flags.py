@@ -71,6 +71,8 @@ class NoParserInternals(FlagCase):
                             "unknown flag --frobnicate; see kubectl shift --help")
         self.assertOwnWords(["-f", self.file, "reviews", "v1=100", "-n"],
                             "--namespace needs a value; see kubectl shift --help")
+        self.assertOwnWords(["-f", self.file, "reviews", "v1=100", "--diff=maybe"],
+                            'invalid --diff value "maybe"; see kubectl shift --help')
 
     def test_dry_run_none_is_accepted(self):
         code, out, err = run("-f", self.file, "--dry-run=none", "reviews", "v1=100")
