@@ -1,5 +1,8 @@
 #include "cmd_set.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <set>
 
 #include "core/undo.hpp"
@@ -19,12 +22,14 @@ void SetCommand::declare(CLI::App& app) {
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-i,--in-place", o.inPlace,
                  "With -f: rewrite the file atomically, changing only the values that shift");
-    app.add_flag("--diff", o.diff, "Print a unified diff of the change");
+    app.add_flag("--diff", o.diff, "Print a unified diff of the change (on the cluster: only it on stdout)");
+    app.add_flag("-q,--quiet", o.quiet,
+                 "No summary and no status line; on the cluster no diff either unless --diff (errors and "
+                 "warnings still print)");
     app.add_flag(
            "--dry-run{client}", o.dryRunText,
            "client: show the diff, change nothing; server: also have the API server validate it (dryRun=All)")
-        ->check(CLI::IsMember({"none", "client", "server"}))
-        ->option_text("[=client|server]");
+        ->option_text("[=client|server|none]");
     app.add_flag("--exit-code", o.exitCode, "Exit 1 when the request changes (or would change) something");
     // One value per --route, as kubectl's repeated flags: `--route a NAME ...` must not eat NAME.
     app.add_option("--route", o.shift.routes,
@@ -46,9 +51,12 @@ void SetCommand::declare(CLI::App& app) {
 }
 
 Status SetCommand::complete(const Globals& globals) {
-    options.dryRun = options.dryRunText == "client"   ? app::DryRun::Client
-                     : options.dryRunText == "server" ? app::DryRun::Server
-                                                      : app::DryRun::None;
+    const auto& dry = options.dryRunText;
+    if (dry != "client" && dry != "server" && dry != "none")
+        return fail(fmt::format("invalid --dry-run \"{}\": use client, server or none", dry));
+    options.dryRun = dry == "client"   ? app::DryRun::Client
+                     : dry == "server" ? app::DryRun::Server
+                                       : app::DryRun::None;
     output = globals.output;
     if (!options.expectText.empty()) {
         auto expected = core::requestOfSplit(options.expectText);
@@ -58,12 +66,30 @@ Status SetCommand::complete(const Globals& globals) {
     return okStatus();
 }
 
+namespace {
+
+// `shift v1=90 v3=10 reviews`: the first word is a KEY=WEIGHT; show the line in the right order.
+Error nameFirst(const SetOptions& o) {
+    std::vector<std::string> words{o.name};
+    words.insert(words.end(), o.weights.begin(), o.weights.end());
+    auto name = std::find_if(words.begin(), words.end(),
+                             [](const std::string& w) { return w.find('=') == std::string::npos; });
+    std::string fixed = name == words.end() ? "NAME" : *name;
+    for (auto it = words.begin(); it != words.end(); ++it) {
+        if (it != name) fixed += " " + *it;
+    }
+    return fail(fmt::format("NAME comes first, then the split: kubectl shift {}", fixed));
+}
+
+}  // namespace
+
 // Reject contradictions before any file or network is touched.
 Status SetCommand::validate() const {
     const auto& o = options;
     if (o.name.empty()) {
         return fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
+    if (o.name.find('=') != std::string::npos) return nameFirst(o);
     if (o.inPlace && o.filename.empty()) {
         return fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
     }

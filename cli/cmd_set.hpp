@@ -19,6 +19,7 @@ struct SetOptions {
     bool inPlace = false;
     bool recursive = false;  // -R: with -f DIR, its subdirectories too
     bool diff = false;
+    bool quiet = false;               // -q: no summary, no status line (errors and warnings still print)
     std::string dryRunText = "none";  // --dry-run as given; complete() parses it into dryRun
     app::DryRun dryRun = app::DryRun::None;
     bool exitCode = false;

@@ -18,7 +18,9 @@ namespace shift::cli {
 
 // The flags every command takes, before or after its name (flags.cpp declares them once).
 struct Globals {
-    kube::ConfigFlags cluster;  // -n, --context, --kubeconfig, --request-timeout, --as...
+    kube::ConfigFlags cluster;       // -n, --context, --kubeconfig, --request-timeout, --as...
+    std::string requestTimeoutText;  // --request-timeout as given; completeGlobals parses it
+    std::string outputText;          // -o as given; completeGlobals parses it into output
     app::Output output = app::Output::None;
     std::string colorText = "auto";  // --color as given; complete() parses it into color
     term::ColorMode color = term::ColorMode::Auto;
@@ -60,6 +62,12 @@ const CommandInfo* findCommand(std::string_view name);
 // Declares the global flags on a command's parser; completeGlobals checks and converts them.
 void declareGlobals(CLI::App& app, Globals& globals);
 Status completeGlobals(Globals& globals);
+// Mistakes CLI11 would parse into something else (`--dry-run server`), found in the words themselves.
+Status checkWords(const std::vector<std::string>& words);
+// --help's layout: CLI11's, with `--dry-run[=client|server|none]` written without a space.
+std::shared_ptr<CLI::FormatterBase> helpFormatter();
+// A parse error in shift's words: `unknown flag --foo`, `--namespace needs a value`.
+std::string parseErrorText(const CLI::ParseError& error);
 
 // A parser for `info`: the global flags and the command's own, bound to `globals` and `command`.
 std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, Command& command);

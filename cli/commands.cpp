@@ -26,11 +26,11 @@ constexpr const char* kAbout =
     "applies it.\n\n"
     "  kubectl shift -n istio-demo reviews v1=50 v3=50\n"
     "  kubectl shift reviews v3=100 --dry-run --exit-code\n"
-    "  shift -f reviews.yaml --in-place reviews v1=90 v3=10\n";
+    "  kubectl shift -f reviews.yaml --in-place reviews v1=90 v3=10\n";
 
 // The commands, one line each: `get`, `rollout`, `history` or `undo` join here.
 const std::vector<CommandInfo> kCommands = {
-    {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `shift NAME ...`)",
+    {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `kubectl shift NAME ...`)",
      makeSet},
     {"get", "[NAME]", "Show the traffic split of one VirtualService, or of all", makeGet},
     {"rollout", "NAME --to KEY", "Move traffic to KEY step by step, checking health between steps",
@@ -66,6 +66,7 @@ const CommandInfo* findCommand(std::string_view name) {
 std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, Command& command) {
     (void)info;  // one usage text for now: every command with flags is `set`
     auto app = std::make_unique<CLI::App>(kAbout, "shift");
+    app->formatter(helpFormatter());
     app->set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
     app->footer(commandList() +
                 "\nExit codes: 0 done or no change, 1 changed (--exit-code), 2 bad input, 3 API error, 4 "
@@ -104,6 +105,7 @@ int main(const std::vector<std::string>& args) {
     if (info.raw) return info.raw(rest);
     if (at < args.size())
         rest.insert(rest.begin(), args.begin(), args.begin() + static_cast<std::ptrdiff_t>(at));
+    if (auto st = checkWords(rest); !st) return report(st.error());
     Globals globals;
     auto command = info.make();
     auto app = parserFor(info, globals, *command);
@@ -115,7 +117,7 @@ int main(const std::vector<std::string>& args) {
     } catch (const CLI::CallForVersion& e) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "error: {}; see shift --help\n", e.what());
+        fmt::print(stderr, "error: {}\n", parseErrorText(e));
         return kExitInput;
     }
     if (auto st = completeGlobals(globals); !st) return report(st.error());

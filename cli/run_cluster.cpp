@@ -1,9 +1,12 @@
 // `shift set` on the cluster: the pipeline of lib/app over the Kubernetes store, then what it prints.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "app/apply.hpp"
 #include "cmd_set.hpp"
 #include "core/request.hpp"
+#include "interrupt.hpp"
 #include "kube/api.hpp"
 #include "report.hpp"
 #include "stores/kube_store.hpp"
@@ -13,22 +16,31 @@ namespace shift::cli {
 
 namespace {
 
-// The diff of live and merged object, the summary, the status line; with -o, stdout carries the
-// object and everything else goes to stderr.
+// The diff of live and merged object, the summary, the status line, all on stdout. As with kubectl
+// diff, --diff puts only the diff on stdout (the rest on stderr); -o puts only the object there.
+// -q drops the summary and the status line, and the diff unless --diff asks for it.
 int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
-    std::FILE* info = g.output == app::Output::None ? stdout : stderr;
-    bool color = term::useColor(g.color, fileno(info));
+    bool objectOut = g.output != app::Output::None;
+    std::FILE* info = objectOut || o.diff ? stderr : stdout;
+    std::FILE* diffTo = objectOut ? stderr : stdout;
     const auto& c = out.change;
+    auto summary = [&] {
+        if (!o.quiet)
+            emit(info, summaryText(out.plan, term::isTerminal(fileno(info)),
+                                   term::useColor(g.color, fileno(info))));
+    };
     if (!out.plan.changed) {
-        emit(info, summaryText(out.plan, term::isTerminal(fileno(info)), color));
-        emit(info, fmt::format("{}: no change\n", core::qualifiedName(out.plan.vs)));
-        if (g.output != app::Output::None) emit(stdout, c.printed);
+        summary();
+        if (!o.quiet) emit(info, fmt::format("{}: no change\n", core::qualifiedName(out.plan.vs)));
+        if (objectOut) emit(stdout, c.printed);
         return kExitOk;
     }
-    emit(info, term::unifiedDiff(c.before, c.after, c.beforeLabel, c.afterLabel, color));
-    emit(info, summaryText(out.plan, term::isTerminal(fileno(info)), color));
-    emit(info, fmt::format("virtualservice.networking.istio.io/{} {}\n", o.name, c.status));
-    if (g.output != app::Output::None) emit(stdout, c.printed);
+    if (!o.quiet || o.diff)
+        emit(diffTo, term::unifiedDiff(c.before, c.after, c.beforeLabel, c.afterLabel,
+                                       term::useColor(g.color, fileno(diffTo))));
+    summary();
+    if (!o.quiet) emit(info, fmt::format("virtualservice.networking.istio.io/{} {}\n", o.name, c.status));
+    if (objectOut) emit(stdout, c.printed);
     return o.exitCode ? kExitChanged : kExitOk;
 }
 
@@ -42,7 +54,15 @@ int runCluster(const SetOptions& o, const Globals& g) {
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     stores::KubeStore store(api, cluster->ns, o.name, g.output, warn);
+    std::optional<WriteGuard> guard;
+    if (o.dryRun == app::DryRun::None) {
+        auto check = fmt::format("kubectl get virtualservice {} -n {} -o yaml", o.name, cluster->ns);
+        guard.emplace("interrupted before the change was sent: nothing changed",
+                      "interrupted after the change was sent: it may have been applied; check with " + check);
+        store.beforeSend = WriteGuard::markSent;
+    }
     auto out = app::applyShift(store, *request, applyOptions(o));
+    guard.reset();
     if (!out) return report(out.error());
     return print(*out, o, g);
 }

@@ -24,10 +24,11 @@ int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
         emit(stdout, term::unifiedDiff(c.before, c.after, c.beforeLabel, c.afterLabel,
                                        term::useColor(g.color, fileno(stdout))));
     }
-    emit(info, summaryText(out.plan, term::isTerminal(fileno(info)), color));
-    if (!out.plan.changed) emit(info, fmt::format("{}: no change\n", core::qualifiedName(out.plan.vs)));
+    if (!o.quiet) emit(info, summaryText(out.plan, term::isTerminal(fileno(info)), color));
+    if (!o.quiet && !out.plan.changed)
+        emit(info, fmt::format("{}: no change\n", core::qualifiedName(out.plan.vs)));
     bool written = o.inPlace && out.plan.changed && o.dryRun == app::DryRun::None;
-    if (!c.status.empty()) emit(stderr, c.status + "\n");
+    if (!o.quiet && !c.status.empty()) emit(stderr, c.status + "\n");
     if (!written && manifestOnStdout) emit(stdout, c.after);
     return o.exitCode && out.plan.changed ? kExitChanged : kExitOk;
 }

@@ -165,7 +165,7 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
         double delay = retryDelay(method, retry, attempt).value_or(-1);
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (delay >= 0 && elapsed + delay > c_.timeoutSeconds) delay = -1;
+        if (delay >= 0 && c_.timeoutSeconds > 0 && elapsed + delay > c_.timeoutSeconds) delay = -1;
         traceAttempt(method, path, body, code, out, delay);
         if (delay >= 0) {
             std::this_thread::sleep_for(std::chrono::duration<double>(delay));

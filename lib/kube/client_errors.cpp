@@ -68,6 +68,12 @@ Error transportError(const Endpoint& to, const TransportFailure& f, std::string_
                                     to.proxy.empty() ? "HTTPS_PROXY" : to.proxySource),
                         kExitApi);
         case CURLE_OPERATION_TIMEDOUT:
+            // With --request-timeout=0 only the 10 s connect limit is left.
+            if (to.timeoutSeconds <= 0)
+                return fail(
+                    fmt::format("{} did not accept a connection for {} {} within 10s; check the network",
+                                server, method, path),
+                    kExitApi);
             return fail(
                 fmt::format(
                     "{} did not answer {} {} within {}s; check the network or raise --request-timeout",

@@ -85,9 +85,11 @@ void CurlClient::setTransferOptions() {
     lib->easy_setopt(h, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
     lib->easy_setopt(h, CURLOPT_USERAGENT, "shift/0.1");
     lib->easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    const long totalMs = long(c_.timeoutSeconds * 1000);
+    // --request-timeout=0 is no overall timeout (libcurl's 0), as in kubectl; connecting still gives
+    // up after 10 s, as kubectl's dialer does after its own limit.
+    const long totalMs = c_.timeoutSeconds > 0 ? std::max(1L, long(c_.timeoutSeconds * 1000)) : 0L;
     lib->easy_setopt(h, CURLOPT_TIMEOUT_MS, totalMs);
-    lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(totalMs, 10000L));
+    lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, totalMs > 0 ? std::min(totalMs, 10000L) : 10000L);
     lib->easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
     lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
 }

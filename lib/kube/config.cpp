@@ -252,7 +252,7 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
     c.contextName = name;
     c.origin = fmt::format("context \"{}\"", name);
     c.ns = !flags.ns.empty() ? flags.ns : !ctx.ns.empty() ? ctx.ns : "default";
-    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
+    c.timeoutSeconds = flags.timeoutSeconds.value_or(kDefaultTimeoutSeconds);
     if (Status s = applyCluster(c, *chosen); !s) return s.error();
     const std::string who = fmt::format("user \"{}\"", ctx.user);
     if (Status s = impersonation(chosen->user.impersonate, flags, who, c.impersonate); !s) return s.error();
@@ -278,7 +278,7 @@ Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
     if (!exists(c.tokenFile))
         return fail(fmt::format("in-cluster config: service account token {} is missing", c.tokenFile));
     if (std::string ca = env.serviceAccountDir + "/ca.crt"; exists(ca)) c.caFile = ca;
-    c.timeoutSeconds = flags.timeoutSeconds > 0 ? flags.timeoutSeconds : kDefaultTimeoutSeconds;
+    c.timeoutSeconds = flags.timeoutSeconds.value_or(kDefaultTimeoutSeconds);
     // client-go: POD_NAMESPACE (downward API) first, then the service account's namespace file.
     c.ns = flags.ns;
     if (c.ns.empty()) c.ns = env.get("POD_NAMESPACE");

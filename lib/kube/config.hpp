@@ -11,10 +11,11 @@
 namespace shift::kube {
 
 struct ConfigFlags {
-    std::string kubeconfig;     // --kubeconfig
-    std::string context;        // --context
-    std::string ns;             // -n
-    double timeoutSeconds = 0;  // 0 = default 30s
+    std::string kubeconfig;  // --kubeconfig
+    std::string context;     // --context
+    std::string ns;          // -n
+    // --request-timeout: unset means kDefaultTimeoutSeconds; 0 means no timeout, as in kubectl.
+    std::optional<double> timeoutSeconds;
     // --as, --as-uid, --as-group: each replaces the kubeconfig user's as, as-uid, as-groups.
     std::string as, asUid;
     std::vector<std::string> asGroups;
@@ -46,7 +47,7 @@ struct Cluster {
     std::string execClusterExtensionJson;  // cluster extension handed to exec plugins
     Impersonation impersonate;             // sent as Impersonate-* headers when user is set
 
-    double timeoutSeconds = kDefaultTimeoutSeconds;
+    double timeoutSeconds = kDefaultTimeoutSeconds;  // 0: no overall timeout (--request-timeout=0)
 };
 
 // The parts of the process environment that loading reads; tests build their own.

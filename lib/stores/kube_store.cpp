@@ -16,6 +16,21 @@ std::string diffView(doc::Node object) {
     return doc::toYaml(object);
 }
 
+// A server dry run's answer bumps resourceVersion and generation; the diff shows the live values so
+// that only the requested change stands out.
+std::string dryRunView(doc::Node answer, const doc::Node& live) {
+    auto* meta = answer.get("metadata");
+    const auto* liveMeta = live.get("metadata");
+    for (const char* field : {"resourceVersion", "generation"}) {
+        if (!meta || !liveMeta) break;
+        if (const auto* was = liveMeta->get(field))
+            meta->set(field, *was);
+        else
+            meta->erase(field);
+    }
+    return diffView(std::move(answer));
+}
+
 std::string resourceVersion(const doc::Node& object) {
     const auto* rv = object.at({"metadata", "resourceVersion"});
     return rv ? rv->str() : std::string();
@@ -38,9 +53,10 @@ Result<app::Snapshot> KubeStore::read() {
     return app::Snapshot{&live, resourceVersion_};
 }
 
-// The object as -o yaml|json prints it.
-std::string KubeStore::printed(const doc::Node& object) const {
+// The object as -o yaml|json prints it: without managedFields, as kubectl get shows it by default.
+std::string KubeStore::printed(doc::Node object) const {
     if (output_ == app::Output::None) return {};
+    if (auto* meta = object.get("metadata")) meta->erase("managedFields");
     return output_ == app::Output::Json ? doc::toJson(object) + "\n" : doc::toYaml(object);
 }
 
@@ -54,6 +70,7 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
     std::string status = "shifted (dry run)";
     if (dryRun != app::DryRun::Client) {
         bool serverDry = dryRun == app::DryRun::Server;
+        if (!serverDry && beforeSend) beforeSend();
         auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(merged, 0), serverDry);
         if (!put) return put.error();
         if (put->recovered && warn_) {
@@ -66,7 +83,7 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
         if (!answer) return answer.error();
         merged = std::move(answer->docs.at(0));
         // The server's answer shows what admission and defaulting made of it.
-        if (serverDry) shown = diffView(merged);
+        if (serverDry) shown = dryRunView(merged, live);
         status = serverDry ? "shifted (server dry run)" : "shifted";
     }
     std::string label =

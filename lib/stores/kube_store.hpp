@@ -2,6 +2,7 @@
 // The cluster as a store: GET the VirtualService, PUT it back with the resourceVersion read (never a
 // blind overwrite; 409 Conflict is the store's conflict); Services, ServiceEntries and
 // DestinationRules listed from the API when a plan adds a destination (mesh_inputs.cpp).
+#include <functional>
 #include <string>
 
 #include "app/store.hpp"
@@ -21,8 +22,12 @@ class KubeStore : public app::Store {
     std::string conflictWarning(int next, int attempts) const override;
     Error gaveUp(int attempts) const override;
 
+    // Called just before a PUT that may change the object goes out (not for dry runs): the CLI's
+    // interrupt handler then says the change may have been applied.
+    std::function<void()> beforeSend;
+
    private:
-    std::string printed(const doc::Node& object) const;
+    std::string printed(doc::Node object) const;  // a copy: managedFields is dropped
 
     kube::Api& api_;
     std::string ns_;

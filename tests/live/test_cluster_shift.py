@@ -177,6 +177,7 @@ class Shift(cluster.ClusterCase):
         self.assertExit(r, 0)
         obj = json.loads(r.out)
         stored = self.backend.get(ns, "virtualservices", "reviews")
+        del stored["metadata"]["managedFields"]  # hidden, as kubectl get does by default
         self.assertEqual(obj, stored)  # the server's answer to the PUT
         self.assertEqual(weights(obj), {"v1": 50, "v3": 50})
         self.assertIn("v1  100 → 50", r.err)
@@ -200,6 +201,7 @@ class Shift(cluster.ClusterCase):
         before = self.bookinfo(ns)
         r = self.shift("reviews", "v1=100", "-n", ns, "-o", "yaml")
         self.assertExit(r, 0)
+        before["metadata"].pop("managedFields", None)  # hidden, as kubectl get does by default
         self.assertEqual(yaml.safe_load(r.out), before)
         self.assertIn("no change", r.err)
 

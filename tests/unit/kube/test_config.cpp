@@ -69,6 +69,10 @@ TEST_SUITE("kube::config") {
         CHECK(r->contextName == "b");
         CHECK(r->username == "admin");
         CHECK(r->timeoutSeconds == 5);
+        SUBCASE("--request-timeout=0 is no timeout, not the default") {
+            f.timeoutSeconds = 0;
+            CHECK(resolve(twoContexts(), f)->timeoutSeconds == 0);
+        }
         SUBCASE("a bare host:port is http without TLS settings, as client-go's DefaultServerURL") {
             CHECK(r->server == "http://b.example:8080");
         }
