@@ -34,7 +34,8 @@ CLUSTER_RUNS = [
     ["--no-validate", "reviews", "v1=90", "v3=10"],
     ["--dry-run=server", "reviews", "v3=100"],
     ["--dry-run", "--exit-code", "reviews", "v1=90", "v3=10"],
-    ["ratings", "v1=50", "v2=50"],  # no DestinationRule: a warning
+    ["ratings", "v1=50", "v2=50", "--no-validate"],  # no DestinationRule (an error unless --no-validate)
+    ["rollout", "reviews", "--to", "v3", "--steps", "50,100", "--interval", "0", "--check", "true"],
 ]
 FILE_RUNS = [
     ["reviews", "v1=50", "v3=50"],
