@@ -7,7 +7,7 @@
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
 #include "get_table.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 #include "report.hpp"
 #include "term/charset.hpp"
 

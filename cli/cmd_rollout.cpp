@@ -5,7 +5,7 @@
 
 #include "core/duration.hpp"
 #include "core/rollout_steps.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 #include "proc/signals.hpp"
 #include "report.hpp"
 #include "rollout_adapters.hpp"

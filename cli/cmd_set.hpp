@@ -8,7 +8,7 @@
 #include "app/apply.hpp"
 #include "app/store.hpp"
 #include "command.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 
 namespace shift::cli {
 

@@ -11,7 +11,7 @@
 #include "app/store.hpp"
 #include "base/result.hpp"
 #include "complete_names.hpp"
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 #include "term/color.hpp"
 
 namespace shift::cli {

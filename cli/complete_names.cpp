@@ -10,7 +10,7 @@
 #include "core/virtual_service.hpp"
 #include "doc/parse.hpp"
 #include "files/files.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 namespace shift::cli::completion {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 
 namespace shift::cli::completion {
 

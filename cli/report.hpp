@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "base/result.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 
 namespace shift::cli {
 

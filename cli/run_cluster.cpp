@@ -7,7 +7,7 @@
 #include "cmd_set.hpp"
 #include "core/request.hpp"
 #include "interrupt.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 #include "report.hpp"
 #include "stores/kube_store.hpp"
 #include "term/diff.hpp"

@@ -10,7 +10,7 @@
 
 #include "base/result.hpp"
 #include "core/mesh.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "doc/node.hpp"
 
 namespace shift::app {

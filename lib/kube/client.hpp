@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 
 namespace shift::kube {
 

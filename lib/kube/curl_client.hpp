@@ -10,7 +10,7 @@
 
 #include "kube/client.hpp"
 #include "kube/client_errors.hpp"
-#include "kube/curl_api.hpp"
+#include "kube/curl_loader.hpp"
 #include "kube/exec.hpp"
 #include "kube/impersonate.hpp"
 

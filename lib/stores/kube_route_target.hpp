@@ -7,9 +7,9 @@
 
 #include "app/rollout.hpp"
 #include "app/store.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "doc/parse.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 namespace shift::stores {
 

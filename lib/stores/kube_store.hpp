@@ -7,7 +7,7 @@
 
 #include "app/store.hpp"
 #include "doc/parse.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 namespace shift::stores {
 

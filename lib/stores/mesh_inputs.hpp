@@ -6,9 +6,9 @@
 #include "app/store.hpp"
 #include "base/result.hpp"
 #include "core/mesh.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "doc/parse.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 namespace shift::stores {
 

@@ -8,7 +8,7 @@
 
 #include "core/apply.hpp"
 #include "core/locate.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
 

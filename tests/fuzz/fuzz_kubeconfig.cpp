@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 #include "kube/kubeconfig.hpp"
 
 namespace {

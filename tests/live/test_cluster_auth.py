@@ -157,7 +157,7 @@ class Auth(cluster.ClusterCase):
         cred = json.dumps({"apiVersion": api_version, "kind": "ExecCredential", "status": {"token": token}})
         body = "echo 'plugin could not log in' >&2; exit 1" if fail else "printf '%%s\\n' '%s'" % cred
         # A run is logged as "run"; "run+gnutls" if shift leaked GNUTLS_NO_IMPLICIT_INIT, which it
-        # sets only while libcurl loads (lib/kube/curl_api.cpp) -- a re-run after a 401 would see it.
+        # sets only while libcurl loads (lib/kube/curl_loader.cpp) -- a re-run after a 401 would see it.
         script = self.write(name, "#!/bin/sh\necho run${GNUTLS_NO_IMPLICIT_INIT:++gnutls} >> \"$RUNS\"\nprintf '%%s' \"$KUBERNETES_EXEC_INFO\" > \"$INFO\"\n"
                                   "%s\n" % body, mode=0o700)
         exec_cfg = {"apiVersion": api_version, "command": script, "args": ["get-token"],

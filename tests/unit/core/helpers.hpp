@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "doc/parse.hpp"
 
 namespace shift::test {

@@ -1,4 +1,4 @@
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

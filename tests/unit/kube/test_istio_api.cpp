@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "fake_client.hpp"
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 using namespace shift::kube;
 

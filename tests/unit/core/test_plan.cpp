@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/locate.hpp"
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 #include "helpers.hpp"
 #include "mesh_helpers.hpp"
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "../temp_dir.hpp"
-#include "kube/config.hpp"
+#include "kube/cluster.hpp"
 
 using namespace shift::kube;
 

@@ -1,4 +1,4 @@
-#include "core/shift.hpp"
+#include "core/plan.hpp"
 
 #include <fmt/format.h>
 

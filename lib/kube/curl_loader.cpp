@@ -1,4 +1,4 @@
-#include "kube/curl_api.hpp"
+#include "kube/curl_loader.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>

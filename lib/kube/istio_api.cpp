@@ -1,4 +1,4 @@
-#include "kube/api.hpp"
+#include "kube/istio_api.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
