@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import auth  # noqa: E402
 import certs  # noqa: E402
+import control  # noqa: E402
+from wire import go_json  # noqa: E402
 import core_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
@@ -41,13 +43,6 @@ def storage_version_hash(group, version, kind):
     import base64
     import hashlib
     return base64.b64encode(hashlib.sha256(("%s/%s/%s" % (group, version, kind)).encode()).digest()[:8]).decode()
-
-
-def go_json(obj, sort=False, indent=None):
-    """encoding/json's output: compact, UTF-8, with <, > and & escaped."""
-    text = json.dumps(obj, sort_keys=sort, indent=indent, ensure_ascii=False,
-                      separators=(",", ": ") if indent else (",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class RequestInfo:
@@ -374,40 +369,8 @@ class Handler(BaseHTTPRequestHandler):
         ua = self.headers.get("User-Agent", "")
         return ua.split("/")[0][:128] if ua else "unknown"
 
-    # ---- /_shift/ control endpoint ----
     def _control(self):
-        p = self.req_path.rstrip("/")
-        if p == "/_shift/faults":
-            if self.command == "GET":
-                return self._reply(200, go_json({"faults": self.server.faults.list()}))
-            if self.command == "DELETE":
-                self.server.faults.clear()
-                return self._reply(200, go_json({"faults": []}))
-            if self.command == "POST":
-                try:
-                    spec = json.loads(self.body or b"{}")
-                    added = self.server.faults.add(spec)
-                except (ValueError, TypeError, KeyError) as e:
-                    raise ApiError(400, "BadRequest", "bad fault: %s" % e)
-                return self._reply(200, go_json({"faults": added}))
-        if p == "/_shift/requests":
-            if self.command == "GET":
-                return self._reply(200, go_json({"requests": self.server.requests()}))
-            if self.command == "DELETE":
-                self.server.clear_requests()
-                return self._reply(200, go_json({"requests": []}))
-        if p == "/_shift/compact" and self.command == "POST":
-            # etcd compaction: watches from any resourceVersion up to now get 410 Gone.
-            st = self.server.store
-            with st.lock:
-                st.events.compact(st.rv)
-                return self._reply(200, go_json({"compacted": str(st.rv)}))
-        if p == "/_shift/state" and self.command == "GET":
-            st = self.server.store
-            with st.lock:
-                return self._reply(200, go_json({"resourceVersion": str(st.rv), "era": self.server.era,
-                                                 "namespaces": sorted(st.namespaces)}))
-        raise ApiError(404, "NotFound", "unknown control endpoint %s %s" % (self.command, p))
+        return control.handle(self)
 
 
 class Server(ThreadingHTTPServer):
