@@ -113,6 +113,8 @@ Answer values(const Line& line, const CLI::Option* o, const std::string& prefix,
     if (k == "output") all = {"yaml", "json"};
     if (k == "color") all = {"auto", "always", "never"};
     if (k == "dry-run") all = {"client", "server", "none"};
+    if (k == "route" && !line.positionals.empty())
+        all = completion::routesOf(line.scope, line.positionals[0]);
     for (const auto& v : all) addMatching(a, current, prefix + v);
     return a;
 }

@@ -1,6 +1,8 @@
 // The names shell completion offers, from the -f files, the kubeconfig or the cluster.
 #include "complete_names.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <optional>
 #include <set>
@@ -55,7 +57,8 @@ std::vector<std::string> subsets(const doc::Node& vsObject, core::Mesh mesh, con
     for (const auto& rule : vs->rules) {
         for (const auto& d : rule.route) {
             hosts.insert(core::fqdn(d.host, ns));
-            if (!d.subset.empty()) out.push_back(d.subset);
+            // A destination without a subset is named by its host (host-keyed routes).
+            out.push_back(d.subset.empty() ? d.host : d.subset);
         }
     }
     for (const auto& host : hosts) {
@@ -127,13 +130,58 @@ std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name) 
     if (!object) return {};
     auto vs = doc::parseJson(std::move(object->json), "VirtualService");
     if (!vs || vs->docs.empty()) return {};
-    // One list, the VirtualService's namespace: completion must answer quickly.
-    std::optional<doc::Stream> list;
-    if (auto body = api.listDestinationRules(c->cluster.ns)) {
-        if (auto parsed = doc::parseJson(std::move(*body), "DestinationRule list")) list = std::move(*parsed);
+    // The VirtualService's namespace, and that of each FQDN host it routes to (its DestinationRule
+    // lives there): one list each, completion must answer quickly.
+    std::set<std::string> namespaces{c->cluster.ns};
+    if (auto parsed = core::readVirtualService(vs->docs[0])) {
+        for (const auto& rule : parsed->rules) {
+            for (const auto& d : rule.route) {
+                auto ns = core::serviceNamespace(core::fqdn(d.host, c->cluster.ns));
+                if (!ns.empty()) namespaces.insert(ns);
+            }
+        }
     }
-    if (list) core::collectKind(*list, "DestinationRule", mesh.destinationRules);
+    std::vector<doc::Stream> lists;
+    for (const auto& ns : namespaces) {
+        auto body = api.listDestinationRules(ns);
+        if (!body) continue;
+        if (auto parsed = doc::parseJson(std::move(*body), "DestinationRule list"))
+            lists.push_back(std::move(*parsed));
+    }
+    for (const auto& list : lists) core::collectKind(list, "DestinationRule", mesh.destinationRules);
     return subsets(vs->docs[0], mesh, c->cluster.ns);
+}
+
+std::vector<std::string> routesOf(const Scope& scope, const std::string& name) {
+    std::optional<doc::Stream> found;
+    if (!scope.filename.empty()) {
+        for (auto& s : fileStreams(scope)) {
+            for (const auto* o : doc::objects(s)) {
+                const auto* n = o->at({"metadata", "name"});
+                if (!found && core::isKind(*o, "VirtualService") && n != nullptr && n->str() == name) {
+                    doc::Stream one;
+                    one.docs.push_back(*o);
+                    found = std::move(one);
+                }
+            }
+        }
+    } else if (auto c = connectTo(scope.cluster)) {
+        kube::Api api(*c->client, c->cluster.contextName);
+        if (auto object = api.getVirtualService(c->cluster.ns, name)) {
+            if (auto parsed = doc::parseJson(std::move(object->json), "VirtualService"))
+                found = std::move(*parsed);
+        }
+    }
+    std::vector<std::string> out;
+    if (!found || found->docs.empty()) return out;
+    auto vs = core::readVirtualService(found->docs[0]);
+    if (!vs) return out;
+    // Each rule by name when it has one, and by position (LIST:INDEX), as --route takes them.
+    for (const auto& rule : vs->rules) {
+        if (!rule.name.empty()) out.push_back(rule.name);
+        out.push_back(fmt::format("{}:{}", core::listName(rule.list), rule.index));
+    }
+    return out;
 }
 
 }  // namespace shift::cli::completion

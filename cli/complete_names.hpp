@@ -26,4 +26,7 @@ std::vector<std::string> virtualServiceNames(const Scope& scope);
 // The subsets a weight for VirtualService `name` can name, from the -f files, else the cluster.
 std::vector<std::string> subsetsOf(const Scope& scope, const std::string& name);
 
+// The values --route takes for the VirtualService `name`: rule names and LIST:INDEX.
+std::vector<std::string> routesOf(const Scope& scope, const std::string& name);
+
 }  // namespace shift::cli::completion

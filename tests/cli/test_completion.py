@@ -120,6 +120,19 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("--kubeconfig", path, "--context", "")[0], ["prod", "staging"])
         self.assertEqual(self.complete("--context", "s", env={"KUBECONFIG": path})[0], ["staging"])
 
+    def test_route_values_and_host_keys_from_files(self):
+        d = tempfile.mkdtemp(prefix="shift-complete-")
+        self.addCleanup(shutil.rmtree, d, True)
+        with open(os.path.join(d, "vs.yaml"), "w") as f:
+            f.write("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: byhost}\n"
+                    "spec:\n  hosts: [reviews]\n  http:\n  - name: canary\n    match: [{uri: {prefix: /c}}]\n"
+                    "    route:\n    - destination: {host: reviews-v2}\n  - route:\n"
+                    "    - destination: {host: reviews-v1}\n  tcp:\n  - route:\n    - destination: {host: db}\n")
+        self.assertEqual(self.complete("-f", d, "byhost", "--route", "")[0], ["canary", "http:0", "http:1", "tcp:0"])
+        self.assertEqual(self.complete("-f", d, "byhost", "--route", "c")[0], ["canary"])
+        # A route without subsets is keyed by host: the hosts it routes to are offered.
+        self.assertEqual(sorted(self.complete("-f", d, "byhost", "")[0]), ["db=", "reviews-v1=", "reviews-v2="])
+
     def test_unreachable_cluster_prints_nothing_else(self):
         self.assertEqual(self.complete("")[0], ["get", "rollout", "completion"])  # the commands, no names
 
