@@ -124,6 +124,10 @@ class Handler(BaseHTTPRequestHandler):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
         self.status_code = code
         fault = self.server.faults.take(self, "reset") if self.admitted and code not in (401, 403) else None
+        garble = self.server.faults.take(self, "garble") if self.admitted and code not in (401, 403) else None
+        if garble is not None:
+            self.fault_applied = "garble"
+            data = faultlib.garbled(data, garble.get("mode", "truncate"))
         self.send_response(code)
         self.send_header("Audit-Id", self.audit_id)
         self.send_header("Cache-Control", "no-cache, private")

@@ -3,7 +3,7 @@ import threading
 
 from store import ApiError
 
-TYPES = ("delay", "error", "throttle", "reset", "conflict")
+TYPES = ("delay", "error", "throttle", "reset", "conflict", "garble")
 
 
 def error_status(fault):
@@ -62,7 +62,18 @@ class Faults:
                     continue
                 if f.get("path") and f["path"] not in path:
                     continue
+                if f.get("skip", 0) > 0:  # let this many matching requests pass first
+                    f["skip"] -= 1
+                    continue
                 if f["count"] > 0:
                     f["count"] -= 1
                 return dict(f)
         return None
+
+
+def garbled(data, mode):
+    """An answer body spoilt as a broken proxy or server might: cut in half (with a Content-Length that
+    matches, so the client sees a complete but truncated JSON text), or not JSON at all."""
+    if mode == "invalid":
+        return b"<html><body>502 Bad Gateway</body></html>"
+    return data[: len(data) // 2]

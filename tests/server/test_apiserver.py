@@ -634,6 +634,25 @@ class Faults(ServerCase):
         self.assertEqual(c.do("GET", BASE + "/reviews")[0], 200)
         c.close()
 
+    def test_skip_lets_matching_requests_pass_first(self):
+        self.srv.fault("error", skip=2, method="GET", path="virtualservices")
+        self.assertEqual(self.conn.do("GET", BASE)[0], 200)
+        self.assertEqual(self.conn.do("POST", BASE, vs("skip-me"))[0], 201)  # not matching: not counted
+        self.assertEqual(self.conn.do("GET", BASE)[0], 200)
+        self.assertEqual(self.conn.do("GET", BASE)[0], 500)
+        self.assertEqual(self.conn.do("GET", BASE)[0], 200)
+
+    def test_garble_carries_out_the_request_and_spoils_the_answer(self):
+        self.srv.fault("garble", method="POST")
+        s, r, body = self.conn.do("POST", BASE, vs("garbled"))
+        self.assertEqual(s, 201)
+        self.assertIsInstance(body, str, "a truncated answer must not parse as JSON")
+        self.assertTrue(body.startswith('{"apiVersion"'), body)
+        self.assertEqual(self.conn.do("GET", BASE + "/garbled")[0], 200)  # the create happened
+        self.srv.fault("garble", mode="invalid", method="GET")
+        s, r, body = self.conn.do("GET", BASE + "/garbled")
+        self.assertEqual((s, body), (200, "<html><body>502 Bad Gateway</body></html>"))
+
     def test_concurrent_writer(self):
         self.conn.do("POST", BASE, vs())
         self.srv.fault("conflict", path="virtualservices/reviews", patch={"spec": {"hosts": ["reviews", "other"]}})
