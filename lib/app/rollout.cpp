@@ -210,8 +210,43 @@ class Rollout {
                         target_.name(), who, core::describeSplit(seen.split), now(), position())};
     }
 
-    // A write that failed outright: say exactly where the object stands and how to finish.
+    // A write that failed outright (after the client's own retries). Its outcome is unknown: it may
+    // have landed with its answer lost. Read the object again and end from what is there: back at the
+    // start (nothing to do), carrying this rollout's mark (restore or hold, as after a failed check),
+    // finished (the last write landed), or someone else's. Only when that fails too does the report
+    // fall back to where the object was last seen and the command that finishes the job.
     RolloutReport failedWrite(const Error& e) {
+        if (recovering_) return stuck(e);
+        recovering_ = true;
+        RouteState last = cur_;
+        auto seen = target_.read();
+        if (!seen) return stuck(e);
+        cur_ = *seen;
+        bool ours = seen->mark && seen->mark->holder == o_.holder;
+        if (seen->mark && !ours) return stoppedByOther(*seen, true);
+        if (!ours && seen->split == start_.split) {
+            return {e.exit,
+                    fmt::format("{}; {} is at {} as before the rollout", e.message, target_.name(), now())};
+        }
+        if (finishing_ && seen->split == last.split) {
+            // Every step and check passed; only the mark's removal is in doubt: try it once more.
+            if (ours) {
+                if (auto stop = write(std::nullopt, std::nullopt, "")) return *stop;
+            }
+            return done();
+        }
+        if (!ours) return stoppedByOther(*seen, false);
+        return end(o_.onFailure, e.exit, e.message);
+    }
+
+    // Nothing more can be written or read: say where the object was last seen and how to finish.
+    RolloutReport stuck(const Error& e) {
+        if (finishing_) {
+            return {e.exit,
+                    fmt::format("{}; every step of the rollout landed ({} is at {}), but its mark may "
+                                "remain; remove it with `{}`",
+                                e.message, target_.name(), now(), target_.unmarkCommand())};
+        }
         return {e.exit, fmt::format("{}; {} was last seen at {} ({}) {}; restore the start with `{}`",
                                     e.message, target_.name(), now(), position(),
                                     applied_ > 0 ? "and may still carry the rollout mark"
@@ -219,10 +254,15 @@ class Rollout {
                                     target_.setCommand(start_.split))};
     }
 
-    RolloutReport finish() {
-        if (auto stop = write(std::nullopt, std::nullopt, "")) return *stop;
+    RolloutReport done() {
         emit_({Event::Kind::Done, fmt::format("done: {}", now()), stepCount(), stepCount(), now()});
         return {kExitOk, fmt::format("rollout of {} complete: {} is at {}", o_.key, target_.name(), now())};
+    }
+
+    RolloutReport finish() {
+        finishing_ = true;
+        if (auto stop = write(std::nullopt, std::nullopt, "")) return *stop;
+        return done();
     }
 
     RolloutTarget& target_;
@@ -234,6 +274,8 @@ class Rollout {
     core::StepPlan plan_;
     core::RolloutMark mark_;
     std::size_t applied_ = 0;
+    bool finishing_ = false;   // the last write: the mark's removal after the final check
+    bool recovering_ = false;  // a write failed; one attempt to end cleanly is under way
 };
 
 }  // namespace

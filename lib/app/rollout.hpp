@@ -39,6 +39,8 @@ class RolloutTarget {
     // The command that sets this route to `split` whatever holds it, for messages that say how to
     // finish by hand: "kubectl shift set reviews -n istio-demo --route http:0 v1=100 --force".
     virtual std::string setCommand(const core::RuleSplit& split) const = 0;
+    // The command that removes a rollout's mark: "kubectl annotate virtualservice reviews -n NS KEY-".
+    virtual std::string unmarkCommand() const = 0;
     virtual Result<RouteState> read() = 0;
     // Before the first write: the final step's split must be valid (new hosts exist, subsets are
     // defined), as `shift set` would check it.

@@ -14,6 +14,13 @@
 
 namespace shift::kube {
 
+std::string withServerTimeout(const std::string& path, double seconds) {
+    if (seconds <= 0) return path;
+    auto ms = static_cast<long long>(seconds * 1000 + 0.5);
+    std::string value = ms % 1000 == 0 ? fmt::format("{}s", ms / 1000) : fmt::format("{}ms", ms);
+    return path + (path.find('?') == std::string::npos ? "?" : "&") + "timeout=" + value;
+}
+
 namespace detail {
 
 const CurlApi* lib = nullptr;
@@ -85,7 +92,7 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
     out = Response{};
     errbuf_[0] = '\0';
     CURL* h = h_;
-    const std::string url = urlBase_ + path;
+    const std::string url = urlBase_ + withServerTimeout(path, c_.timeoutSeconds);
     lib->easy_setopt(h, CURLOPT_URL, url.c_str());
     lib->easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
     lib->easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);

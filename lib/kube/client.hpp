@@ -54,6 +54,11 @@ inline constexpr double kMaxRetryAfterSeconds = 10;
 // failures, 429 and 500/502/503/504; PUT/POST only what surely never reached the server and 429.
 std::optional<double> retryDelay(std::string_view method, int retry, const Attempt& attempt);
 
+// path with kubectl's `timeout=` query parameter (a Go duration: "30s", "1500ms"), so the server
+// abandons a request the client has given up on instead of carrying it out later; unchanged for 0
+// (no timeout).
+std::string withServerTimeout(const std::string& path, double seconds);
+
 // Parses Retry-After's delta-seconds form (the HTTP-date form is not used by kube-apiserver).
 std::optional<double> parseRetryAfter(const std::string& value);
 

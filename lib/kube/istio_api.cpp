@@ -164,13 +164,26 @@ Result<std::vector<std::string>> Api::listNamespaces() {
     return std::move(*names);
 }
 
-bool Api::specLanded(const std::string& version, const std::string& ns, const std::string& name,
-                     const std::string& sent) {
+// The PUT landed when the object now has a newer resourceVersion than the one sent, and the spec and
+// annotations sent. A write that changes only annotations (a rollout's mark) is told apart from one
+// that has not landed yet only by the version: a timed-out request can still land later.
+std::optional<std::string> Api::landedObject(const std::string& version, const std::string& ns,
+                                             const std::string& name, const std::string& sent) {
     auto r = client_.request("GET", path(version, ns, "virtualservices", name));
-    if (!r || !r->ok()) return false;
+    if (!r || !r->ok()) return std::nullopt;
     auto now = nlohmann::json::parse(r->body, nullptr, false);
     auto put = nlohmann::json::parse(sent, nullptr, false);
-    return now.is_object() && put.is_object() && now.contains("spec") && now["spec"] == put["spec"];
+    if (!now.is_object() || !put.is_object()) return std::nullopt;
+    auto meta = [](const nlohmann::json& o, const char* key) {
+        auto m = o.find("metadata");
+        if (m == o.end() || !m->is_object() || !m->contains(key)) return nlohmann::json();
+        return (*m)[key];
+    };
+    bool newer = meta(now, "resourceVersion") != meta(put, "resourceVersion");
+    bool same = now.value("spec", nlohmann::json()) == put.value("spec", nlohmann::json()) &&
+                meta(now, "annotations") == meta(put, "annotations");
+    if (!newer || !same) return std::nullopt;
+    return std::move(r->body);
 }
 
 Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name,
@@ -181,7 +194,9 @@ Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::
     auto r = client_.request("PUT", p, json);
     if (!r) {
         // The connection broke before the answer: the server may have applied it. One GET tells.
-        if (!dryRun && specLanded(version, ns, name, json)) return PutResult{false, true, json};
+        if (dryRun) return r.error();
+        if (auto landed = landedObject(version, ns, name, json))
+            return PutResult{false, true, std::move(*landed)};
         return r.error();
     }
     if (r->ok()) return PutResult{false, false, std::move(r->body)};

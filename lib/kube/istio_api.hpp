@@ -1,6 +1,7 @@
 #pragma once
 // Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules,
 // ServiceEntries; and the namespaces and Services the cluster has.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,8 @@ class Api {
    private:
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name);
     Error noIstio();
-    bool specLanded(const std::string& version, const std::string& ns, const std::string& name,
-                    const std::string& sent);
+    std::optional<std::string> landedObject(const std::string& version, const std::string& ns,
+                                            const std::string& name, const std::string& sent);
     // ns "" is the cluster-wide collection (/apis/GROUP/VERSION/RESOURCE).
     std::string path(const std::string& version, const std::string& ns, const std::string& resource,
                      const std::string& name = {}) const;

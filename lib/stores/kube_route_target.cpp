@@ -22,6 +22,11 @@ std::string KubeRouteTarget::setCommand(const core::RuleSplit& split) const {
     return out;
 }
 
+std::string KubeRouteTarget::unmarkCommand() const {
+    return fmt::format("kubectl annotate virtualservice {} -n {} {}-", o_.name, o_.ns,
+                       core::kRolloutAnnotation);
+}
+
 // The rollout moves one rule: the default one, or the one --route names.
 Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
     auto vs = core::readVirtualService(object);

@@ -28,6 +28,7 @@ class KubeRouteTarget : public app::RolloutTarget {
 
     std::string name() const override;
     std::string setCommand(const core::RuleSplit& split) const override;
+    std::string unmarkCommand() const override;
     Result<app::RouteState> read() override;
     Status preflight(const core::Request& finalStep) override;
     Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,

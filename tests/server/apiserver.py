@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import auth  # noqa: E402
 import certs  # noqa: E402
 import control  # noqa: E402
-from wire import go_json  # noqa: E402
+from wire import go_duration, go_json  # noqa: E402
 import core_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
@@ -202,6 +202,15 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
+    def _delay(self, seconds):
+        """A slow request, as kube-apiserver's timeout filter sees it: past the request's ?timeout= it is
+        abandoned before it is carried out, with 504 Timeout."""
+        limit = go_duration(self.query.get("timeout", [""])[-1])
+        if limit is not None and 0 < limit < seconds:
+            time.sleep(limit)
+            raise faultlib.error_status({"status": 504})
+        time.sleep(seconds)
+
     def _dispatch(self):
         who = auth.authenticate(self.headers, self.connection, self.server.tokens, self.server.anonymous)
         if who is None:
@@ -220,8 +229,8 @@ class Handler(BaseHTTPRequestHandler):
             raise auth.forbidden(self.user, info)
         fault = self.server.faults.take(self, "delay")
         if fault is not None:
-            time.sleep(fault.get("ms", 0) / 1000.0)
             self.fault_applied = "delay"
+            self._delay(fault.get("ms", 0) / 1000.0)
         fault = self.server.faults.take(self, "error")
         if fault is not None:
             self.fault_applied = "error"

@@ -634,6 +634,14 @@ class Faults(ServerCase):
         self.assertEqual(c.do("GET", BASE + "/reviews")[0], 200)
         c.close()
 
+    def test_a_delay_past_the_request_timeout_is_abandoned_with_504(self):
+        self.srv.fault("delay", ms=2000, method="POST")
+        t = time.time()
+        s, _, body = self.conn.do("POST", BASE + "?timeout=300ms", vs("too-slow"))
+        self.assertLess(time.time() - t, 1.5)
+        self.status_of(body, 504, "Timeout")
+        self.assertEqual(self.conn.do("GET", BASE + "/too-slow")[0], 404, "an abandoned create must not happen")
+
     def test_skip_lets_matching_requests_pass_first(self):
         self.srv.fault("error", skip=2, method="GET", path="virtualservices")
         self.assertEqual(self.conn.do("GET", BASE)[0], 200)

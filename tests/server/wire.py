@@ -159,3 +159,11 @@ def go_json(obj, sort=False, indent=None):
     text = json.dumps(obj, sort_keys=sort, indent=indent, ensure_ascii=False,
                       separators=(",", ": ") if indent else (",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def go_duration(text):
+    """Seconds of a Go duration ("500ms", "30s", "1m30s", "1.5s"), or None when text is not one."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", text or "")
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    return sum(float(n) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[u] for n, u in parts)

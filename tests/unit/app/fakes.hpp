@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "app/rollout.hpp"
 
@@ -46,6 +47,9 @@ class FakeTarget : public app::RolloutTarget {
         for (const auto& d : split.destinations) out += " " + d.key + "=" + std::to_string(d.weight);
         return out + " --force";
     }
+    std::string unmarkCommand() const override {
+        return "kubectl annotate virtualservice reviews -n istio-demo traffic-shift.dev/rollout-";
+    }
     Status preflight(const core::Request& finalStep) override {
         preflighted = core::describe(finalStep);
         return preflightError.empty() ? okStatus() : Status(fail(preflightError));
@@ -53,6 +57,7 @@ class FakeTarget : public app::RolloutTarget {
     std::string preflighted, preflightError;
     Result<app::RouteState> read() override {
         ++reads;
+        if (failReadsFrom && reads >= failReadsFrom) return fail("the server is gone", kExitApi);
         return state;
     }
     Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,
@@ -60,22 +65,24 @@ class FakeTarget : public app::RolloutTarget {
                                     const std::string& record) override {
         ++writes;
         if (beforeWrite) beforeWrite(writes);
-        if (failWrite == writes) return fail("the server went away", kExitApi);
+        if (failsBeforeLanding()) return fail("the server went away", kExitApi);
         if (basis.version != state.version) return app::WriteOutcome{true, {}};
         if (request) state.split = splitFrom(*request);
         state.mark = mark;
         commit(record, "shift");
+        if (lostAnswers.count(writes)) return fail("the answer was lost", kExitApi);
         return app::WriteOutcome{false, state};
     }
     Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
                                       const std::string& record) override {
         ++writes;
         if (beforeWrite) beforeWrite(writes);
-        if (failWrite == writes) return fail("the server went away", kExitApi);
+        if (failsBeforeLanding()) return fail("the server went away", kExitApi);
         if (basis.version != state.version) return app::WriteOutcome{true, {}};
         state.split = original.split;
         state.mark.reset();
         commit(record, "shift");
+        if (lostAnswers.count(writes)) return fail("the answer was lost", kExitApi);
         return app::WriteOutcome{false, state};
     }
     // Someone else writes the object (kubectl, a GitOps controller).
@@ -89,9 +96,13 @@ class FakeTarget : public app::RolloutTarget {
     std::vector<std::string> history;  // records appended by writes, in order
     std::vector<std::string> splits;   // the split after every write, in order
     int reads = 0, writes = 0, failWrite = 0;
+    int failFrom = 0;                      // every write from this one on fails before landing
+    std::set<int> lostAnswers;             // these writes land, but their answer is lost (an error)
+    int failReadsFrom = 0;                 // every read from this one on fails
     std::function<void(int)> beforeWrite;  // called with the write's number, before it lands
 
    private:
+    bool failsBeforeLanding() const { return failWrite == writes || (failFrom && writes >= failFrom); }
     void commit(const std::string& record, const std::string& manager) {
         state.version = std::to_string(std::stoi(state.version) + 1);
         state.lastWriter = manager;

@@ -239,17 +239,94 @@ TEST_SUITE("app::rollout") {
         CHECK(none.report.exit == kExitOk);
         CHECK(done.writes == 0);
     }
-    TEST_CASE("a write that fails outright says where the object stands and how to finish") {
+    TEST_CASE("a write that fails outright ends in a known state: read again, then restore") {
         test::FakeTarget target("v1=100");
         test::FakeChecks checks;
         test::FakeClock clock;
-        target.failWrite = 2;
+        target.failWrite = 2;  // step 2 never lands
+        auto run = rollout(target, checks, clock, options());
+        CHECK(run.report.exit == kExitApi);
+        CHECK(run.report.message ==
+              "the server went away at step 1 of 3; rolled back: istio-demo/reviews http[0] is at v1=100 as "
+              "before the rollout");
+        CHECK(target.split() == "v1=100");
+        CHECK_FALSE(target.state.mark);
+    }
+
+    TEST_CASE("a first write that fails before landing leaves the object as it was, and says so") {
+        test::FakeTarget target("v1=100");
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        target.failWrite = 1;
+        auto run = rollout(target, checks, clock, options());
+        CHECK(run.report.exit == kExitApi);
+        CHECK(run.report.message ==
+              "the server went away; istio-demo/reviews http[0] is at v1=100 as before the rollout");
+        CHECK(target.splits.empty());
+    }
+
+    TEST_CASE("a write whose answer is lost is found in place by the read that follows") {
+        test::FakeTarget target("v1=100");
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        SUBCASE("a step: it landed with the mark, so the rollout is rolled back") {
+            target.lostAnswers = {2};
+            auto run = rollout(target, checks, clock, options());
+            CHECK(run.report.exit == kExitApi);
+            CHECK(target.splits == std::vector<std::string>{"v3=10,v1=90", "v3=50,v1=50", "v1=100"});
+            CHECK_FALSE(target.state.mark);
+        }
+        SUBCASE("the last write (the mark's removal): the rollout is complete") {
+            target.lostAnswers = {4};
+            auto run = rollout(target, checks, clock, options());
+            CHECK(run.report.exit == kExitOk);
+            CHECK(run.report.message == "rollout of v3 complete: istio-demo/reviews http[0] is at v3=100");
+            CHECK_FALSE(target.state.mark);
+        }
+    }
+
+    TEST_CASE("when only the last write (the mark's removal) fails, the rollout is complete or says so") {
+        test::FakeTarget target("v1=100");
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        SUBCASE("a second attempt lands") {
+            target.failWrite = 4;
+            auto run = rollout(target, checks, clock, options());
+            CHECK(run.report.exit == kExitOk);
+            CHECK(target.split() == "v3=100");
+            CHECK_FALSE(target.state.mark);
+        }
+        SUBCASE("no attempt lands: the route stays at the last step, and the message says how to unmark") {
+            target.failFrom = 4;
+            auto run = rollout(target, checks, clock, options());
+            CHECK(run.report.exit == kExitApi);
+            CHECK(run.report.message ==
+                  "the server went away; every step of the rollout landed (istio-demo/reviews http[0] is at "
+                  "v3=100), but its mark may remain; remove it with `kubectl annotate virtualservice reviews "
+                  "-n "
+                  "istio-demo traffic-shift.dev/rollout-`");
+            CHECK(target.split() == "v3=100");
+        }
+    }
+
+    TEST_CASE("when the restore fails too, the report says where the object stands and how to finish") {
+        test::FakeTarget target("v1=100");
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        target.failFrom = 2;
         auto run = rollout(target, checks, clock, options());
         CHECK(run.report.exit == kExitApi);
         CHECK(run.report.message ==
               "the server went away; istio-demo/reviews http[0] was last seen at v3=10,v1=90 (step 1 of 3) "
-              "and may "
-              "still carry the rollout mark; restore the start with `kubectl shift set reviews -n istio-demo "
-              "v1=100 --force`");
+              "and may still carry the rollout mark; restore the start with `kubectl shift set reviews -n "
+              "istio-demo v1=100 --force`");
+        SUBCASE("and when it cannot even be read") {
+            test::FakeTarget gone("v1=100");
+            gone.failFrom = 2;
+            gone.failReadsFrom = 2;
+            auto r = rollout(gone, checks, clock, options());
+            CHECK(r.report.exit == kExitApi);
+            CHECK(r.report.message.find("was last seen at v3=10,v1=90 (step 1 of 3)") != std::string::npos);
+        }
     }
 }

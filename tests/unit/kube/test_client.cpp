@@ -45,6 +45,13 @@ struct StderrCapture {
 }  // namespace
 
 TEST_SUITE("kube::client") {
+    TEST_CASE("the server is told the request timeout, as kubectl tells it") {
+        CHECK(withServerTimeout("/apis/x/v1/ns/a/vs/r", 30) == "/apis/x/v1/ns/a/vs/r?timeout=30s");
+        CHECK(withServerTimeout("/apis/x?fieldManager=shift", 1.5) ==
+              "/apis/x?fieldManager=shift&timeout=1500ms");
+        CHECK(withServerTimeout("/apis/x", 0) == "/apis/x");
+    }
+
     TEST_CASE("GET retries a 503 on the same connection and logs without credentials") {
         LoopbackServer server(
             {{503, R"({"kind":"Status"})", {"Retry-After: 0"}}, {200, R"({"ok":true})", {"X-Seen: yes"}}});
@@ -60,7 +67,7 @@ TEST_SUITE("kube::client") {
         CHECK(server.connections() == 1);
         auto reqs = server.requests();
         REQUIRE(reqs.size() == 2);
-        CHECK(reqs[0].find("GET /apis/x HTTP/1.1\r\n") == 0);
+        CHECK(reqs[0].find("GET /apis/x?timeout=5s HTTP/1.1\r\n") == 0);
         CHECK(reqs[0].find("Authorization: Bearer s3cret-token\r\n") != std::string::npos);
         CHECK(reqs[0].find("Accept: application/json\r\n") != std::string::npos);
         CHECK(log.find("GET " + server.url() + "/apis/x 503 Service Unavailable in ") == 0);
@@ -77,7 +84,7 @@ TEST_SUITE("kube::client") {
         CHECK(r->status == 503);
         auto reqs = server.requests();
         REQUIRE(reqs.size() == 1);
-        CHECK(reqs[0].find("PUT /apis/y?fieldManager=shift HTTP/1.1\r\n") == 0);
+        CHECK(reqs[0].find("PUT /apis/y?fieldManager=shift&timeout=5s HTTP/1.1\r\n") == 0);
         CHECK(reqs[0].find("Content-Type: application/json\r\n") != std::string::npos);
         CHECK(reqs[0].substr(reqs[0].size() - 7) == R"({"a":1})");
 
@@ -90,7 +97,7 @@ TEST_SUITE("kube::client") {
             auto c2 = connect(clusterFor(s2));
             REQUIRE(c2->request("PUT", "/a", "{}").ok());
             REQUIRE(c2->request("GET", "/b").ok());
-            CHECK(s2.requests()[1].find("GET /b HTTP/1.1\r\n") == 0);
+            CHECK(s2.requests()[1].find("GET /b?timeout=5s HTTP/1.1\r\n") == 0);
         }
     }
 

@@ -225,6 +225,39 @@ TEST_SUITE("kube::api") {
                             [](auto& c) { return c.method == "PUT"; }) == 1);
     }
 
+    TEST_CASE("a lost PUT counts as landed only with a newer version, its spec and its annotations") {
+        auto broken = [] { return shift::fail("PUT failed: timeout", shift::kExitApi); };
+        // A rollout's last write removes only its mark: the spec alone cannot tell it landed.
+        const std::string sent =
+            R"({"metadata":{"resourceVersion":"8","annotations":{"a":"1"}},"spec":{"x":1}})";
+        auto attempt = [&](const std::string& now) {
+            FakeClient fake;
+            fake.answers.push_back(broken());
+            fake.json(200, now);
+            Api api(fake);
+            return api.putVirtualService("istio-demo", "reviews", "v1", sent, false);
+        };
+        SUBCASE("the same version: not landed (yet), whatever the spec says") {
+            auto r =
+                attempt(R"({"metadata":{"resourceVersion":"8","annotations":{"a":"1"}},"spec":{"x":1}})");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message == "PUT failed: timeout");
+        }
+        SUBCASE("a newer version with other annotations: someone else's write") {
+            auto r =
+                attempt(R"({"metadata":{"resourceVersion":"9","annotations":{"a":"2"}},"spec":{"x":1}})");
+            REQUIRE_FALSE(r.ok());
+        }
+        SUBCASE("a newer version with what was sent: landed, and the answer is the object read") {
+            const std::string now =
+                R"({"metadata":{"resourceVersion":"9","annotations":{"a":"1"}},"spec":{"x":1}})";
+            auto r = attempt(now);
+            REQUIRE(r.ok());
+            CHECK(r->recovered);
+            CHECK(r->json == now);
+        }
+    }
+
     TEST_CASE("namespaces: the names in the order listed, or an error worded as for the other calls") {
         FakeClient fake;
         fake.json(
