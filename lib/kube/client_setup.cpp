@@ -205,6 +205,7 @@ Status CurlClient::setAuth() {
         info = std::move(i);
     }
     exec_.emplace(*c_.exec, std::move(info));
+    exec_->timeoutSeconds = c_.timeoutSeconds;
     return okStatus();
 }
 

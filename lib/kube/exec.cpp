@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -151,7 +154,36 @@ Result<bool> execInteractive(const std::string& mode, bool stdinIsTerminal) {
     return fail(fmt::format("unknown exec plugin interactiveMode \"{}\"", mode), kExitInput);
 }
 
-Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& execInfo, bool interactive) {
+namespace {
+
+// Reads the plugin's stdout to its end, or until the deadline (false): poll() with what is left.
+bool readUntil(int fd, std::string& out, double timeoutSeconds) {
+    using SteadyClock = std::chrono::steady_clock;
+    auto deadline = SteadyClock::now() + std::chrono::duration<double>(timeoutSeconds);
+    char buf[4096];
+    for (;;) {
+        if (timeoutSeconds > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{fd, POLLIN, 0};
+            int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0) return false;
+        }
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0)
+            out.append(buf, size_t(n));
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else
+            return true;
+    }
+}
+
+}  // namespace
+
+Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& execInfo, bool interactive,
+                                  double timeoutSeconds) {
     // Environment: ours, then the plugin's env, then KUBERNETES_EXEC_INFO; a later name replaces an
     // earlier one, as Go's os/exec does.
     std::vector<std::string> env;
@@ -179,8 +211,17 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     if (!interactive) posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    // A plugin that can be timed out runs in its own process group, so that killing it reaches what
+    // it started (a shell script's children); an interactive one stays in the terminal's group.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    if (timeoutSeconds > 0) {
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
+    }
     pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, config.command.c_str(), &actions, nullptr, argv.data(), envp.data());
+    int rc = ::posix_spawnp(&pid, config.command.c_str(), &actions, &attr, argv.data(), envp.data());
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);
     if (rc != 0) {
@@ -196,19 +237,18 @@ Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& e
         return fail(withHint(what, config), kExitApi);
     }
     std::string out;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n > 0)
-            out.append(buf, size_t(n));
-        else if (n < 0 && errno == EINTR)
-            continue;
-        else
-            break;
-    }
+    bool finished = readUntil(fds[0], out, timeoutSeconds);
     ::close(fds[0]);
+    if (!finished) ::kill(-pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!finished) {
+        return fail(
+            fmt::format("exec plugin \"{}\" did not finish within {}s and was stopped; run it by hand "
+                        "to see why, or raise --request-timeout",
+                        config.command, timeoutSeconds),
+            kExitApi);
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && out.empty())
         return fail(withHint(fmt::format("exec plugin \"{}\" not found", config.command), config), kExitApi);
@@ -238,7 +278,7 @@ Result<ExecCredential> ExecAuthenticator::refresh() {
     auto out = runExecPlugin(
         config_,
         execInfoJson(config_, config_.provideClusterInfo && cluster_ ? &*cluster_ : nullptr, *interactive),
-        *interactive);
+        *interactive, *interactive ? 0 : timeoutSeconds);
     if (!out) return out.error();
     auto cred = parseExecCredential(*out, config_.apiVersion, config_.command);
     if (!cred) return cred.error();

@@ -46,8 +46,11 @@ Result<bool> execInteractive(const std::string& mode, bool stdinIsTerminal);
 
 // Runs the plugin with the process environment plus its env and KUBERNETES_EXEC_INFO, stdin
 // attached only when interactive, stderr passed through (as kubectl does, for login prompts),
-// and returns what it wrote to stdout.
-Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& execInfo, bool interactive);
+// and returns what it wrote to stdout. A plugin that runs past `timeoutSeconds` (when > 0) is
+// killed with everything it started: a CI job must not hang on a stuck credential helper. The
+// caller gives no limit to an interactive plugin, which may be waiting for its user.
+Result<std::string> runExecPlugin(const ExecConfig& config, const std::string& execInfo, bool interactive,
+                                  double timeoutSeconds = 0);
 
 // Caches the credential for the run until its expirationTimestamp; refresh() re-runs the plugin
 // (after a 401).
@@ -62,6 +65,7 @@ class ExecAuthenticator {
     // Seams for tests.
     std::function<bool()> stdinIsTerminal;
     std::function<Clock::time_point()> now = [] { return Clock::now(); };
+    double timeoutSeconds = 0;  // for a non-interactive plugin: --request-timeout (0: none)
 
    private:
     ExecConfig config_;

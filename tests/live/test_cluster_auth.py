@@ -200,6 +200,19 @@ class Auth(cluster.ClusterCase):
         self.assertEqual(read(count), "run\n")
         self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
 
+    def test_exec_plugin_hanging_is_stopped_after_the_request_timeout(self):
+        ns = self.namespace()
+        before = self.bookinfo(ns)
+        exec_cfg, _, _ = self.plugin("client.authentication.k8s.io/v1", "")
+        exec_cfg["command"] = self.write("hang", "#!/bin/sh\nsleep 60 &\nwait\n", mode=0o700)
+        r = self.shift("reviews", "v3=100", "--request-timeout", "1s",
+                       env=self.env(KUBECONFIG=self.kubeconfig({"exec": exec_cfg}, ns)))
+        self.assertExit(r, 3)
+        self.assertLess(r.seconds, 10)
+        self.assertEqual(r.err, 'error: exec plugin "%s" did not finish within 1s and was stopped; run it by hand to '
+                                "see why, or raise --request-timeout\n" % exec_cfg["command"])
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
     def test_exec_plugin_missing(self):
         ns = self.namespace()
         exec_cfg, _, _ = self.plugin("client.authentication.k8s.io/v1beta1", "")

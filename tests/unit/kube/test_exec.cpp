@@ -189,4 +189,38 @@ TEST_SUITE("kube::exec") {
         CHECK(runExecPlugin(c, "{}", false).error().message.find("client-go-credential-plugins") !=
               std::string::npos);
     }
+
+    TEST_CASE("a plugin that hangs is stopped after the timeout, with what it started") {
+        TempDir dir;
+        ExecConfig c;
+        c.apiVersion = kV1;
+        c.interactiveMode = "Never";
+        // The script's child holds stdout open: killing only the script would leave the read blocked.
+        c.command = dir.write("hang.sh", "#!/bin/sh\necho partial\nsleep 30 &\nwait\n", true);
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = runExecPlugin(c, "{}", false, 0.3);
+        auto took = std::chrono::steady_clock::now() - t0;
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message ==
+              "exec plugin \"" + c.command +
+                  "\" did not finish within 0.3s and was stopped; run it by hand to see why, "
+                  "or raise --request-timeout");
+        CHECK(r.error().exit == shift::kExitApi);
+        CHECK(took < std::chrono::seconds(5));
+
+        SUBCASE("an interactive plugin is given no limit by the authenticator") {
+            c.command = dir.write("slow.sh",
+                                  "#!/bin/sh\nsleep 0.5\necho '{\"apiVersion\":\"" + std::string(kV1) +
+                                      "\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t\"}}'\n",
+                                  true);
+            c.interactiveMode = "IfAvailable";
+            ExecAuthenticator auth(c, std::nullopt);
+            auth.timeoutSeconds = 0.1;
+            auth.stdinIsTerminal = [] { return true; };
+            auto cred = auth.credential();
+            REQUIRE_MESSAGE(cred.ok(), (cred.ok() ? "" : cred.error().message));
+            auth.stdinIsTerminal = [] { return false; };
+            CHECK_FALSE(auth.refresh().ok());  // the same plugin without a terminal: stopped at 0.1s
+        }
+    }
 }
