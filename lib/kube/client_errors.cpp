@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "kube/api_error.hpp"
@@ -40,6 +41,28 @@ Error speaksHttps(const Endpoint& to, std::string_view what) {
         kExitApi);
 }
 
+// libcurl's text when the proxy answers CONNECT with something other than 200: the status, or 0.
+long tunnelRefusal(const std::string& detail) {
+    static const std::string kText = "CONNECT tunnel failed, response ";
+    auto at = detail.find(kText);
+    return at == std::string::npos ? 0 : std::strtol(detail.c_str() + at + kText.size(), nullptr, 10);
+}
+
+Error proxyRefused(const Endpoint& to, long status) {
+    std::string proxy = to.proxy.empty() ? "(from the environment)" : to.proxy;
+    std::string source = to.proxySource.empty() ? "HTTPS_PROXY" : to.proxySource;
+    if (status == 407)
+        return fail(
+            fmt::format("the proxy {} refused the connection to {}: 407 Proxy Authentication Required; "
+                        "check the user and password in {}",
+                        proxy, to.server, source),
+            kExitApi);
+    return fail(fmt::format("the proxy {} refused the connection to {} (CONNECT answered {}); check {} and "
+                            "whether the proxy allows that address",
+                            proxy, to.server, status, source),
+                kExitApi);
+}
+
 }  // namespace
 
 Error transportError(const Endpoint& to, const TransportFailure& f, std::string_view method,
@@ -47,6 +70,7 @@ Error transportError(const Endpoint& to, const TransportFailure& f, std::string_
     const std::string& server = to.server;
     const std::string& detail = f.detail;
     if (to.plainHttp && tlsPortAnswer(f.code)) return speaksHttps(to, lowerFirst(detail));
+    if (long status = tunnelRefusal(detail)) return proxyRefused(to, status);
     switch (f.code) {
         case CURLE_COULDNT_CONNECT: {
             std::string why = f.osErrno ? lowerFirst(std::strerror(int(f.osErrno))) : "connection failed";

@@ -179,6 +179,39 @@ class Errors(cluster.ClusterCase):
         self.assertEqual(proxy.targets, [self.backend.url.split("://", 1)[1]])  # one connection, through it
         self.assertNever(r, PROXY_PASSWORD, base64.b64encode(("bob:" + PROXY_PASSWORD).encode()).decode())
 
+    def test_proxy_refusing_the_tunnel_is_named_without_its_password(self):
+        proxy = ConnectProxy("bob", PROXY_PASSWORD)
+        self.addCleanup(proxy.stop)
+        wrong = proxy.url.replace(PROXY_PASSWORD, "not-" + PROXY_PASSWORD)
+        r = self.run_with(self.kubeconfig(cluster_extra={"proxy-url": wrong}), "-vv")
+        line = self.one_error(r, 3)
+        self.assertRegex(line, r"^error: the proxy http://bob:xxxxx@127\.0\.0\.1:\d+ refused the connection to "
+                               r"https://127\.0\.0\.1:\d+: 407 Proxy Authentication Required; check the user and "
+                               r'password in proxy-url in kubeconfig context "ctx"$')
+        self.assertEqual(proxy.targets, [])
+        self.assertNever(r, PROXY_PASSWORD)
+
+    # ---- the server is not the one the kubeconfig trusts ----
+    def test_a_certificate_from_another_ca_is_refused(self):
+        ns = self.namespace()
+        before = self.bookinfo(ns)
+        # Any certificate but the CA's: verification must fail, and nothing be sent.
+        cfg = self.kubeconfig(cluster_extra={"certificate-authority": self.backend.client_cert}, ns=ns)
+        line = self.one_error(self.run_with(cfg), 3)
+        self.assertRegex(line, r'^error: cannot verify the TLS certificate of https://127\.0\.0\.1:\d+: .*; check '
+                               r'certificate-authority in kubeconfig context "ctx"$')
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
+    def test_a_certificate_for_another_name_is_refused(self):
+        ns = self.namespace()
+        before = self.bookinfo(ns)
+        cfg = self.kubeconfig(cluster_extra={"tls-server-name": "wrong.example"}, ns=ns)
+        line = self.one_error(self.run_with(cfg), 3)
+        self.assertRegex(line, r"^error: the TLS certificate of https://127\.0\.0\.1:\d+ is not valid for that name: "
+                               r'.*wrong\.example.*; check the server address or tls-server-name in kubeconfig context '
+                               r'"ctx"$')
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews"), before)
+
     # ---- the server URL points at the wrong thing ----
     def test_http_url_to_the_https_port(self):
         ns = self.namespace()

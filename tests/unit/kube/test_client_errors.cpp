@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kube/client.hpp"
+#include "kube/client_errors.hpp"
 #include "loopback_server.hpp"
 
 using namespace shift::kube;
@@ -88,6 +89,28 @@ TEST_SUITE("kube::client_errors") {
               "cannot reach the proxy http://bob:xxxxx@127.0.0.1:" + port + " for " + server.url() +
                   ": connection refused; check proxy-url in kubeconfig context \"kind\"");
         CHECK(r.error().exit == shift::kExitApi);
+    }
+
+    TEST_CASE("a proxy refusing the tunnel is named, with what to check") {
+        Endpoint to;
+        to.server = "https://10.0.0.1:6443";
+        to.proxy = "http://bob:xxxxx@proxy:3128";
+        to.proxySource = "proxy-url in kubeconfig context \"kind\"";
+        auto e =
+            transportError(to, {CURLE_RECV_ERROR, "CONNECT tunnel failed, response 407", 0}, "GET", "/x");
+        CHECK(e.message ==
+              "the proxy http://bob:xxxxx@proxy:3128 refused the connection to https://10.0.0.1:6443: 407 "
+              "Proxy "
+              "Authentication Required; check the user and password in proxy-url in kubeconfig context "
+              "\"kind\"");
+        CHECK(e.exit == shift::kExitApi);
+        e = transportError(to, {CURLE_COULDNT_CONNECT, "CONNECT tunnel failed, response 403", 0}, "GET",
+                           "/x");
+        CHECK(
+            e.message ==
+            "the proxy http://bob:xxxxx@proxy:3128 refused the connection to https://10.0.0.1:6443 (CONNECT "
+            "answered 403); check proxy-url in kubeconfig context \"kind\" and whether the proxy allows that "
+            "address");
     }
 
     TEST_CASE("a missing certificate file names its kubeconfig field, exit 2") {
