@@ -1,5 +1,9 @@
 #include "core/annotations.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "core/split_view.hpp"
 #include "core/virtual_service.hpp"
 
@@ -41,18 +45,64 @@ Result<std::vector<Revision>> historyOf(const doc::Node& object) {
     return decodeHistory(value->str());
 }
 
+namespace {
+
+std::size_t recordBytes(const std::vector<RuleRecord>& rules) {
+    std::size_t n = 0;
+    for (const auto& r : rules) n += r.rule.size() + r.split.size() + 24;  // with the JSON around them
+    return n;
+}
+
+// The records of the rules named in `labels`, in their order.
+std::vector<RuleRecord> only(const std::vector<RuleRecord>& rules, const std::vector<std::string>& labels) {
+    std::vector<RuleRecord> out;
+    for (const auto& r : rules) {
+        if (std::find(labels.begin(), labels.end(), r.rule) != labels.end()) out.push_back(r);
+    }
+    return out;
+}
+
+// The rules whose split differs between two records of the same object.
+std::vector<std::string> changedRules(const std::vector<RuleRecord>& before,
+                                      const std::vector<RuleRecord>& after) {
+    std::vector<std::string> out;
+    for (const auto& a : after) {
+        auto b =
+            std::find_if(before.begin(), before.end(), [&](const RuleRecord& r) { return r.rule == a.rule; });
+        if (b == before.end() || b->split != a.split) out.push_back(a.rule);
+    }
+    return out;
+}
+
+}  // namespace
+
 Status recordRevision(doc::Node& after, const doc::Node& before, Revision change, std::size_t limit) {
     auto history = historyOf(before);
     if (!history) return history.error();
+    auto was = recordSplits(before);
+    if (!was) return was.error();
+    auto now = recordSplits(after);
+    if (!now) return now.error();
+    // A VirtualService with thousands of rules: recording them all would outgrow the history's budget
+    // (and the API server's 256 KiB for all annotations) in one revision, so each revision records
+    // only the rules its change touched; undo leaves the others as they are.
+    if (recordBytes(*now) > kRevisionMaxBytes) {
+        auto touched = changedRules(*was, *now);
+        *was = only(*was, touched);
+        *now = only(*now, touched);
+    }
+    // One change to thousands of rules: the revision is kept, its splits are not (they would not fit).
+    if (recordBytes(*now) > kHistoryMaxBytes / 2) {
+        change.command =
+            fmt::format("[{} rules changed: too many to record] {}", now->size(), change.command);
+        was->clear();
+        now->clear();
+    }
     if (history->empty()) {
-        auto splits = recordSplits(before);
-        if (!splits) return splits.error();
-        Revision first{0, change.time, "", "(before shift's first change)", std::move(*splits)};
+        Revision first{0, change.time, "", "(before shift's first change)", std::move(*was)};
         history = appendRevision({}, std::move(first), limit + 1);
     }
-    auto splits = recordSplits(after);
-    if (!splits) return splits.error();
-    change.rules = std::move(*splits);
+    change.rules = std::move(*now);
     auto updated = appendRevision(std::move(*history), std::move(change), limit);
     annotations(after).set(kHistoryAnnotation, doc::Node::string(encodeHistory(updated)));
     return okStatus();

@@ -17,6 +17,8 @@ inline constexpr const char* kHistoryAnnotation = "traffic-shift.dev/history";
 inline constexpr const char* kRolloutAnnotation = "traffic-shift.dev/rollout";
 inline constexpr std::size_t kDefaultHistoryLimit = 10;
 inline constexpr std::size_t kHistoryMaxBytes = 32 * 1024;
+// Past this, a revision records only the rules its change touched (a VirtualService with thousands).
+inline constexpr std::size_t kRevisionMaxBytes = 4 * 1024;
 inline constexpr std::size_t kCommandMaxChars = 200;
 
 using Clock = std::chrono::system_clock;

@@ -158,6 +158,19 @@ Error responseError(const Response& r, const RequestInfo& info) {
             text = fmt::format("the server is too busy ({}) to {} {}; try again shortly", code, info.verb,
                                info.resource);
             break;
+        case 500:
+            // etcd refuses objects over its request limit (1.5 MiB by default; 2 MiB at the gRPC layer).
+            if (message.find("request is too large") != std::string::npos ||
+                message.find("ResourceExhausted") != std::string::npos) {
+                text = fmt::format(
+                    "the server cannot store {} \"{}\" that large ({} {}: {}); etcd keeps objects under 1.5 "
+                    "MiB by "
+                    "default: split the {} into several",
+                    singular(info.resource), info.name, r.status, httpStatusText(r.status), message,
+                    singular(info.resource));
+                break;
+            }
+            [[fallthrough]];
         default:
             text = fmt::format(
                 "{} {} failed: {}{}", info.verb,

@@ -172,6 +172,17 @@ class Store:
             return [o for o in items if _selects(o, label_selector, field_selector)], str(self.rv)
 
     # ---- writes ----
+    @staticmethod
+    def _check_size(obj):
+        """etcd's limits as kube-apiserver reports them: a request over --max-request-bytes (1.5 MiB by
+        default) is refused by etcd, one over gRPC's 2 MiB message limit before it gets there."""
+        size = len(json.dumps(obj, separators=(",", ":")))
+        if size > 2 * 1024 * 1024:
+            raise ApiError(500, None, "rpc error: code = ResourceExhausted desc = trying to send message larger "
+                           "than max (%d vs. 2097152)" % size)
+        if size > 1536 * 1024:
+            raise ApiError(500, None, "etcdserver: request is too large")
+
     def create(self, resource, ns, obj, version, manager, dry_run=False):
         meta = obj["metadata"]
         if meta.get("namespace") and meta["namespace"] != ns:
@@ -192,6 +203,7 @@ class Store:
             meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now(), generation=1)
             meta["managedFields"] = update_managed_fields(None, obj, manager, obj["apiVersion"])
             if not dry_run:
+                self._check_size(obj)
                 meta["resourceVersion"] = self._next_rv()
                 self.objects[resource][(ns, meta["name"])] = copy.deepcopy(obj)
                 self.events.record(resource, ns, "ADDED", obj)
@@ -246,6 +258,7 @@ class Store:
                 new["metadata"]["generation"] = old["metadata"].get("generation", 1) + 1
             new["metadata"]["managedFields"] = update_managed_fields(old, new, manager, obj["apiVersion"], subresource)
             if not dry_run:
+                self._check_size(new)
                 new["metadata"]["resourceVersion"] = self._next_rv()
                 self.objects[resource][(ns, name)] = copy.deepcopy(new)
                 self.events.record(resource, ns, "MODIFIED", new)

@@ -67,4 +67,20 @@ TEST_SUITE("kube::api_error") {
         CHECK(responseError(make(401, ""), inCluster).message ==
               "the server rejected the credentials (401 Unauthorized); check the service account token");
     }
+
+    TEST_CASE("an object etcd will not store says so, and what to do") {
+        RequestInfo put{"update", "virtualservices", "networking.istio.io", "istio-demo", "big", "dev"};
+        auto e = responseError(
+            make(
+                500,
+                R"({"kind":"Status","status":"Failure","message":"etcdserver: request is too large","code":500})"),
+            put);
+        CHECK(e.message ==
+              "the server cannot store virtualservice \"big\" that large (500 Internal Server Error: "
+              "etcdserver: "
+              "request is too large); etcd keeps objects under 1.5 MiB by default: split the virtualservice "
+              "into "
+              "several");
+        CHECK(e.exit == shift::kExitApi);
+    }
 }
