@@ -67,7 +67,8 @@ Status checkWords(const std::vector<std::string>& words);
 // --help's layout: CLI11's, with `--dry-run[=client|server|none]` written without a space.
 std::shared_ptr<CLI::FormatterBase> helpFormatter();
 // A parse error in shift's words: `unknown flag --foo`, `--namespace needs a value`.
-std::string parseErrorText(const CLI::ParseError& error);
+// `command`: the command word given ("rollout"), or empty for the bare form.
+std::string parseErrorText(const CLI::ParseError& error, std::string_view command = {});
 
 // A parser for `info`: the global flags and the command's own, bound to `globals` and `command`.
 std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, Command& command);

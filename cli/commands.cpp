@@ -117,7 +117,8 @@ int main(const std::vector<std::string>& args) {
     } catch (const CLI::CallForVersion& e) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "error: {}\n", parseErrorText(e));
+        fmt::print(stderr, "error: {}\n",
+                   parseErrorText(e, at < args.size() ? info.name : std::string_view()));
         return kExitInput;
     }
     if (auto st = completeGlobals(globals); !st) return report(st.error());

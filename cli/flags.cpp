@@ -1,6 +1,7 @@
 // The flag groups every command shares, declared once (cluster, output, colour, verbosity), their values
 // checked in shift's words, and the hints and help layout of the command line.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -87,13 +88,24 @@ class HelpFormatter : public CLI::Formatter {
 std::shared_ptr<CLI::FormatterBase> helpFormatter() { return std::make_shared<HelpFormatter>(); }
 
 // CLI11's own words (`--namespace: 1 required TEXT missing`) name its types, not the fix.
-std::string parseErrorText(const CLI::ParseError& e) {
+std::string parseErrorText(const CLI::ParseError& e, std::string_view command) {
     std::string what = e.what();
     constexpr std::string_view kHelp = "; see kubectl shift --help";
     if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
-        auto words = what.substr(what.find(": ") + 2);
-        bool flag = !words.empty() && words[0] == '-';
-        return fmt::format("{} {}{}", flag ? "unknown flag" : "unexpected argument", words, kHelp);
+        // CLI11 was given the words last first (commands.cpp), so it lists them that way.
+        std::vector<std::string> words;
+        for (std::size_t at = what.find(": ") + 2, end = 0; at < what.size(); at = end + 1) {
+            end = std::min(what.find(' ', at), what.size());
+            words.insert(words.begin(), what.substr(at, end - at));
+        }
+        auto flag = std::find_if(words.begin(), words.end(),
+                                 [](const auto& w) { return w.size() > 1 && w[0] == '-'; });
+        // A flag of another command (`rollout -f`) is the word to name, not the value after it.
+        if (flag != words.end() && !command.empty())
+            return fmt::format("unknown flag {} for {}; see kubectl shift {} --help", *flag, command,
+                               command);
+        if (flag != words.end()) return fmt::format("unknown flag {}{}", *flag, kHelp);
+        return fmt::format("unexpected argument {}{}", fmt::join(words, " "), kHelp);
     }
     if (auto at = what.find(": "); dynamic_cast<const CLI::ArgumentMismatch*>(&e) &&
                                    at != std::string::npos && what.find(" required ") != std::string::npos)

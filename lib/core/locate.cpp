@@ -57,7 +57,10 @@ Result<Location> findVirtualService(const std::vector<doc::Node>& docs, const st
         const auto& object = objectAt(docs, at);
         auto n = field(object, "name");
         auto objectNs = field(object, "namespace");
-        present.push_back(objectNs.empty() ? n : objectNs + "/" + n);
+        if (n.empty())
+            present.push_back("a VirtualService without metadata.name");
+        else
+            present.push_back(objectNs.empty() ? n : objectNs + "/" + n);
         if (n == name && (ns.empty() || objectNs.empty() || objectNs == ns)) hits.push_back(at);
     }
     if (hits.size() == 1) return hits[0];

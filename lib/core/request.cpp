@@ -14,7 +14,11 @@ Result<long long> parseWeight(const std::string& arg, std::string_view text) {
     if (!text.empty() && text.back() == '%') text.remove_suffix(1);
     long long value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    // Digits beyond any integer type are still a number: out of range, not "not an integer".
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+    if (ec == std::errc::result_out_of_range && digits) {
+        value = 101;
+    } else if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
         return fail(
             fmt::format("weight in \"{}\" is not an integer; write KEY=WEIGHT with WEIGHT from 0 to 100, "
                         "e.g. v1=50",

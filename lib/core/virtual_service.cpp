@@ -82,6 +82,11 @@ Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules
                 if (const auto* port = dest->at({"port", "number"})) out.port = parseInteger(*port);
                 if (const auto* weight = item.get("weight"); weight && !weight->isNull()) {
                     out.weight = parseInteger(*weight);
+                    if (!out.weight && !weight->isScalar()) {
+                        return fail(
+                            fmt::format("{}.route[{}].weight is a {}, not an integer; fix the manifest",
+                                        where, d, weight->isSeq() ? "list" : "mapping"));
+                    }
                     if (!out.weight) {
                         return fail(
                             fmt::format("{}.route[{}].weight \"{}\" is not an integer; fix the manifest",

@@ -54,6 +54,10 @@ class Builder : public nlohmann::json_sax<json> {
         std::size_t col = what.find(", column ");
         std::size_t colon = col == std::string::npos ? std::string::npos : what.find(": ", col);
         error = colon == std::string::npos ? what : what.substr(colon + 2);
+        // Other exceptions (a number overflow) carry only the "[json.exception.KIND.ID] " prefix.
+        if (colon == std::string::npos && what.rfind("[json.exception.", 0) == 0 &&
+            what.find("] ") != std::string::npos)
+            error = what.substr(what.find("] ") + 2);
         if (const auto* pe = dynamic_cast<const nlohmann::detail::parse_error*>(&ex)) errorByte = pe->byte;
         return false;
     }

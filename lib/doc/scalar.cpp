@@ -195,6 +195,7 @@ std::optional<std::string> jsonNumber(std::string_view text) {
 }
 
 bool isTrue(std::string_view text) { return oneOf(text, kTrue); }
+bool isFalse(std::string_view text) { return oneOf(text, kFalse); }
 
 // The layouts go-yaml v2 tries: 2006-1-2, 2006-1-2 15:4:5.999999999 and
 // 2006-1-2T15:4:5.999999999Z07:00 (T or t).

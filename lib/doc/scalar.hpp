@@ -26,6 +26,8 @@ std::optional<std::string> jsonNumber(std::string_view text);
 
 // True for the YAML 1.1 spellings of true (yes, on, y, True...).
 bool isTrue(std::string_view text);
+// True for the YAML 1.1 spellings of false (no, off, n, False...).
+bool isFalse(std::string_view text);
 
 // go-yaml reads these as timestamps, and so quotes such strings when writing.
 bool looksLikeTimestamp(std::string_view text);

@@ -46,6 +46,17 @@ class Positions {
     std::vector<std::size_t> lineStarts_;
 };
 
+yaml_mark_t markAt(const std::string& s, std::size_t offset) {
+    offset = std::min(offset, s.size());
+    yaml_mark_t m{};
+    m.index = offset;
+    auto lineStart = s.rfind('\n', offset == 0 ? 0 : offset - 1);
+    m.line = static_cast<std::size_t>(
+        std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    m.column = lineStart == std::string::npos || offset == 0 ? offset : offset - lineStart - 1;
+    return m;
+}
+
 std::string str(const yaml_char_t* s) {
     return s ? std::string(reinterpret_cast<const char*>(s)) : std::string();
 }
@@ -136,7 +147,9 @@ Result<Stream> parseYaml(std::string text, std::string_view name, DuplicateKeys 
     std::optional<Error> error;
     try {
         if (!run(parser, tree, Positions(out.source))) {
-            const yaml_mark_t& m = parser.problem_mark;
+            yaml_mark_t m = parser.problem_mark;
+            // The reader (bad UTF-8, control characters) gives a byte offset, not a mark.
+            if (parser.error == YAML_READER_ERROR) m = markAt(out.source, parser.problem_offset);
             std::string what = parser.problem ? parser.problem : "syntax error";
             if (parser.context) what += std::string(" ") + parser.context;
             error =

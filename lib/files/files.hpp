@@ -32,7 +32,8 @@ struct WriteOutcome {
 
 // Replaces the file's content with `content` only if it still holds `expected` (what the caller
 // read and planned on), atomically, so that concurrent writers never lose an update: a changed
-// file is a conflict to re-read and re-plan, never overwritten.
+// file is a conflict to re-read and re-plan, never overwritten. A temporary file a killed writer
+// left beside it (".NAME.shift-XXXXXX") is removed under the lock.
 Result<WriteOutcome> writeIfUnchanged(const std::string& path, const std::string& expected,
                                       const std::string& content);
 

@@ -45,13 +45,33 @@ Status writeAll(int fd, const std::string& content) {
     return okStatus();
 }
 
+// The temporary file's name pattern beside `target`: ".NAME.shift-XXXXXX" (mkstemp's six).
+std::string tempPattern(const std::string& target) {
+    fs::path p(target);
+    return (p.parent_path() / ("." + p.filename().string() + ".shift-XXXXXX")).string();
+}
+
+// Removes the temporary files a killed writer of `target` left behind (SIGKILL between mkstemp and
+// rename). Called under the target's lock: a live writer makes its temporary file only while it
+// holds that lock, so any such file found now belongs to a writer that died.
+void removeStaleTemps(const std::string& target) {
+    auto pattern = fs::path(tempPattern(target)).filename().string();
+    auto prefix = pattern.substr(0, pattern.size() - 6);
+    auto dir = fs::path(target).parent_path();
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+        auto name = entry.path().filename().string();
+        if (name.size() == pattern.size() && name.rfind(prefix, 0) == 0 && entry.is_regular_file(ec))
+            ::unlink(entry.path().c_str());
+    }
+}
+
 // Writes `content` to a temporary file beside `target` with the owner, group and mode in
 // `like` (when given), synced; returns its path. A file shift cannot give back to its owner
 // is refused rather than silently handed to the user running shift.
 Result<std::string> writeTemp(const std::string& target, const std::string& content,
                               const struct stat* like) {
-    fs::path p(target);
-    std::string temp = (p.parent_path() / ("." + p.filename().string() + ".shift-XXXXXX")).string();
+    std::string temp = tempPattern(target);
     int raw = ::mkstemp(temp.data());
     if (raw < 0) return ioError("write beside", target, errno, "check the directory's permissions");
     Fd fd(raw);
@@ -162,6 +182,7 @@ Result<WriteOutcome> writeIfUnchanged(const std::string& path, const std::string
         auto now = readFd(fd.fd, *target);
         if (!now) return now.error();
         if (*now != expected) return WriteOutcome{true, {}};
+        removeStaleTemps(*target);
         auto temp = writeTemp(*target, content, &locked);
         if (!temp) return temp.error();
         if (auto st = renameOver(*temp, *target); !st) return st.error();

@@ -115,6 +115,11 @@ Result<Cluster> loadCluster(const ConfigFlags& flags, const Env& env) {
     // kubectl falls back to the pod's service account when the kubeconfig chooses no context.
     const bool noContext = flags.context.empty() && merged.currentContext.empty();
     if (noContext && !src.explicitPath && inClusterPossible(env)) return resolveInCluster(flags, env);
+    // A kubeconfig that exists but says nothing (an empty file) is named, not reported as missing.
+    if (merged.empty() && files.size() == 1 && src.files.size() == 1 && !src.explicitPath)
+        return fail(fmt::format(
+            "kubeconfig {} defines no context; point KUBECONFIG or --kubeconfig at a complete one",
+            src.files[0]));
     if (merged.empty() && !src.explicitPath) {
         std::string looked = src.files.empty() ? "no HOME or KUBECONFIG set"
                                                : "looked at " + fmt::format("{}", fmt::join(src.files, ", "));
@@ -204,6 +209,14 @@ Status applyCluster(Cluster& c, const Chosen& chosen) {
         server = (tls ? "https://" : "http://") + server;
     }
     while (server.size() > 1 && server.back() == '/') server.pop_back();
+    // Said here rather than as a curl error later; the URL itself is not printed (it may hold a password).
+    std::string where = fmt::format("fix server in kubeconfig context \"{}\"", chosen.name);
+    if (server.rfind("https://", 0) != 0 && server.rfind("http://", 0) != 0)
+        return fail(fmt::format("the server of cluster \"{}\" is not an https:// or http:// URL; {}",
+                                chosen.ctx->cluster, where));
+    if (server.find_first_of(" \t\r\n") != std::string::npos)
+        return fail(fmt::format("the server of cluster \"{}\" is not a valid URL (it holds a space); {}",
+                                chosen.ctx->cluster, where));
     c.server = server;
     return okStatus();
 }
@@ -294,7 +307,12 @@ Result<std::string> bearerToken(const Cluster& c) {
     if (!c.tokenFile.empty()) {
         auto data = readFile(c.tokenFile, "token file");
         if (data) return trim(*data);
-        if (c.token.empty()) return Error{data.error().message, kExitInput};
+        if (c.token.empty() && c.contextName.empty()) return Error{data.error().message, kExitInput};
+        if (c.token.empty()) {
+            return Error{fmt::format("{}; fix tokenFile in kubeconfig context \"{}\"", data.error().message,
+                                     c.contextName),
+                         kExitInput};
+        }
     }
     return c.token;
 }

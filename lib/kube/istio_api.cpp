@@ -22,6 +22,19 @@ constexpr size_t kMaxNamesInHint = 10;
 // missing object of a served one with a JSON Status.
 bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
 
+// Kubernetes names objects with DNS-1123 subdomains; another name would reach the server as a
+// malformed URL (a space) or a 404, so it is refused before any request.
+Status checkName(const std::string& name) {
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    bool ok = !name.empty() && name.size() <= 253 && alnum(name.front()) && alnum(name.back()) &&
+              std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
+    if (ok) return okStatus();
+    return fail(fmt::format(
+        "invalid VirtualService name \"{}\": a name is a DNS-1123 subdomain (lowercase letters, digits, '-' "
+        "and '.', starting and ending with a letter or digit); check the spelling",
+        name));
+}
+
 // The metadata.name of each item of a list body, in order; nullopt when the body is not a list.
 std::optional<std::vector<std::string>> itemNames(const std::string& body) {
     auto doc = nlohmann::json::parse(body, nullptr, false);
@@ -88,6 +101,7 @@ Error Api::noIstio() {
 }
 
 Result<Object> Api::getVirtualService(const std::string& ns, const std::string& name) {
+    if (auto st = checkName(name); !st) return st.error();
     RequestInfo info{"get", "virtualservices", kIstioGroup, ns, name, context_};
     auto r = getServed(ns, "virtualservices", name);
     if (!r) return r.error();

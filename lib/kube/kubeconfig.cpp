@@ -111,6 +111,13 @@ Status parseCluster(const std::string& name, const Node& c, const fs::path& base
     if (!ca) return ca.error();
     k.certificateAuthorityData = *ca;
     k.insecureSkipTlsVerify = flag(c, "insecure-skip-tls-verify");
+    // kubectl refuses a value that is no boolean; shift would otherwise read it as false, silently.
+    if (const Node* v = c.get("insecure-skip-tls-verify");
+        v && v->isScalar() && !v->quoted && !k.insecureSkipTlsVerify && !doc::scalar::isFalse(v->scalar) &&
+        !v->scalar.empty() && v->scalar != "null" && v->scalar != "~")
+        return fail(fmt::format(
+            "kubeconfig {}: insecure-skip-tls-verify of cluster \"{}\" is \"{}\"; write true or false", path,
+            name, v->scalar));
     k.tlsServerName = str(c, "tls-server-name");
     k.proxyUrl = str(c, "proxy-url");
     k.disableCompression = flag(c, "disable-compression");

@@ -42,6 +42,11 @@ class Scripts(unittest.TestCase):
     def test_unknown_shell_is_bad_input(self):
         code, out, err = run("completion", "tcsh")
         self.assertEqual((code, out), (2, ""))
+        self.assertEqual(err, 'error: no completion for "tcsh"; use kubectl shift completion bash, zsh or fish\n')
+
+    def test_no_shell_prints_the_usage(self):
+        code, out, err = run("completion")
+        self.assertEqual((code, out), (2, ""))
         self.assertIn("usage: kubectl shift completion bash|zsh|fish", err)
 
     def test_no_shell_function_or_alias_named_shift(self):

@@ -25,6 +25,14 @@ TEST_SUITE("core::locate") {
         CHECK(at.error().message ==
               "no VirtualService named \"reviews\" in all.yaml; it holds: demo/ratings");
     }
+    TEST_CASE("an object without metadata.name is listed as such, not as an empty name") {
+        auto s = test::yaml("kind: VirtualService\nspec: {}\n");
+        auto at = core::findVirtualService(s.docs, "reviews", "", "m.yaml");
+        REQUIRE_FALSE(at.ok());
+        CHECK(at.error().message ==
+              "no VirtualService named \"reviews\" in m.yaml; it holds: a VirtualService without "
+              "metadata.name");
+    }
     TEST_CASE("-n tells same-named objects apart") {
         auto s = test::yaml(
             "kind: VirtualService\nmetadata: {name: r, namespace: a}\n---\n"

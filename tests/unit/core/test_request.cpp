@@ -31,6 +31,7 @@ TEST_SUITE("core::request") {
                  {{"v1="}, "is not an integer"},
                  {{"v1=-10"}, "out of range"},
                  {{"v1=101"}, "out of range"},
+                 {{"v1=99999999999999999999"}, "out of range"},
                  {{"v1=50", "v1=50"}, "\"v1\" is given twice"},
              }) {
             CAPTURE(c.says);

@@ -66,6 +66,13 @@ TEST_SUITE("core::virtual_service") {
         REQUIRE_FALSE(badWeight.ok());
         CHECK(badWeight.error().message ==
               "VirtualService r: spec.http[0].route[0].weight \"half\" is not an integer; fix the manifest");
+
+        auto listWeight = readYaml(
+            "kind: VirtualService\nmetadata: {name: r}\nspec:\n  http:\n"
+            "  - route: [{destination: {host: a}, weight: [1]}]\n");
+        REQUIRE_FALSE(listWeight.ok());
+        CHECK(listWeight.error().message ==
+              "VirtualService r: spec.http[0].route[0].weight is a list, not an integer; fix the manifest");
     }
 
     TEST_CASE("a lone destination without weight takes all traffic; otherwise a missing weight is 0") {

@@ -242,6 +242,20 @@ TEST_SUITE("doc::parse") {
             REQUIRE_FALSE(r.ok());
             CHECK(r.error().message.rfind("t.json:2:1: invalid JSON: ", 0) == 0);
         }
+        SUBCASE("JSON number overflow: the message without nlohmann's exception name") {
+            auto r = parse("{\"w\": 1e400}", "o.json");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message ==
+                  "o.json: invalid JSON: number overflow parsing '1e400'; fix the file and retry");
+        }
+        SUBCASE("YAML reader errors (bad UTF-8, control characters) name the byte's line and column") {
+            auto r = parse("a: 1\nb: x\xffy\n", "u.yaml");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.rfind("u.yaml:2:5: invalid YAML: invalid leading UTF-8 octet", 0) == 0);
+            r = parse(std::string("a: b\0c\n", 7), "z.yaml");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.rfind("z.yaml:1:5: invalid YAML: control characters", 0) == 0);
+        }
         SUBCASE("JSON duplicate key") {
             auto r = parse("{\"a\": 1, \"a\": 2}", "d.json");
             REQUIRE_FALSE(r.ok());

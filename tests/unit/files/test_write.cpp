@@ -54,6 +54,20 @@ TEST_SUITE("files::writeIfUnchanged") {
               1);  // no temp left
     }
 
+    TEST_CASE("removes the temporary files a killed writer left, and only those") {
+        TempDir dir;
+        auto f = dir.write("vs.yaml", "a: 1\n");
+        dir.write(".vs.yaml.shift-Ab12Cd", "a: half-writ");  // SIGKILL before the rename
+        dir.write(".vs.yaml.shift-keep", "not mkstemp's six");
+        dir.write(".other.yaml.shift-Ab12Cd", "another file's");
+        auto out = files::writeIfUnchanged(f, "a: 1\n", "a: 2\n");
+        REQUIRE(out.ok());
+        CHECK(slurp(f) == "a: 2\n");
+        CHECK_FALSE(fs::exists(dir / ".vs.yaml.shift-Ab12Cd"));
+        CHECK(fs::exists(dir / ".vs.yaml.shift-keep"));
+        CHECK(fs::exists(dir / ".other.yaml.shift-Ab12Cd"));
+    }
+
     TEST_CASE("concurrent writers in separate processes lose no update") {
         TempDir dir;
         auto f = dir.write("vs.yaml", "");

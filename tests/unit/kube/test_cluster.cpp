@@ -247,6 +247,33 @@ TEST_SUITE("kube::config") {
         CHECK(loadCluster({}, env)->contextName == "b");
     }
 
+    TEST_CASE("loadCluster: an empty kubeconfig file is named, not reported as missing") {
+        TempDir dir;
+        Env env;
+        env.serviceAccountDir = dir / "no-sa";
+        env.vars["KUBECONFIG"] = dir.write("kc", "");
+        auto r = loadCluster({}, env);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message ==
+              "kubeconfig " + (dir / "kc") +
+                  " defines no context; point KUBECONFIG or --kubeconfig at a complete one");
+    }
+
+    TEST_CASE("resolve: a server that is no http(s) URL is refused before any request, without printing it") {
+        for (const char* server : {"ftp://127.0.0.1", "https://user:secret@exa mple.com"}) {
+            Kubeconfig k;
+            k.clusters["c"].server = server;
+            k.contexts["ctx"] = KubeContext{"c", "", ""};
+            k.currentContext = "ctx";
+            auto r = resolve(k, {});
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.rfind("the server of cluster \"c\" is not ", 0) == 0);
+            CHECK(r.error().message.find("fix server in kubeconfig context \"ctx\"") != std::string::npos);
+            CHECK(r.error().message.find("secret") == std::string::npos);
+            CHECK(r.error().exit == shift::kExitInput);
+        }
+    }
+
     TEST_CASE("in-cluster: service env plus the service account directory") {
         TempDir dir;
         Env env;
@@ -299,5 +326,9 @@ TEST_SUITE("kube::config") {
         auto r = bearerToken(c);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().message.find("cannot read token file " + (dir / "missing")) == 0);
+        c.contextName = "ctx";
+        CHECK(bearerToken(c).error().message ==
+              "cannot read token file " + (dir / "missing") +
+                  ": No such file or directory; fix tokenFile in kubeconfig context \"ctx\"");
     }
 }

@@ -36,6 +36,19 @@ TEST_SUITE("kube::api") {
         CHECK(fake.calls[0].path == kV1Path);
     }
 
+    TEST_CASE("a name that is no DNS-1123 subdomain is refused before any request (exit 2)") {
+        for (const char* name : {"Bad Name", "reviews/x", "-reviews", "rev?iews", ""}) {
+            FakeClient fake;
+            Api api(fake);
+            auto r = api.getVirtualService("istio-demo", name);
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.rfind("invalid VirtualService name \"" + std::string(name) + "\"", 0) ==
+                  0);
+            CHECK(r.error().exit == shift::kExitInput);
+            CHECK(fake.calls.empty());
+        }
+    }
+
     TEST_CASE(
         "an unserved version (404 text/plain) falls back to v1beta1, then v1alpha3, and is remembered") {
         FakeClient fake;

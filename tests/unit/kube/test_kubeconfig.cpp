@@ -82,6 +82,22 @@ TEST_SUITE("kube::kubeconfig") {
         CHECK(c.execExtensionJson == R"({"hex":31,"n":null,"on":true,"s":"5"})");
     }
 
+    TEST_CASE("insecure-skip-tls-verify that is no boolean is refused, as kubectl does") {
+        auto r = parseKubeconfig("clusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: maybe\n",
+                                 "/k/config");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message ==
+              "kubeconfig /k/config: insecure-skip-tls-verify of cluster \"c\" is \"maybe\"; write true or "
+              "false");
+        for (const char* v : {"false", "no", "", "~"}) {
+            auto ok = parseKubeconfig(
+                std::string("clusters:\n- name: c\n  cluster:\n    insecure-skip-tls-verify: ") + v + "\n",
+                "/k/c");
+            REQUIRE_MESSAGE(ok.ok(), v);
+            CHECK_FALSE(ok->clusters["c"].insecureSkipTlsVerify);
+        }
+    }
+
     TEST_CASE("bad input names the file and the problem") {
         auto r = parseKubeconfig("clusters: [unclosed", "/k/config");
         REQUIRE_FALSE(r.ok());
