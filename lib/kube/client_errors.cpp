@@ -121,6 +121,14 @@ Error transportError(const Endpoint& to, const TransportFailure& f, std::string_
             return fail(fmt::format("TLS handshake with {} failed: {}; check the certificates in {}", server,
                                     detail, to.where),
                         kExitApi);
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+            return fail(fmt::format("the connection to {} broke during {} {} ({}); check the network and any "
+                                    "proxy or load balancer in between",
+                                    server, method, path, lowerFirst(detail)),
+                        kExitApi);
         default:
             return fail(fmt::format("{} {} on {} failed: {}", method, path, server, detail), kExitApi);
     }

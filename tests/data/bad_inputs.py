@@ -499,10 +499,12 @@ CASES = [
          why="API priority and fairness kept refusing (after shift's retries)", fix="retry later"),
     dict(id="server-reset", cat="server", where="server", faults=[{"type": "reset", "count": -1}],
          args=["-n", "NS", "reviews", "v1=50", "v3=50"], exit=3,
-         see="GET /apis/networking.istio.io/v1/namespaces/demo/virtualservices/reviews on https://127.0.0.1:6443 "
-             "failed: Recv failure: Connection reset by peer",
-         match=r"GET /apis/networking\.istio\.io/v1/namespaces/[a-z0-9-]+/virtualservices/reviews on "
-               r"https://127\.0\.0\.1:\d+ failed: Recv failure: Connection reset by peer",
+         see="the connection to https://127.0.0.1:6443 broke during GET /apis/networking.istio.io/v1/namespaces/demo/"
+             "virtualservices/reviews (recv failure: Connection reset by peer); check the network and any proxy or "
+             "load balancer in between",
+         match=r"the connection to https://127\.0\.0\.1:\d+ broke during GET /apis/networking\.istio\.io/v1/"
+               r"namespaces/[a-z0-9-]+/virtualservices/reviews \(recv failure: Connection reset by peer\); check the "
+               r"network and any proxy or load balancer in between",
          why="the connection broke on every attempt", fix="check the network, a proxy, and the API server"),
     dict(id="server-timeout", cat="server", where="server", faults=[{"type": "delay", "ms": 3000, "count": -1}],
          args=["-n", "NS", "reviews", "v1=50", "v3=50", "--request-timeout", "300ms"], exit=3,
