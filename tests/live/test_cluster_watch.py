@@ -31,8 +31,10 @@ class Watching:
                                   env=env)
         self.lines = queue.Queue()
         self.err = []
-        threading.Thread(target=self._read, args=(self.p.stdout, self.lines.put), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.p.stderr, self.err.append), daemon=True).start()
+        self.readers = [threading.Thread(target=self._read, args=(self.p.stdout, self.lines.put), daemon=True),
+                        threading.Thread(target=self._read, args=(self.p.stderr, self.err.append), daemon=True)]
+        for t in self.readers:
+            t.start()
 
     @staticmethod
     def _read(stream, put):
@@ -67,13 +69,21 @@ class Watching:
         self.p.send_signal(sig)
         code = self.p.wait(timeout=WAIT)
         took = time.monotonic() - t0
-        time.sleep(0.1)  # the reader threads see EOF
+        self._drain()
         return code, took, "".join(self.err)
+
+    def _drain(self):
+        for t in self.readers:
+            t.join(5)  # the process is gone: they see EOF
+        self.p.stdout.close()
+        self.p.stderr.close()
 
     def kill(self):
         if self.p.poll() is None:
             self.p.kill()
             self.p.wait()
+        if not self.p.stdout.closed:
+            self._drain()
 
 
 def weights(split, rule=0):
