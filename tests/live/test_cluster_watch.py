@@ -96,6 +96,12 @@ class Watch(cluster.ClusterCase):
         self.addCleanup(w.kill)
         return w
 
+    def wait_faults_taken(self):
+        deadline = time.monotonic() + WAIT
+        while any(f["count"] != 0 for f in self.backend.request("GET", "/_shift/faults")[2]["faults"]):
+            self.assertLess(time.monotonic(), deadline, "shift did not watch again")
+            time.sleep(0.02)
+
     def assertClean(self, w, sig=signal.SIGINT):
         code, took, err = w.stop(sig)
         self.assertEqual(code, 0, err)
@@ -177,7 +183,7 @@ class Watch(cluster.ClusterCase):
         # so it asks from a resourceVersion that is gone.
         self.backend.fault("delay", method="GET", path="/namespaces/%s/virtualservices" % ns, ms=2500)
         self.backend.request("POST", "/_shift/end-watches")
-        time.sleep(0.5)
+        self.wait_faults_taken()  # by shift's next watch, not by set's GET below
         self.assertExit(self.shift("set", "reviews", "v1=40", "v3=60", "-n", ns), 0)
         self.backend.request("POST", "/_shift/compact")
         resynced = json.loads(w.line())
