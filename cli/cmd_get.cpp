@@ -13,15 +13,11 @@
 
 namespace shift::cli {
 
-namespace {
-
-// The reports of a LIST body's items. With --route, an object without the rule is left out: the
-// question is "where is this rule, and how is it split".
-Result<std::vector<core::SplitReport>> reportsOfList(std::string body, const GetOptions& o) {
-    auto list = doc::parseJson(std::move(body), "the server's VirtualService list");
-    if (!list) return list.error();
+// With --route, an object without the rule is left out: the question is "where is this rule, and
+// how is it split".
+Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, const GetOptions& o) {
     std::vector<core::SplitReport> reports;
-    for (const auto* object : doc::objects(*list)) {
+    for (const auto* object : doc::objects(list)) {
         auto r = core::reportOf(*object, o.routes);
         if (r) {
             reports.push_back(std::move(*r));
@@ -31,6 +27,8 @@ Result<std::vector<core::SplitReport>> reportsOfList(std::string body, const Get
     }
     return reports;
 }
+
+namespace {
 
 Result<std::vector<core::SplitReport>> readReports(kube::Api& api, const std::string& ns,
                                                    const GetOptions& o) {
@@ -46,7 +44,9 @@ Result<std::vector<core::SplitReport>> readReports(kube::Api& api, const std::st
     }
     auto body = api.listVirtualServices(o.allNamespaces ? std::string() : ns);
     if (!body) return body.error();
-    return reportsOfList(std::move(*body), o);
+    auto list = doc::parseJson(std::move(*body), "the server's VirtualService list");
+    if (!list) return list.error();
+    return reportsOfList(*list, o);
 }
 
 std::string printed(const std::vector<core::SplitReport>& reports, const GetOptions& o, app::Output output) {
@@ -69,6 +69,8 @@ void GetCommand::declare(CLI::App& app) {
         "-f,--filename", o.filename,
         "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
+    app.add_flag("-w,--watch", o.watch,
+                 "After the current state, print each change as it happens, until interrupted (exit 0)");
 }
 
 Status GetCommand::complete(const Globals&) { return okStatus(); }
@@ -76,6 +78,9 @@ Status GetCommand::complete(const Globals&) { return okStatus(); }
 Status GetCommand::validate() const {
     if (options.recursive && options.filename.empty())
         return fail("-R reads a directory's subdirectories; give the directory with -f DIR");
+    if (options.watch && !options.filename.empty())
+        return fail(
+            "-w follows changes in the cluster through its watch API; drop -f, or drop -w to read the files");
     if (options.allNamespaces && !options.name.empty()) {
         return fail(
             fmt::format("-A lists every VirtualService; drop NAME, or drop -A and give -n NAMESPACE to "
@@ -101,6 +106,7 @@ Result<std::vector<core::SplitReport>> clusterReports(const GetOptions& o, const
 }  // namespace
 
 int GetCommand::run(const Globals& g) {
+    if (options.watch) return watchCluster(options, g);
     std::string ns;
     auto reports = options.filename.empty() ? clusterReports(options, g, ns) : fileReports(options);
     if (!reports) return report(reports.error());

@@ -7,6 +7,7 @@
 #include "app/store.hpp"
 #include "command.hpp"
 #include "core/split_report.hpp"
+#include "doc/parse.hpp"
 
 namespace shift::cli {
 
@@ -16,10 +17,18 @@ struct GetOptions {
     std::vector<std::string> routes;  // --route: the rules to show (default: every routed rule)
     std::string filename;             // -f: manifests instead of the cluster
     bool recursive = false;           // -R
+    bool watch = false;               // -w: follow changes until interrupted
 };
 
 // The reports of the VirtualServices under -f (get_files.cpp).
 Result<std::vector<core::SplitReport>> fileReports(const GetOptions& options);
+
+// The reports of a LIST body's items. With --route, an object without the rule is left out.
+Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, const GetOptions& o);
+
+// -w against the cluster (get_watch.cpp): prints the current state, then each change, until a
+// signal (exit 0) or an error that retrying did not cure.
+int watchCluster(const GetOptions& options, const Globals& globals);
 
 class GetCommand : public Command {
    public:

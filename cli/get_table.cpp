@@ -32,7 +32,8 @@ std::string rolloutText(const core::SplitReport& report) {
 std::string ruleLabel(const core::RuleSplit& rule) { return rule.name.empty() ? rule.rule : rule.name; }
 
 std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style) {
-    bool rollouts = std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.rollout; });
+    bool rollouts = style.rollouts ||
+                    std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.rollout; });
     std::vector<std::vector<std::string>> rows;
     for (const auto& report : reports) {
         for (const auto& rule : report.rules) {
@@ -49,6 +50,34 @@ std::string splitTable(const std::vector<core::SplitReport>& reports, const Spli
         }
     }
     return term::table(header(style, rollouts), rows);
+}
+
+namespace {
+
+// The table without its first line, the header.
+std::string withoutHeader(const std::string& table) {
+    const std::size_t nl = table.find('\n');
+    return nl == std::string::npos ? std::string() : table.substr(nl + 1);
+}
+
+}  // namespace
+
+std::string splitRows(const core::SplitReport& report, const SplitTableStyle& style) {
+    SplitTableStyle s = style;
+    s.rollouts = true;
+    return withoutHeader(splitTable({report}, s));
+}
+
+std::string deletedRow(const core::SplitReport& report, const SplitTableStyle& style) {
+    SplitTableStyle s = style;
+    s.rollouts = true;
+    std::vector<std::string> row;
+    if (s.namespaces) row.push_back(report.ns);
+    row.push_back(report.name);
+    row.insert(row.end(), 6, "-");
+    if (s.bars) row.push_back("");
+    row.push_back("deleted");
+    return withoutHeader(term::table(header(s, true), {row}));
 }
 
 }  // namespace shift::cli

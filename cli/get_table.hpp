@@ -12,6 +12,8 @@ struct SplitTableStyle {
     bool namespaces = false;  // -A: a NAMESPACE column first
     bool bars = false;        // a terminal: a bar per destination
     bool unicode = false;     // the bar's characters
+    bool rollouts = false;    // a ROLLOUT column even when no object has a rollout (-w: rows that come
+                              // later line up with the header printed once)
 };
 
 // "step 2/4 by HOLDER", or "" without a rollout.
@@ -21,5 +23,10 @@ std::string rolloutText(const core::SplitReport& report);
 std::string ruleLabel(const core::RuleSplit& rule);
 
 std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style);
+
+// -w: the rows of one object, aligned to the header, without it (kubectl prints the header once).
+std::string splitRows(const core::SplitReport& report, const SplitTableStyle& style);
+// -w: one row for an object deleted, "deleted" in its ROLLOUT column and "-" in the others.
+std::string deletedRow(const core::SplitReport& report, const SplitTableStyle& style);
 
 }  // namespace shift::cli

@@ -88,13 +88,13 @@ std::vector<std::string> CurlClient::headerLines(std::string_view method) const 
 }
 
 CURLcode CurlClient::perform(std::string_view method, const std::string& path, const std::string& body,
-                             const std::vector<std::string>& headerLines, Response& out) {
+                             const std::vector<std::string>& headerLines, Response& out, void* writeData) {
     out = Response{};
     errbuf_[0] = '\0';
     CURL* h = h_;
     const std::string url = urlBase_ + withServerTimeout(path, c_.timeoutSeconds);
     lib->easy_setopt(h, CURLOPT_URL, url.c_str());
-    lib->easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
+    lib->easy_setopt(h, CURLOPT_WRITEDATA, writeData ? writeData : &out.body);
     lib->easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
     Slist headers;
     for (const std::string& line : headerLines)

@@ -1,5 +1,6 @@
 #pragma once
 // The HTTP client: an interface the CLI's tests can fake, and the libcurl implementation.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,16 @@ class Client {
     // is a value; an Error (kExitApi) means no usable answer came back, retries included.
     virtual Result<Response> request(std::string_view method, const std::string& path,
                                      const std::string& body = "") = 0;
+
+    // A GET whose body is newline-terminated lines arriving over time (a watch): each non-empty line
+    // goes to onLine as it arrives. No overall timeout and no retries: the URL's timeoutSeconds= has
+    // the server end it. keepGoing is asked about once a second and as data arrives; false ends the
+    // stream early (the Response then has the status received). A non-2xx answer is returned whole
+    // in body, with no line handed out. An Error means the connection failed or broke.
+    // This default reads the whole answer with request() and hands out its lines (fakes, tests).
+    virtual Result<Response> stream(const std::string& path,
+                                    const std::function<void(std::string_view)>& onLine,
+                                    const std::function<bool()>& keepGoing);
 };
 
 // One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered. verbosity >= 1

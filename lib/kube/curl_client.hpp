@@ -45,6 +45,8 @@ class CurlClient final : public Client {
     Status init();
     Result<Response> request(std::string_view method, const std::string& path,
                              const std::string& body) override;
+    Result<Response> stream(const std::string& path, const std::function<void(std::string_view)>& onLine,
+                            const std::function<bool()>& keepGoing) override;
 
    private:
     void setTransferOptions();
@@ -57,7 +59,7 @@ class CurlClient final : public Client {
 
     std::vector<std::string> headerLines(std::string_view method) const;
     CURLcode perform(std::string_view method, const std::string& path, const std::string& body,
-                     const std::vector<std::string>& headerLines, Response& out);
+                     const std::vector<std::string>& headerLines, Response& out, void* writeData = nullptr);
     Error failure(CURLcode code, std::string_view method, const std::string& path) const;
     void traceAttempt(std::string_view method, const std::string& path, const std::string& body,
                       CURLcode code, const Response& out, double delay) const;

@@ -63,14 +63,15 @@ std::string Api::path(const std::string& version, const std::string& ns, const s
     return p;
 }
 
-Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name) {
+Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name,
+                                const std::string& query) {
     std::vector<std::string> versions;
     if (version_.empty())
         versions.assign(std::begin(kVersions), std::end(kVersions));
     else
         versions.push_back(version_);
     for (const auto& v : versions) {
-        auto r = client_.request("GET", path(v, ns, resource, name));
+        auto r = client_.request("GET", path(v, ns, resource, name) + query);
         if (!r) return r.error();
         if (unserved(*r)) continue;
         if (r->ok() || r->status == 404) version_ = v;
@@ -134,12 +135,29 @@ Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string&
     return std::move(*names);
 }
 
-Result<std::string> Api::listVirtualServices(const std::string& ns) {
-    auto r = getServed(ns, "virtualservices", "");
+Result<std::string> Api::listVirtualServices(const std::string& ns, const std::string& name) {
+    // A query on the collection: getServed's version discovery applies to it as to the collection.
+    auto r =
+        getServed(ns, "virtualservices", "", name.empty() ? "" : "?fieldSelector=metadata.name%3D" + name);
     if (!r) return r.error();
     if (!r->ok())
         return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
     return std::move(r->body);
+}
+
+Result<Response> Api::watchVirtualServices(const std::string& ns, const std::string& name,
+                                           const std::string& resourceVersion, int timeoutSeconds,
+                                           const std::function<void(std::string_view)>& onEvent,
+                                           const std::function<bool()>& keepGoing) {
+    std::string p = path(version_, ns, "virtualservices") +
+                    fmt::format("?watch=true&allowWatchBookmarks=true&resourceVersion={}&timeoutSeconds={}",
+                                resourceVersion, timeoutSeconds);
+    if (!name.empty()) p += "&fieldSelector=metadata.name%3D" + name;
+    return client_.stream(p, onEvent, keepGoing);
+}
+
+Error Api::watchError(const Response& r, const std::string& ns, const std::string& name) const {
+    return responseError(r, RequestInfo{"watch", "virtualservices", kIstioGroup, ns, name, context_});
 }
 
 Result<std::string> Api::listDestinationRules(const std::string& ns) {

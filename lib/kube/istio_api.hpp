@@ -1,8 +1,10 @@
 #pragma once
 // Istio networking objects over the Kubernetes API: VirtualService get/list/put, DestinationRules,
 // ServiceEntries; and the namespaces and Services the cluster has.
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
@@ -28,7 +30,19 @@ class Api {
     Result<Object> getVirtualService(const std::string& ns, const std::string& name);
     Result<std::vector<std::string>> listVirtualServiceNames(const std::string& ns);
     // One LIST of the VirtualServices in ns, or in every namespace when ns is "": the JSON list body.
-    Result<std::string> listVirtualServices(const std::string& ns);
+    // With a name, only that one (fieldSelector=metadata.name=NAME): a list of one or none.
+    Result<std::string> listVirtualServices(const std::string& ns, const std::string& name = {});
+
+    // A watch of what a listVirtualServices(ns, name) holds, from resourceVersion, with bookmarks:
+    // each event line to onEvent until the server ends the stream after timeoutSeconds, or keepGoing
+    // says stop. The answer as received (a 410: the resourceVersion is too old); an Error when the
+    // connection failed. The served version must be known: list first.
+    Result<Response> watchVirtualServices(const std::string& ns, const std::string& name,
+                                          const std::string& resourceVersion, int timeoutSeconds,
+                                          const std::function<void(std::string_view)>& onEvent,
+                                          const std::function<bool()>& keepGoing);
+    // The one-line error for a watch's non-2xx answer.
+    Error watchError(const Response& r, const std::string& ns, const std::string& name) const;
     // The JSON list body; a 403/404 is an Error the caller may turn into a warning.
     Result<std::string> listDestinationRules(const std::string& ns);
     // The JSON list body of the ServiceEntries in ns. A 404 (a cluster without the ServiceEntry kind)
@@ -52,7 +66,9 @@ class Api {
     const std::string& servedVersion() const { return version_; }
 
    private:
-    Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name);
+    // query ("?fieldSelector=...") follows the path.
+    Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name,
+                               const std::string& query = {});
     Error noIstio();
     std::optional<std::string> landedObject(const std::string& version, const std::string& ns,
                                             const std::string& name, const std::string& sent);

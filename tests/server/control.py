@@ -1,5 +1,5 @@
 """The test API server's /_shift/ control endpoint (admin only): faults, the request log, compaction,
-state. `handle` is called with the request handler (apiserver.Handler)."""
+ending open watches, state. `handle` is called with the request handler (apiserver.Handler)."""
 import json
 
 from store import ApiError
@@ -33,6 +33,10 @@ def handle(handler):
         with st.lock:
             st.events.compact(st.rv)
             return handler._reply(200, go_json({"compacted": str(st.rv)}))
+    if p == "/_shift/end-watches" and handler.command == "POST":
+        # Open watch streams end now, as after their timeoutSeconds: clients resume from where they were.
+        handler.server.store.events.end_streams()
+        return handler._reply(200, go_json({"ended": True}))
     if p == "/_shift/state" and handler.command == "GET":
         st = handler.server.store
         with st.lock:

@@ -12,6 +12,8 @@ Transfer-Encoding: chunked and Content-Type application/json; each event is one 
 - allowWatchBookmarks=true: BOOKMARK events carrying only kind, apiVersion and metadata.resourceVersion,
   every `bookmark_seconds` while nothing happens (the real server sends them about once a minute).
 - timeoutSeconds ends the stream after that long (the real server picks a random 5-10 minutes otherwise).
+- POST /_shift/end-watches ends every open stream at once, cleanly, as timeoutSeconds would (for tests
+  of clients that resume).
 """
 import collections
 import copy
@@ -40,6 +42,7 @@ class EventLog:
         self.oldest = 0  # the smallest resourceVersion a watch may still start from
         self.cond = threading.Condition()
         self.bookmark_seconds = 1.0
+        self.epoch = 0  # end_streams() moves it: open streams end when they see it changed
 
     def record(self, resource, ns, etype, obj):
         with self.cond:
@@ -54,6 +57,11 @@ class EventLog:
             while self.events and self.events[0][0] <= rv:
                 self.events.popleft()
             self.oldest = max(self.oldest, rv)
+            self.cond.notify_all()
+
+    def end_streams(self):
+        with self.cond:
+            self.epoch += 1
             self.cond.notify_all()
 
     def after(self, rv, resource, ns):
@@ -106,6 +114,7 @@ def serve(handler, store, info, query, kind, api_version, selects):
     label_sel, field_sel = query.get("labelSelector"), query.get("fieldSelector")
     ns = info.namespace or None
     start = query.get("resourceVersion", "")
+    epoch = log.epoch
     _headers(handler)
     wfile = handler.wfile
     try:
@@ -116,7 +125,7 @@ def serve(handler, store, info, query, kind, api_version, selects):
             last = int(rv)
         else:
             last = int(start)
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and log.epoch == epoch:
             try:
                 pending, bookmark = _next_batch(log, last, info.resource, ns)
             except Gone as g:
