@@ -2,7 +2,7 @@
 """shift's benchmark: file mode and cluster mode, with targets. See bench/README.md.
 
     python3 bench/run.py [--runs 30] [--rss-runs 5] [--real | --no-real] [--shift PATH]
-                         [--only files|cluster] [--rules 10000] [--json FILE]
+                         [--only files|cluster|scale] [--rules 10000] [--scale-runs 10] [--json FILE]
 """
 import argparse
 import datetime
@@ -21,6 +21,7 @@ sys.path.insert(0, HERE)
 from cluster import ClusterBench, Target  # noqa: E402
 from gen_rules import manifest  # noqa: E402
 from measure import Runner, Series  # noqa: E402
+from scale import ScaleBench  # noqa: E402
 
 BOOKINFO = os.path.join(ROOT, "examples", "bookinfo", "reviews.yaml")
 
@@ -107,6 +108,26 @@ def cluster_targets(s):
     ]
 
 
+def scale_targets(s):
+    shift, kubectl, curl = s["shift get -A"], s["kubectl get -A"], s["curl GET list"]
+    roll, sets = s["shift rollout (4 steps)"], s["4 x shift set"]
+    return [
+        (shift, "get -A: shift / kubectl", shift.ms / kubectl.ms, "<= 0.25", shift.ms / kubectl.ms <= 0.25),
+        (shift, "get -A: shift RSS / curl RSS", shift.mib / curl.mib, "<= 1.2", shift.mib <= 1.2 * curl.mib),
+        (roll, "rollout / 4 x set", roll.ms / sets.ms, "<= 0.5", roll.ms / sets.ms <= 0.5),
+    ]
+
+
+def scale_part(r, shift, targets, runs, rss_runs, scratch, report):
+    for t in targets:
+        s = ScaleBench(r, shift, t, scratch).measure(runs, rss_runs)
+        table(f"Scale against {t.label}", list(s.values()),
+              "\n  (get -A: 1,000 VirtualServices in 10 namespaces, -o json to /dev/null; rollout: "
+              "--steps 25,50,75,100 --interval 0, no check)")
+        print_targets(scale_targets(s))
+        report["parts"]["scale: " + t.label] = [x.as_dict() for x in s.values()]
+
+
 def table(title, series, extra=""):
     print(f"\n{title}{extra}")
     print(f"  {'command':<28} {'median ms':>10} {'p25-p75 ms (IQR/median)':>28} {'peak RSS MiB':>13}")
@@ -129,8 +150,10 @@ def main():
     real = ap.add_mutually_exclusive_group()
     real.add_argument("--real", action="store_true", help="require the real kube-apiserver (KUBEBUILDER_ASSETS)")
     real.add_argument("--no-real", action="store_true", help="skip the real kube-apiserver")
-    ap.add_argument("--only", choices=["files", "cluster"], help="run one part only")
+    ap.add_argument("--only", choices=["files", "cluster", "scale"], help="run one part only")
     ap.add_argument("--rules", type=int, default=10000, help="http rules in the generated VirtualService")
+    ap.add_argument("--scale-runs", type=int, default=10,
+                    help="timed runs per command of the scale part (get -A, rollout; default 10)")
     ap.add_argument("--json", help="also write every sample to this file")
     a = ap.parse_args()
 
@@ -152,17 +175,24 @@ def main():
     floor = r.harness_floor()
     print(f"shift benchmark {datetime.datetime.now().isoformat(timespec='seconds')} on {platform.node()}, "
           f"{os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"binary {shift}; {a.runs} timed runs + {a.rss_runs} RSS runs per command; "
+    runs = a.scale_runs if a.only == "scale" else a.runs
+    print(f"binary {shift}; {runs} timed runs + {a.rss_runs} RSS runs per command; "
           f"harness spawn+reap of /bin/true {floor * 1000:.2f} ms (included in every wall figure)")
     print(hot_layout(shift), flush=True)
     report = {"when": datetime.datetime.now().isoformat(), "harness_ms": floor * 1000, "parts": {}}
     try:
-        if a.only != "cluster":
+        if a.only in (None, "files"):
             series, targets = file_mode(r, shift, a.runs, a.rss_runs, a.rules, scratch)
             table("File mode: shift -f FILE ... v1=50 v3=50 (output to /dev/null)", series)
             print_targets(targets)
             report["parts"]["files"] = [s.as_dict() for s in series]
-        if a.only != "files":
+        if a.only == "scale":
+            stack = Stack()
+            try:
+                scale_part(r, shift, start_targets(want_real, stack), a.scale_runs, a.rss_runs, scratch, report)
+            finally:
+                stack.close()
+        elif a.only != "files":
             stack = Stack()
             try:
                 for t in start_targets(want_real, stack):
@@ -175,6 +205,8 @@ def main():
                           f"{glue:.2f} ms median, is not included)")
                     print_targets(cluster_targets(s))
                     report["parts"][t.label] = [s[n].as_dict() for n in order] + [{"glue_ms_median": glue}]
+                    if a.only is None:
+                        scale_part(r, shift, [t], a.scale_runs, a.rss_runs, scratch, report)
             finally:
                 stack.close()
             if not want_real:

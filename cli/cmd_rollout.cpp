@@ -9,7 +9,9 @@
 #include "proc/signals.hpp"
 #include "report.hpp"
 #include "rollout_adapters.hpp"
+#include "rollout_progress.hpp"
 #include "stores/kube_route_target.hpp"
+#include "term/charset.hpp"
 
 namespace shift::cli {
 
@@ -24,11 +26,6 @@ Result<app::Policy> policy(const std::string& text, const char* flag) {
 std::string hostName() {
     char buf[256] = {};
     return ::gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string("unknown-host");
-}
-
-// One plain line per event, with a timestamp: what a CI log keeps.
-void printEvent(const app::Event& e) {
-    emit(stdout, fmt::format("{} {}\n", core::formatTime(core::Clock::now()), e.text));
 }
 
 }  // namespace
@@ -60,6 +57,8 @@ void RolloutCommand::declare(CLI::App& app) {
         ->option_text("RULE");
     app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
     app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");
+    app.add_flag("--no-progress", f.noProgress,
+                 "One timestamped line per event, also on a terminal (no status line redrawn in place)");
     app.add_flag("--no-validate", f.noValidate,
                  "Skip the checks of new hosts and subsets before the first step");
     app.add_option("--history-limit", f.historyLimit, "Revisions kept in the history annotation (default 10)")
@@ -113,17 +112,31 @@ int RolloutCommand::run(const Globals& g) {
                                  "",          flags.historyLimit, !flags.noValidate};
     t.user =
         cluster->impersonate.user.empty() ? "context " + cluster->contextName : cluster->impersonate.user;
-    stores::KubeRouteTarget target(api, t, warn);
+    bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
+    RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
+                              term::unicodeOutput(), flags.to, !flags.checks.empty(),
+                              options.interval > app::Duration::zero()});
+    // A warning goes above the status line, which comes back at the next redraw.
+    stores::KubeRouteTarget target(api, t, [&](const std::string& message) {
+        progress.clear();
+        warn(message);
+    });
     ShellChecks checks({{"SHIFT_NAME", flags.name},
                         {"SHIFT_NAMESPACE", cluster->ns},
                         {"SHIFT_CONTEXT", cluster->contextName}});
-    SystemClock clock;
+    SystemClock wallClock;
+    ProgressClock progressClock(progress);
+    app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
+    // The second signal's message is written from the handler: on a terminal it erases the status line.
     proc::watchSignals(
-        fmt::format("shift: second signal, stopping now: VirtualService {}/{} may be mid-rollout; "
+        fmt::format("{}shift: second signal, stopping now: VirtualService {}/{} may be mid-rollout; "
                     "see `kubectl shift get {} -n {}`",
-                    cluster->ns, flags.name, flags.name, cluster->ns));
+                    live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "", cluster->ns, flags.name,
+                    flags.name, cluster->ns));
     options.dryRun = flags.dryRun;
-    auto result = app::runRollout(target, checks, clock, options, printEvent);
+    auto result =
+        app::runRollout(target, checks, clock, options, [&](const app::Event& e) { progress.event(e); });
+    progress.clear();
     if (result.exit == kExitOk) {
         emit(stdout, result.message + "\n");
     } else {

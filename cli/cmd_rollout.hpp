@@ -16,7 +16,7 @@ struct RolloutFlags {
     std::vector<std::string> checks, routes;
     int maxFailures = 0;
     std::string onFailure = "rollback", onInterrupt = "rollback";
-    bool dryRun = false, force = false, noValidate = false;
+    bool dryRun = false, force = false, noValidate = false, noProgress = false;
     std::size_t historyLimit = 10;
 };
 

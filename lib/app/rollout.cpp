@@ -130,8 +130,15 @@ class Rollout {
     }
 
     // Waits the interval in slices, refreshing the heartbeat between them; false when interrupted.
-    std::optional<RolloutReport> wait() {
+    std::optional<RolloutReport> wait(std::size_t i) {
         Duration left = o_.interval;
+        if (left > Duration::zero()) {
+            emit_({Event::Kind::Wait,
+                   fmt::format("waiting {} after step {}/{}", core::formatDuration(left), i + 1,
+                               plan_.steps.size()),
+                   static_cast<long long>(i + 1), stepCount(), now(),
+                   clock_.now() + std::chrono::duration_cast<core::Clock::duration>(left)});
+        }
         while (left > Duration::zero()) {
             Duration slice = std::min(left, o_.heartbeatEvery);
             if (!clock_.sleep(slice)) return end(o_.onInterrupt, kExitInterrupted, "interrupted");
@@ -150,7 +157,7 @@ class Rollout {
     std::optional<RolloutReport> waitAndCheck(std::size_t i) {
         int failures = 0;
         while (true) {
-            if (auto stop = wait()) return stop;
+            if (auto stop = wait(i)) return stop;
             auto failed = runChecks(i);
             if (clock_.interrupted()) return end(o_.onInterrupt, kExitInterrupted, "interrupted");
             if (!failed) return std::nullopt;

@@ -100,11 +100,14 @@ struct RolloutOptions {
     std::chrono::seconds staleAfter{60};  // a mark older than this is a dead rollout's
 };
 
+// What the rollout did, as it happens. Wait says a wait begins and when it ends, for a display that
+// counts down; the other kinds are the lines of the plain log.
 struct Event {
-    enum class Kind { Plan, Step, CheckPassed, CheckFailed, Restored, Held, Done } kind;
+    enum class Kind { Plan, Step, Wait, CheckPassed, CheckFailed, Restored, Held, Done } kind;
     std::string text;  // one line, for plain output
     long long step = 0, steps = 0;
-    std::string split;  // after the event
+    std::string split;                // after the event
+    core::Clock::time_point until{};  // Wait: when it ends
 };
 
 struct RolloutReport {

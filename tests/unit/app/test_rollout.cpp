@@ -56,6 +56,31 @@ TEST_SUITE("app::rollout") {
         CHECK(run.events.front() ==
               "plan: istio-demo/reviews http[0]: v3 to 100 in 3 steps: 10% → 50% → 100%");
     }
+    TEST_CASE("each wait is announced with the time it ends, for a display that counts down") {
+        test::FakeTarget target("v1=100");
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        auto o = options({50, 100});
+        o.interval = 25s;
+        o.heartbeatEvery = 10s;
+        std::vector<app::Event> waits;
+        app::runRollout(target, checks, clock, o, [&](const app::Event& e) {
+            if (e.kind == app::Event::Kind::Wait) waits.push_back(e);
+        });
+        REQUIRE(waits.size() == 2);
+        CHECK(waits[0].text == "waiting 25s after step 1/2");
+        CHECK(core::formatTime(waits[0].until) == "2026-12-01T03:00:25Z");
+        CHECK(waits[1].step == 2);
+        CHECK(waits[1].split == "v3=100");
+        CHECK(core::formatTime(waits[1].until) == "2026-12-01T03:00:50Z");
+        o.interval = {};
+        waits.clear();
+        test::FakeTarget again("v1=100");
+        app::runRollout(again, checks, clock, o, [&](const app::Event& e) {
+            if (e.kind == app::Event::Kind::Wait) waits.push_back(e);
+        });
+        CHECK(waits.empty());  // --interval 0: no wait to show
+    }
     TEST_CASE("the mark carries the step and a heartbeat refreshed during long waits") {
         test::FakeTarget target("v1=100");
         test::FakeChecks checks;
