@@ -44,11 +44,28 @@ TEST_SUITE("core::undo") {
                                          rev(2, {{"http[0]", "v1=50,v3=50"}})};
         CHECK(core::planUndo(vs(), gone, std::nullopt).error().message ==
               "revision 1 sets rule http[3] of VirtualService istio-demo/reviews, which no longer exists; "
-              "nothing "
-              "changed — set the split with `kubectl shift set` instead");
+              "nothing changed — see `kubectl shift history reviews -n istio-demo` for another revision, or "
+              "set the split with `kubectl shift set`");
     }
     TEST_CASE("a split string reads back as a request") {
         CHECK(core::describe(*core::requestOfSplit("v1=75,v3=25")) == "v1=75 v3=25");
         CHECK_FALSE(core::requestOfSplit("v1=75,,v3").ok());
+    }
+    TEST_CASE("a restore plans every recorded rule into one plan; a recorded 0 keeps its destination") {
+        auto two = test::yaml(test::reviews(test::kHalf) + "  - route:\n" + test::kHalf);
+        core::UndoPlan undo{
+            2, {{"http:0", test::request({"v1=100"})}, {"http:1", test::request({"v1=0", "v3=100"})}}};
+        auto plan = core::planRestore(two.docs.at(0), undo, {});
+        REQUIRE(plan.ok());
+        CHECK(plan->changed);
+        REQUIRE(plan->rules.size() == 2);
+        CHECK(plan->rules[0].rule == 0);
+        CHECK(plan->rules[1].rule == 1);
+        CHECK(plan->rules[0].destinations.size() == 2);  // v3 removed: the revision did not have it
+        CHECK(plan->rules[0].destinations[1].action == core::DestinationPlan::Action::Remove);
+        CHECK(plan->rules[1].destinations[0].action != core::DestinationPlan::Action::Remove);
+        CHECK(plan->rules[1].destinations[0].afterShare == 0);
+
+        CHECK_FALSE(core::planRestore(two.docs.at(0), {3, {}}, {}).ok());
     }
 }
