@@ -56,9 +56,13 @@ class History(cluster.ClusterCase):
         self.assertRegex(lines[1], r"^1 +\S+ +- +\(before shift's first change\) +http\[0\]: v1=100$")
         self.assertRegex(lines[3], r"^3 +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +admin +set reviews v1=50 v3=50 +"
                                    r"http\[0\]: v1=50,v3=50$")
+        # The impersonated user, when there is one.
+        self.assertExit(self.shift("reviews", "v1=40", "v3=60", "-n", ns, "--as", "jane", "--as-group",
+                                   "system:masters"), 0)
+        self.assertEqual(self.history(ns)["revisions"][-1]["user"], "jane")
         # A dry run records nothing.
         self.assertExit(self.shift("reviews", "v1=10", "v3=90", "-n", ns, "--dry-run=server"), 0)
-        self.assertEqual(len(self.history(ns)["revisions"]), 3)
+        self.assertEqual(len(self.history(ns)["revisions"]), 4)
 
     def test_the_limit_bounds_the_history(self):
         ns = self.start()
