@@ -30,6 +30,12 @@ std::string historyCommand(const VirtualService& vs) {
 Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std::optional<long long> to,
                                        const VirtualService& vs) {
     auto name = qualifiedName(vs);
+    if (history.empty()) {
+        return fail(
+            fmt::format("VirtualService {} has no history: shift has not changed it yet, so there is "
+                        "nothing to undo",
+                        name));
+    }
     if (history.size() < 2 && !to) {
         return fail(fmt::format(
             "VirtualService {} has no earlier revision to return to (its history holds {}); see `{}`", name,

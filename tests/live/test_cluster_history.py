@@ -102,7 +102,7 @@ class History(cluster.ClusterCase):
         ns = self.start()
         r = self.shift("undo", "reviews", "-n", ns)
         self.assertExit(r, 2)
-        self.assertIn("has no earlier revision to return to", r.err)
+        self.assertIn("has no history: shift has not changed it yet", r.err)
         self.assertExit(self.shift("reviews", "v1=90", "v3=10", "-n", ns), 0)
         r = self.shift("undo", "reviews", "-n", ns, "--to-revision", "7")
         self.assertExit(r, 2)

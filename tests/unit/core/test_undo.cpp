@@ -40,6 +40,9 @@ TEST_SUITE("core::undo") {
               "shift history reviews -n istio-demo`");
         CHECK(core::planUndo(vs(), {h[0]}, std::nullopt).error().message.find("has no earlier revision") !=
               std::string::npos);
+        CHECK(core::planUndo(vs(), {}, 1).error().message ==
+              "VirtualService istio-demo/reviews has no history: shift has not changed it yet, so there is "
+              "nothing to undo");
         std::vector<core::Revision> gone{rev(1, {{"http[3]", "v1=100"}}),
                                          rev(2, {{"http[0]", "v1=50,v3=50"}})};
         CHECK(core::planUndo(vs(), gone, std::nullopt).error().message ==
