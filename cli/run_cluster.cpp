@@ -62,6 +62,7 @@ int runCluster(const SetOptions& o, const Globals& g) {
     }
     auto options = applyOptions(o);
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    store.takeOver = o.force;
     auto out = app::applyShift(store, *request, options);
     guard.reset();
     if (!out) return report(out.error());

@@ -19,7 +19,7 @@ std::string KubeRouteTarget::name() const { return fmt::format("{}/{} {}", o_.ns
 std::string KubeRouteTarget::setCommand(const core::RuleSplit& split) const {
     std::string out = fmt::format("kubectl shift set {} -n {} --route {}", o_.name, o_.ns, selector_);
     for (const auto& d : split.destinations) out += fmt::format(" {}={}", d.key, d.weight);
-    return out;
+    return out + " --force";  // the rollout's mark may still be there: --force removes it
 }
 
 std::string KubeRouteTarget::unmarkCommand() const {

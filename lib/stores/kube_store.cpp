@@ -83,6 +83,7 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
             else if (warn_)
                 warn_("the change is not recorded in the history: " + st.error().message);
         }
+        if (takeOver) core::setRolloutMark(merged, std::nullopt);
         if (!serverDry && beforeSend) beforeSend();
         auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(merged, 0), serverDry);
         if (!put) return put.error();

@@ -37,6 +37,10 @@ class KubeStore : public app::Store {
     };
     std::optional<Record> record;
 
+    // --force: the write also removes a rollout's mark, taking the object over (the rollout, if it is
+    // still running, sees a change it did not make at its next write and stops without writing).
+    bool takeOver = false;
+
    private:
     std::string printed(doc::Node object) const;  // a copy: managedFields is dropped
 

@@ -134,6 +134,9 @@ class History(cluster.ClusterCase):
         r = self.shift("reviews", "v1=100", "-n", ns, "--force")
         self.assertExit(r, 0)
         self.assertEqual(weights(self.get(ns)), {"v1": 100})
+        # Taken over: the mark is gone, so others are not refused any more.
+        self.assertNotIn(MARK, self.get(ns)["metadata"].get("annotations", {}))
+        self.assertExit(self.shift("reviews", "v1=90", "v2=10", "-n", ns), 0)
 
     def test_field_manager_names_the_writer_in_managed_fields(self):
         ns = self.start()

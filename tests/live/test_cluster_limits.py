@@ -42,7 +42,7 @@ class Limits(cluster.ClusterCase):
         history = after["metadata"]["annotations"][HISTORY]
         self.assertLess(len(history), 1024, "the history records the rule changed, not all 4,000")
         self.assertEqual([h["rules"] for h in json.loads(history)],
-                         [[{"rule": "r3999", "split": "v1=100"}], [{"rule": "r3999", "split": "v1=90,v3=10"}]])
+                         [[{"rule": "http[3999]", "split": "v1=100"}], [{"rule": "http[3999]", "split": "v1=90,v3=10"}]])
         if self.backend.faults:  # the test server logs requests
             vs = [q["method"] for q in self.backend.requests() if "/virtualservices" in q["path"]]
             self.assertEqual(vs, ["GET", "PUT"])
