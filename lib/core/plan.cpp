@@ -70,7 +70,7 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
         auto rulePlan = planSplit(plan.vs, rule, request, options.split);
         if (!rulePlan) return rulePlan.error();
         if (auto w = invalidWeights(plan.vs, plan.vs.rules[rule])) plan.warnings.push_back(*w);
-        noteDropped(request, *rulePlan, plan.warnings);
+        if (!options.wholeSplit) noteDropped(request, *rulePlan, plan.warnings);
         plan.changed = plan.changed || rulePlan->changed;
         plan.rules.push_back(std::move(*rulePlan));
     }

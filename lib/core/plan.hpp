@@ -15,6 +15,9 @@ namespace shift::core {
 struct ShiftOptions {
     std::vector<std::string> routes;  // --route selectors
     SplitOptions split;
+    // The request is a recorded whole split (undo): dropping what it does not name is the point, so
+    // no warning says so.
+    bool wholeSplit = false;
 };
 
 struct ShiftPlan {

@@ -95,7 +95,7 @@ Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>&
 Result<ShiftPlan> planRestore(const doc::Node& object, const UndoPlan& undo, const SplitOptions& options) {
     std::optional<ShiftPlan> out;
     for (const auto& rule : undo.rules) {
-        ShiftOptions one{{rule.selector}, options};
+        ShiftOptions one{{rule.selector}, options, true};
         const auto& w = rule.request.weights;
         one.split.keepZero = options.keepZero || std::any_of(w.begin(), w.end(), [](const WeightSpec& s) {
                                  return s.weight == 0;

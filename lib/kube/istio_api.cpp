@@ -76,6 +76,27 @@ std::string Api::path(const std::string& version, const std::string& ns, const s
     return p;
 }
 
+namespace {
+
+Error garbled(std::string_view method, const std::string& path) {
+    return fail(fmt::format("the answer to {} {} is not valid JSON: cut short or garbled on the way (a proxy "
+                            "in between?); run again, and check the network if it persists",
+                            method, path),
+                kExitApi);
+}
+
+}  // namespace
+
+// kube-apiserver answers JSON; an answer that is not was cut short or garbled on the way, and is not
+// the server's word: a GET asks again (three attempts), then says so.
+Result<Response> Api::get(const std::string& path) {
+    for (int attempt = 1;; ++attempt) {
+        auto r = client_.request("GET", path);
+        if (!r || !r->ok() || nlohmann::json::accept(r->body)) return r;
+        if (attempt == 3) return garbled("GET", path);
+    }
+}
+
 Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name,
                                 const std::string& query) {
     std::vector<std::string> versions;
@@ -84,7 +105,7 @@ Result<Response> Api::getServed(const std::string& ns, const std::string& resour
     else
         versions.push_back(version_);
     for (const auto& v : versions) {
-        auto r = client_.request("GET", path(v, ns, resource, name) + query);
+        auto r = get(path(v, ns, resource, name) + query);
         if (!r) return r.error();
         if (unserved(*r)) continue;
         if (r->ok() || r->status == 404) version_ = v;
@@ -94,7 +115,7 @@ Result<Response> Api::getServed(const std::string& ns, const std::string& resour
 }
 
 Error Api::noIstio() {
-    auto r = client_.request("GET", fmt::format("/apis/{}", kIstioGroup));
+    auto r = get(fmt::format("/apis/{}", kIstioGroup));
     if (!r) return r.error();
     if (r->status == 404)
         return fail("the cluster serves no networking.istio.io VirtualService API; is Istio installed?",
@@ -184,8 +205,8 @@ Result<std::string> Api::listDestinationRules(const std::string& ns) {
 Result<std::string> Api::listServiceEntries(const std::string& ns) {
     RequestInfo info{"list", "serviceentries", kIstioGroup, ns, "", context_};
     // The VirtualService read found the served version; the same group serves ServiceEntries in it.
-    auto r = version_.empty() ? getServed(ns, "serviceentries", "")
-                              : client_.request("GET", path(version_, ns, "serviceentries"));
+    auto r =
+        version_.empty() ? getServed(ns, "serviceentries", "") : get(path(version_, ns, "serviceentries"));
     if (!r) return r.error();
     if (r->status == 404) return std::string(R"({"kind":"ServiceEntryList","items":[]})");
     if (!r->ok()) return responseError(*r, info);
@@ -193,14 +214,14 @@ Result<std::string> Api::listServiceEntries(const std::string& ns) {
 }
 
 Result<std::string> Api::listServices(const std::string& ns) {
-    auto r = client_.request("GET", fmt::format("/api/v1/namespaces/{}/services", ns));
+    auto r = get(fmt::format("/api/v1/namespaces/{}/services", ns));
     if (!r) return r.error();
     if (!r->ok()) return responseError(*r, RequestInfo{"list", "services", "", ns, "", context_});
     return std::move(r->body);
 }
 
 Result<std::vector<std::string>> Api::listNamespaces() {
-    auto r = client_.request("GET", "/api/v1/namespaces");
+    auto r = get("/api/v1/namespaces");
     if (!r) return r.error();
     if (!r->ok()) return responseError(*r, RequestInfo{"list", "namespaces", "", "", "", context_});
     auto names = itemNames(r->body);
@@ -243,6 +264,15 @@ Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::
         if (auto landed = landedObject(version, ns, name, json))
             return PutResult{false, true, std::move(*landed)};
         return r.error();
+    }
+    if (r->ok() && !nlohmann::json::accept(r->body)) {
+        // The PUT was carried out, but its answer is unreadable: as for a lost answer, one GET tells.
+        if (!dryRun)
+            if (auto landed = landedObject(version, ns, name, json))
+                return PutResult{false, true, std::move(*landed)};
+        Error e = garbled("PUT", p);
+        if (!dryRun) e.message += "; the server may have applied it: run again to see the current state";
+        return e;
     }
     if (r->ok()) return PutResult{false, false, std::move(r->body)};
     if (r->status == 409) return PutResult{true, false, std::move(r->body)};

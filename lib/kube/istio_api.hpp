@@ -69,6 +69,7 @@ class Api {
     const std::string& servedVersion() const { return version_; }
 
    private:
+    Result<Response> get(const std::string& path);
     // query ("?fieldSelector=...") follows the path.
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name,
                                const std::string& query = {});

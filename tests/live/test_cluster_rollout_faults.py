@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Faults at every request of a whole rollout, in turn (the local test server, both Istio eras): a 500,
+"""Faults at every request of a whole rollout (and of an undo), in turn (the local test server, both Istio eras): a 500,
 a 503, a 429, a connection reset after the request was carried out, a truncated or non-JSON answer,
 a delay past --request-timeout, and a concurrent writer that touches only labels. Every run must end
 in one of three ways, and this test tells which:
@@ -96,7 +96,55 @@ class RolloutEveryRequest(cluster.ClusterCase):
               (n, n * len(FAULTS), outcomes), file=sys.stderr)
 
 
+class UndoEveryRequest(cluster.ClusterCase):
+    """The same faults at each request of an undo: it lands whole, or nothing changes and one line says why."""
+
+    def prepare(self):
+        ns = self.namespace()
+        self.bookinfo(ns, subsets=START)
+        self.assertExit(self.shift("reviews", "v1=50", "v2=20", "v3=30", "-n", ns, "-q"), 0)
+        return ns, self.backend.get(ns, "virtualservices", "reviews")
+
+    def undo(self, ns):
+        return self.shift("undo", "reviews", "-n", ns, "-q", "--request-timeout", "1s")
+
+    def test_a_fault_at_each_request_lands_whole_or_changes_nothing(self):
+        ns, _ = self.prepare()
+        self.backend.clear_requests()
+        r = self.undo(ns)
+        self.assertExit(r, 0)
+        self.assertNotIn("warning", r.err)  # undo drops v3 on purpose: no "not in the request" warning
+        n = len([q for q in self.backend.requests() if "/namespaces/%s/" % ns in q["path"]])
+        outcomes = {}
+        for kind, params in FAULTS:
+            for k in range(n):
+                ns, before = self.prepare()
+                self.backend.clear_faults()
+                self.backend.fault(kind, skip=k, path="/namespaces/%s/" % ns, **params)
+                r = self.undo(ns)
+                if kind == "delay":
+                    time.sleep(params["ms"] / 1000.0)
+                what = "%s %s at request %d: %r" % (kind, json.dumps(params), k + 1, r)
+                vs = self.backend.get(ns, "virtualservices", "reviews")
+                history = json.loads(vs["metadata"]["annotations"]["traffic-shift.dev/history"])
+                if weights(vs) == dict(START):
+                    self.assertEqual(history[-1]["command"], "undo reviews", what)
+                    outcome = "undone" if r.code == 0 else "undone, said it may have"
+                    if r.code:
+                        self.assertIn("may have", r.err, what)
+                else:
+                    self.assertNotEqual(r.code, 0, what)
+                    self.assertEqual(vs["spec"], before["spec"], what)
+                    self.assertEqual(len(history), 2, what)
+                    self.assertEqual(len([l for l in r.err.splitlines() if l.startswith("error: ")]), 1, what)
+                    outcome = "unchanged"
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        print("\n  %d requests per undo; outcomes of %d faulted runs: %s" % (n, n * len(FAULTS), outcomes),
+              file=sys.stderr)
+
+
 cluster.parameterize(globals(), RolloutEveryRequest, backends=("testserver",))
+cluster.parameterize(globals(), UndoEveryRequest, backends=("testserver",))
 
 if __name__ == "__main__":
     unittest.main()

@@ -243,6 +243,55 @@ TEST_SUITE("kube::api") {
                             [](auto& c) { return c.method == "PUT"; }) == 1);
     }
 
+    TEST_CASE("an answer that is not JSON (cut short, garbled) is asked again, then named") {
+        const std::string vs = R"({"metadata":{"name":"reviews","resourceVersion":"7"},"spec":{}})";
+        SUBCASE("a GET: the second attempt is whole") {
+            FakeClient fake;
+            fake.json(200, vs.substr(0, 20)).json(200, vs);
+            Api api(fake);
+            auto r = api.getVirtualService("istio-demo", "reviews");
+            REQUIRE(r.ok());
+            CHECK(fake.calls.size() == 2);
+        }
+        SUBCASE("a GET: three times garbled") {
+            FakeClient fake;
+            fake.json(200, "<html>").json(200, "<html>").json(200, "<html>");
+            Api api(fake);
+            auto r = api.getVirtualService("istio-demo", "reviews");
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message ==
+                  "the answer to GET "
+                  "/apis/networking.istio.io/v1/namespaces/istio-demo/virtualservices/reviews is "
+                  "not valid JSON: cut short or garbled on the way (a proxy in between?); run again, and "
+                  "check the "
+                  "network if it persists");
+            CHECK(r.error().exit == shift::kExitApi);
+        }
+        SUBCASE("a PUT: carried out, its answer unreadable; one GET shows it landed") {
+            const std::string sent =
+                R"({"metadata":{"name":"reviews","resourceVersion":"7"},"spec":{"x":1}})";
+            const std::string now = R"({"metadata":{"name":"reviews","resourceVersion":"8"},"spec":{"x":1}})";
+            FakeClient fake;
+            fake.json(200, now.substr(0, 30)).json(200, now);
+            Api api(fake);
+            auto r = api.putVirtualService("istio-demo", "reviews", "v1", sent, false);
+            REQUIRE(r.ok());
+            CHECK(r->recovered);
+            CHECK(r->json == now);
+        }
+        SUBCASE("a PUT whose outcome cannot be told says it may have been applied") {
+            const std::string sent =
+                R"({"metadata":{"name":"reviews","resourceVersion":"7"},"spec":{"x":1}})";
+            FakeClient fake;
+            fake.json(200, "{").json(200, R"({"metadata":{"resourceVersion":"7"},"spec":{"x":0}})");
+            Api api(fake);
+            auto r = api.putVirtualService("istio-demo", "reviews", "v1", sent, false);
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message.find("is not valid JSON") != std::string::npos);
+            CHECK(r.error().message.find("the server may have applied it") != std::string::npos);
+        }
+    }
+
     TEST_CASE("a lost PUT counts as landed only with a newer version, its spec and its annotations") {
         auto broken = [] { return shift::fail("PUT failed: timeout", shift::kExitApi); };
         // A rollout's last write removes only its mark: the spec alone cannot tell it landed.
@@ -311,7 +360,7 @@ TEST_SUITE("kube::api") {
               "namespaces");
         CHECK(denied.error().exit == shift::kExitApi);
 
-        fake.text(200, "not json");
+        fake.json(200, R"({"kind":"Status"})");
         CHECK(api.listNamespaces().error().message ==
               "the server answered the list of namespaces with something that is not a list");
 
