@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cmd_set.hpp"
 #include "core/duration.hpp"
 #include "core/rollout_steps.hpp"
 #include "kube/istio_api.hpp"
@@ -56,6 +57,7 @@ void RolloutCommand::declare(CLI::App& app) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->option_text("RULE");
     app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
+    declareFieldManager(app, f.fieldManager);
     app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");
     app.add_flag("--no-progress", f.noProgress,
                  "One timestamped line per event, also on a terminal (no status line redrawn in place)");
@@ -89,8 +91,7 @@ Status RolloutCommand::complete(const Globals&) {
     o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
                            ::getpid());
     o.command = fmt::format("rollout {} --to {} --steps {}", flags.name, flags.to, flags.steps);
-    // A dead rollout's mark stops blocking others after a few missed heartbeats.
-    o.staleAfter = std::chrono::seconds(60);
+    o.staleAfter = core::kMarkStaleAfter;
     return okStatus();
 }
 
@@ -99,8 +100,7 @@ Status RolloutCommand::validate() const {
         return fail("name the VirtualService, e.g. `kubectl shift rollout reviews --to v3`");
     if (flags.to.empty()) return fail("say which destination gets the traffic: --to KEY (e.g. --to v3)");
     if (flags.maxFailures < 0) return fail("--max-failures must be 0 or more");
-    if (flags.historyLimit < 1) return fail("--history-limit must be 1 or more");
-    return okStatus();
+    return checkClusterFlags(flags.historyLimit, flags.fieldManager);
 }
 
 int RolloutCommand::run(const Globals& g) {
@@ -108,10 +108,10 @@ int RolloutCommand::run(const Globals& g) {
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
-    stores::RouteTargetOptions t{cluster->ns, flags.name,         flags.routes,     {},
-                                 "",          flags.historyLimit, !flags.noValidate};
-    t.user =
-        cluster->impersonate.user.empty() ? "context " + cluster->contextName : cluster->impersonate.user;
+    api.setFieldManager(flags.fieldManager);
+    stores::RouteTargetOptions t{
+        cluster->ns,        flags.name,       flags.routes, {}, kube::recordedUser(*cluster),
+        flags.historyLimit, !flags.noValidate};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !flags.checks.empty(),

@@ -17,7 +17,8 @@ struct RolloutFlags {
     int maxFailures = 0;
     std::string onFailure = "rollback", onInterrupt = "rollback";
     bool dryRun = false, force = false, noValidate = false, noProgress = false;
-    std::size_t historyLimit = 10;
+    std::size_t historyLimit = core::kDefaultHistoryLimit;
+    std::string fieldManager = "shift";
 };
 
 class RolloutCommand : public Command {

@@ -48,6 +48,43 @@ void SetCommand::declare(CLI::App& app) {
     app.add_flag(
         "--no-validate", o.noValidate,
         "Skip the checks of new hosts and subsets against Services, ServiceEntries and DestinationRules");
+    declareForce(app, o.force);
+    declareHistoryLimit(app, o.historyLimit);
+    declareFieldManager(app, o.fieldManager);
+}
+
+void declareForce(CLI::App& app, bool& force) {
+    app.add_flag("--force", force,
+                 "Write even while a rollout of the VirtualService is in progress (take over)");
+}
+
+void declareHistoryLimit(CLI::App& app, std::size_t& limit) {
+    app.add_option("--history-limit", limit, "Revisions kept in the history annotation (default 10)")
+        ->option_text("N");
+}
+
+void declareFieldManager(CLI::App& app, std::string& manager) {
+    app.add_option("--field-manager", manager,
+                   "Name of the manager recorded in managedFields (default shift)")
+        ->option_text("NAME");
+}
+
+// The API server refuses a field manager over 128 characters or with control characters; say so first.
+Status checkClusterFlags(std::size_t historyLimit, const std::string& fieldManager) {
+    if (historyLimit < 1) return fail("--history-limit must be 1 or more");
+    if (fieldManager.empty() || fieldManager.size() > 128)
+        return fail("--field-manager must be 1 to 128 characters");
+    for (unsigned char c : fieldManager) {
+        if (c < 0x20 || c == 0x7f) return fail("--field-manager must not hold control characters");
+    }
+    return okStatus();
+}
+
+std::string recordedCommand(const SetOptions& o) {
+    std::string out = "set " + o.name;
+    for (const auto& w : o.weights) out += " " + w;
+    for (const auto& r : o.shift.routes) out += " --route " + r;
+    return out;
 }
 
 Status SetCommand::complete(const Globals& globals) {
@@ -101,7 +138,7 @@ Status SetCommand::validate() const {
     if (!o.filename.empty() && o.dryRun == app::DryRun::Server) {
         return fail("--dry-run=server needs the cluster; drop -f, or use --dry-run=client with files");
     }
-    return okStatus();
+    return checkClusterFlags(o.historyLimit, o.fieldManager);
 }
 
 app::ApplyOptions applyOptions(const SetOptions& o) {

@@ -27,6 +27,10 @@ struct SetOptions {
     std::string expectText;   // --expect as given: "v1=75,v3=25"
     std::optional<core::Request> expect;
     core::ShiftOptions shift;
+    // The cluster only: take over from a rollout in progress, the history kept, the field manager.
+    bool force = false;
+    std::size_t historyLimit = core::kDefaultHistoryLimit;
+    std::string fieldManager = "shift";
 };
 
 class SetCommand : public Command {
@@ -44,6 +48,23 @@ class SetCommand : public Command {
 
 // What the pipeline needs of the options (both runs).
 app::ApplyOptions applyOptions(const SetOptions& options);
+
+// The command as the history records it: "set reviews v1=90 v3=10 --route http:1".
+std::string recordedCommand(const SetOptions& options);
+
+// The flags of the cluster's writes that set, rollout and undo share, declared and checked once.
+void declareForce(CLI::App& app, bool& force);
+void declareHistoryLimit(CLI::App& app, std::size_t& limit);
+void declareFieldManager(CLI::App& app, std::string& manager);
+Status checkClusterFlags(std::size_t historyLimit, const std::string& fieldManager);
+
+// How a change to the cluster is printed (run_cluster.cpp), for set and undo alike: the diff, the
+// summary, `virtualservice.networking.istio.io/NAME STATUS`; -o, --diff, -q and --exit-code as set's.
+struct PrintFlags {
+    std::string name;
+    bool diff = false, quiet = false, exitCode = false;
+};
+int printClusterChange(const app::Outcome& out, const PrintFlags& flags, const Globals& globals);
 
 // The two ways to run it (run_cluster.cpp, run_files.cpp); each prints its own messages and returns
 // the exit code.

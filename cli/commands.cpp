@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "cmd_get.hpp"
+#include "cmd_history.hpp"
 #include "cmd_rollout.hpp"
 #include "cmd_set.hpp"
+#include "cmd_undo.hpp"
 #include "command.hpp"
 #include "complete.hpp"
 #include "report.hpp"
@@ -19,6 +21,8 @@ namespace {
 std::unique_ptr<Command> makeSet() { return std::make_unique<SetCommand>(); }
 std::unique_ptr<Command> makeGet() { return std::make_unique<GetCommand>(); }
 std::unique_ptr<Command> makeRollout() { return std::make_unique<RolloutCommand>(); }
+std::unique_ptr<Command> makeHistory() { return std::make_unique<HistoryCommand>(); }
+std::unique_ptr<Command> makeUndo() { return std::make_unique<UndoCommand>(); }
 
 constexpr const char* kAbout =
     "shift: move live traffic between versions of a service in an Istio mesh.\n"
@@ -28,13 +32,15 @@ constexpr const char* kAbout =
     "  kubectl shift reviews v3=100 --dry-run --exit-code\n"
     "  kubectl shift -f reviews.yaml --in-place reviews v1=90 v3=10\n";
 
-// The commands, one line each: `get`, `rollout`, `history` or `undo` join here.
+// The commands, one line each.
 const std::vector<CommandInfo> kCommands = {
     {"set", "NAME KEY=WEIGHT...", "Shift a VirtualService's traffic (the default: `kubectl shift NAME ...`)",
      makeSet},
     {"get", "[NAME]", "Show the traffic split of one VirtualService, or of all", makeGet},
     {"rollout", "NAME --to KEY", "Move traffic to KEY step by step, checking health between steps",
      makeRollout},
+    {"history", "NAME", "Show the revisions shift recorded on a VirtualService", makeHistory},
+    {"undo", "NAME [--to-revision N]", "Return a VirtualService to an earlier revision's split", makeUndo},
     {"completion", "bash|zsh|fish", "Print the shell completion script", nullptr, printCompletionScript},
     {"__complete", "WORDS... CURRENT", "Answer the completion scripts", nullptr, complete, true},
 };
@@ -42,7 +48,7 @@ const std::vector<CommandInfo> kCommands = {
 std::string commandList() {
     std::string out = "Commands:\n";
     for (const auto& c : kCommands) {
-        if (!c.hidden) out += fmt::format("  {:<11} {:<19} {}\n", c.name, c.usage, c.summary);
+        if (!c.hidden) out += fmt::format("  {:<11} {:<23} {}\n", c.name, c.usage, c.summary);
     }
     return out;
 }

@@ -14,12 +14,10 @@
 
 namespace shift::cli {
 
-namespace {
-
 // The diff of live and merged object, the summary, the status line, all on stdout. As with kubectl
 // diff, --diff puts only the diff on stdout (the rest on stderr); -o puts only the object there.
 // -q drops the summary and the status line, and the diff unless --diff asks for it.
-int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
+int printClusterChange(const app::Outcome& out, const PrintFlags& o, const Globals& g) {
     bool objectOut = g.output != app::Output::None;
     std::FILE* info = objectOut || o.diff ? stderr : stdout;
     std::FILE* diffTo = objectOut ? stderr : stdout;
@@ -44,8 +42,6 @@ int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
     return o.exitCode ? kExitChanged : kExitOk;
 }
 
-}  // namespace
-
 int runCluster(const SetOptions& o, const Globals& g) {
     auto request = core::parseRequest(o.weights);
     if (!request) return report(request.error());
@@ -53,7 +49,10 @@ int runCluster(const SetOptions& o, const Globals& g) {
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
+    api.setFieldManager(o.fieldManager);
     stores::KubeStore store(api, cluster->ns, o.name, g.output, warn);
+    store.record =
+        stores::KubeStore::Record{kube::recordedUser(*cluster), recordedCommand(o), o.historyLimit};
     std::optional<WriteGuard> guard;
     if (o.dryRun == app::DryRun::None) {
         auto check = fmt::format("kubectl get virtualservice {} -n {} -o yaml", o.name, cluster->ns);
@@ -61,10 +60,12 @@ int runCluster(const SetOptions& o, const Globals& g) {
                       "interrupted after the change was sent: it may have been applied; check with " + check);
         store.beforeSend = WriteGuard::markSent;
     }
-    auto out = app::applyShift(store, *request, applyOptions(o));
+    auto options = applyOptions(o);
+    if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    auto out = app::applyShift(store, *request, options);
     guard.reset();
     if (!out) return report(out.error());
-    return print(*out, o, g);
+    return printClusterChange(*out, PrintFlags{o.name, o.diff, o.quiet, o.exitCode}, g);
 }
 
 }  // namespace shift::cli

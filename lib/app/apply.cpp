@@ -7,7 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "core/annotations.hpp"
 #include "core/split_view.hpp"
+#include "core/undo.hpp"
 
 namespace shift::app {
 
@@ -15,9 +17,9 @@ namespace {
 
 // Plans, then checks the plan's new hosts and subsets against what the store gathers for it (which
 // objects may depend on the plan: the namespaces of its hosts). One plan, whatever the store.
-Result<core::ShiftPlan> plan(Store& store, const doc::Node& object, const core::Request& request,
+Result<core::ShiftPlan> plan(Store& store, const doc::Node& object, const Planner& planner,
                              const ApplyOptions& o) {
-    auto planned = core::planShift(object, request, o.shift, nullptr);
+    auto planned = planner(object);
     if (!planned || !o.validate) return planned;
     auto mesh = store.mesh(*planned);
     if (!mesh) return mesh.error();
@@ -42,13 +44,55 @@ Status checkExpected(const core::ShiftPlan& plan, const core::Request& expected)
     return okStatus();
 }
 
+// A write between two steps of someone's rollout would be overwritten by its next step, or taken for
+// another writer and stop it: refuse while its heartbeat is fresh.
+Status checkNotHeld(const doc::Node& object, const ApplyOptions& o) {
+    auto mark = core::rolloutMarkOf(object);
+    if (!o.rolloutLock || !mark || !core::isFresh(*mark, o.rolloutLock->now, o.rolloutLock->staleAfter))
+        return okStatus();
+    const auto* ns = object.at({"metadata", "namespace"});
+    const auto* name = object.at({"metadata", "name"});
+    std::string who = (ns ? ns->str() + "/" : std::string()) + (name ? name->str() : std::string());
+    return fail(
+        fmt::format("VirtualService {} is being rolled out by {} ({}, step {} of {}, heartbeat at {}); "
+                    "nothing written: wait for it to end, or pass --force to take over",
+                    who, mark->holder, mark->command, mark->step, mark->steps,
+                    core::formatTime(mark->heartbeat)),
+        kExitLocked);
+}
+
 }  // namespace
 
 Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& o) {
+    auto planner = [&](const doc::Node& object) {
+        return core::planShift(object, request, o.shift, nullptr);
+    };
+    return applyPlanned(store, planner, o);
+}
+
+Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision, const ApplyOptions& o) {
+    long long revision = 0;
+    auto planner = [&](const doc::Node& object) -> Result<core::ShiftPlan> {
+        auto vs = core::readVirtualService(object);
+        if (!vs) return vs.error();
+        auto history = core::historyOf(object);
+        if (!history) return history.error();
+        auto undo = core::planUndo(*vs, *history, toRevision);
+        if (!undo) return undo.error();
+        revision = undo->revision;
+        return core::planRestore(object, *undo, o.shift.split);
+    };
+    auto out = applyPlanned(store, planner, o);
+    if (!out) return out.error();
+    return UndoOutcome{std::move(*out), revision};
+}
+
+Result<Outcome> applyPlanned(Store& store, const Planner& planner, const ApplyOptions& o) {
     for (int attempt = 1; attempt <= o.attempts; ++attempt) {
         auto read = store.read();
         if (!read) return read.error();
-        auto planned = plan(store, *read->object, request, o);
+        if (auto st = checkNotHeld(*read->object, o); !st) return st.error();
+        auto planned = plan(store, *read->object, planner, o);
         if (!planned) return planned.error();
         if (o.expect) {
             if (auto st = checkExpected(*planned, *o.expect); !st) return st.error();

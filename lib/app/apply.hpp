@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/store.hpp"
+#include "core/history.hpp"
 #include "core/request.hpp"
 
 namespace shift::app {
@@ -23,6 +24,13 @@ struct ApplyOptions {
     // --expect: the split every targeted rule must have now, checked on every read (a conflict's
     // re-read too); a rule that differs fails with kExitPrecondition and nothing written.
     std::optional<core::Request> expect;
+    // The cluster without --force: a rollout mark whose heartbeat is fresh (core::isFresh at `now`)
+    // refuses the write with kExitLocked and nothing written, as another `shift rollout` is refused.
+    struct RolloutLock {
+        core::Clock::time_point now;
+        std::chrono::seconds staleAfter = core::kMarkStaleAfter;
+    };
+    std::optional<RolloutLock> rolloutLock;
 };
 
 struct Outcome {
@@ -30,9 +38,25 @@ struct Outcome {
     Change change;
 };
 
-// Plans `request` on what the store holds and writes it; a conflict re-reads and re-plans, up to
+// What to write, planned on the object as read (every read: a conflict's re-read is planned again).
+using Planner = std::function<Result<core::ShiftPlan>(const doc::Node& object)>;
+
+// Plans on what the store holds and writes it; a conflict re-reads and re-plans, up to
 // options.attempts times, then fails with exit 4 and nothing written.
+Result<Outcome> applyPlanned(Store& store, const Planner& planner, const ApplyOptions& options);
+
+// applyPlanned with the plan of `request` (options.shift: the rules, the split options).
 Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& options);
+
+struct UndoOutcome {
+    Outcome outcome;
+    long long revision = 0;  // the revision returned to
+};
+
+// `shift undo`: every rule back to the split of revision `toRevision` (default: the one before the
+// last) of the history the object carries, in one write, through applyPlanned. A rule the revision
+// records must still exist; a conflict re-reads the history too.
+Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision, const ApplyOptions& options);
 
 // Writers that just collided collide again if they all re-read at once: waits a random while (full
 // jitter) of up to 100ms, 200ms, 400ms... 1.6s, as client-go backs off.

@@ -57,6 +57,9 @@ struct RolloutMark {
 
 std::string encodeRolloutMark(const RolloutMark& mark);
 Result<RolloutMark> decodeRolloutMark(const std::string& value);
+// A dead rollout's mark stops blocking others after a few missed heartbeats.
+inline constexpr std::chrono::seconds kMarkStaleAfter{60};
+
 // A mark whose heartbeat is older than `staleAfter` belongs to a rollout that died.
 bool isFresh(const RolloutMark& mark, Clock::time_point now, std::chrono::seconds staleAfter);
 

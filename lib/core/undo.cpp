@@ -30,6 +30,12 @@ std::string historyCommand(const VirtualService& vs) {
 Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std::optional<long long> to,
                                        const VirtualService& vs) {
     auto name = qualifiedName(vs);
+    if (history.empty()) {
+        return fail(
+            fmt::format("VirtualService {} has no history: shift has not changed it yet, so there is "
+                        "nothing to undo",
+                        name));
+    }
     if (history.size() < 2 && !to) {
         return fail(fmt::format(
             "VirtualService {} has no earlier revision to return to (its history holds {}); see `{}`", name,
@@ -70,10 +76,10 @@ Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>&
     for (const auto& rule : (*chosen)->rules) {
         auto selector = selectorOf(rule.rule);
         if (!selector || !ruleExists(vs, rule.rule)) {
-            return fail(
-                fmt::format("revision {} sets rule {} of VirtualService {}, which no longer exists; "
-                            "nothing changed — set the split with `kubectl shift set` instead",
-                            plan.revision, rule.rule, name));
+            return fail(fmt::format(
+                "revision {} sets rule {} of VirtualService {}, which no longer exists; nothing changed — "
+                "see `{}` for another revision, or set the split with `kubectl shift set`",
+                plan.revision, rule.rule, name, historyCommand(vs)));
         }
         auto request = requestOfSplit(rule.split);
         if (!request) {
@@ -84,6 +90,32 @@ Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>&
         plan.rules.push_back({*selector, std::move(*request)});
     }
     return plan;
+}
+
+Result<ShiftPlan> planRestore(const doc::Node& object, const UndoPlan& undo, const SplitOptions& options) {
+    std::optional<ShiftPlan> out;
+    for (const auto& rule : undo.rules) {
+        ShiftOptions one{{rule.selector}, options};
+        const auto& w = rule.request.weights;
+        one.split.keepZero = options.keepZero || std::any_of(w.begin(), w.end(), [](const WeightSpec& s) {
+                                 return s.weight == 0;
+                             });
+        auto planned = planShift(object, rule.request, one, nullptr);
+        if (!planned) return planned.error();
+        if (!out) {
+            out = std::move(*planned);
+            continue;
+        }
+        // Every plan holds the same VirtualService as read: only the rules and warnings add up.
+        for (auto& r : planned->rules) out->rules.push_back(std::move(r));
+        for (auto& warning : planned->warnings) {
+            if (std::find(out->warnings.begin(), out->warnings.end(), warning) == out->warnings.end())
+                out->warnings.push_back(std::move(warning));
+        }
+        out->changed = out->changed || planned->changed;
+    }
+    if (!out) return fail(fmt::format("revision {} records no rule to restore", undo.revision));
+    return std::move(*out);
 }
 
 }  // namespace shift::core

@@ -92,7 +92,8 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
     out = Response{};
     errbuf_[0] = '\0';
     CURL* h = h_;
-    const std::string url = urlBase_ + withServerTimeout(path, c_.timeoutSeconds);
+    // A stream (writeData set) is long-running: the server ends it by its own timeoutSeconds=.
+    const std::string url = urlBase_ + (writeData ? path : withServerTimeout(path, c_.timeoutSeconds));
     lib->easy_setopt(h, CURLOPT_URL, url.c_str());
     lib->easy_setopt(h, CURLOPT_WRITEDATA, writeData ? writeData : &out.body);
     lib->easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);

@@ -263,6 +263,7 @@ Result<Cluster> resolve(const Kubeconfig& cfg, const ConfigFlags& flags) {
 
     Cluster c;
     c.contextName = name;
+    c.userName = ctx.user;
     c.origin = fmt::format("context \"{}\"", name);
     c.ns = !flags.ns.empty() ? flags.ns : !ctx.ns.empty() ? ctx.ns : "default";
     c.timeoutSeconds = flags.timeoutSeconds.value_or(kDefaultTimeoutSeconds);
@@ -301,6 +302,12 @@ Result<Cluster> resolveInCluster(const ConfigFlags& flags, const Env& env) {
     if (Status s = impersonation({}, flags, "the in-cluster service account", c.impersonate); !s)
         return s.error();
     return c;
+}
+
+std::string recordedUser(const Cluster& c) {
+    if (!c.impersonate.user.empty()) return c.impersonate.user;
+    if (!c.userName.empty()) return c.userName;
+    return c.contextName.empty() ? "in-cluster" : "unknown";
 }
 
 Result<std::string> bearerToken(const Cluster& c) {

@@ -30,6 +30,7 @@ struct Cluster {
     std::string ns;           // -n, else context namespace, else in-cluster namespace, else "default"
     std::string contextName;  // "" in-cluster
     std::string origin;       // where it came from, for messages: "context \"x\"" or "in-cluster config"
+    std::string userName;     // the context's user (kubeconfig users[].name); "" in-cluster or none
 
     // TLS
     std::string caFile, caData;  // PEM; data wins over file, as in client-go
@@ -49,6 +50,11 @@ struct Cluster {
 
     double timeoutSeconds = kDefaultTimeoutSeconds;  // 0: no overall timeout (--request-timeout=0)
 };
+
+// Who a change is recorded as (shift's history): the impersonated user when there is one, else the
+// context's user, else "in-cluster" for the pod's service account or "unknown" for a context without
+// a user.
+std::string recordedUser(const Cluster& cluster);
 
 // The parts of the process environment that loading reads; tests build their own.
 struct Env {

@@ -19,6 +19,18 @@ namespace {
 constexpr const char* kVersions[] = {"v1", "v1beta1", "v1alpha3"};
 constexpr size_t kMaxNamesInHint = 10;
 
+// A query parameter's value, percent-encoded but for RFC 3986's unreserved characters.
+std::string queryValue(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
 // kube-apiserver answers an unserved group version with text/plain "404 page not found", and a
 // missing object of a served one with a JSON Status.
 bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
@@ -250,7 +262,7 @@ std::optional<std::string> Api::landedObject(const std::string& version, const s
 Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name,
                                               const std::string& version, const std::string& json,
                                               bool dryRun) {
-    std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=shift";
+    std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=" + queryValue(fieldManager_);
     if (dryRun) p += "&dryRun=All";
     auto r = client_.request("PUT", p, json);
     if (!r) {

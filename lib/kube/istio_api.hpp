@@ -65,9 +65,12 @@ class Api {
         bool recovered = false;  // the answer was lost, but a re-read shows the change in place
         std::string json;
     };
-    // PUT ...?fieldManager=shift[&dryRun=All]; json carries metadata.resourceVersion as read.
+    // PUT ...?fieldManager=MANAGER[&dryRun=All]; json carries metadata.resourceVersion as read.
     Result<PutResult> putVirtualService(const std::string& ns, const std::string& name,
                                         const std::string& version, const std::string& json, bool dryRun);
+
+    // The field manager the server records for shift's writes (kubectl's --field-manager).
+    void setFieldManager(std::string manager) { fieldManager_ = std::move(manager); }
 
     // The version found to be served, "" before the first successful call.
     const std::string& servedVersion() const { return version_; }
@@ -86,6 +89,7 @@ class Api {
     Client& client_;
     std::string context_;
     std::string version_;
+    std::string fieldManager_ = "shift";
 };
 
 }  // namespace shift::kube

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/annotations.hpp"
 #include "core/apply.hpp"
 #include "doc/emit.hpp"
 
@@ -70,6 +71,18 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
     std::string status = "shifted (dry run)";
     if (dryRun != app::DryRun::Client) {
         bool serverDry = dryRun == app::DryRun::Server;
+        // After the diff's side is taken: the diff shows the change asked for, not the record of it.
+        // A history that is not shift's must not block a shift (it may be the fix of an outage):
+        // the change goes out unrecorded, with the error as a warning.
+        if (!serverDry && record) {
+            core::Revision change{0, core::Clock::now(), record->user, record->command, {}};
+            doc::Node recorded = merged;
+            auto st = core::recordRevision(recorded, live, change, record->limit);
+            if (st)
+                merged = std::move(recorded);
+            else if (warn_)
+                warn_("the change is not recorded in the history: " + st.error().message);
+        }
         if (!serverDry && beforeSend) beforeSend();
         auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(merged, 0), serverDry);
         if (!put) return put.error();

@@ -3,9 +3,11 @@
 // blind overwrite; 409 Conflict is the store's conflict); Services, ServiceEntries and
 // DestinationRules listed from the API when a plan adds a destination (mesh_inputs.cpp).
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "app/store.hpp"
+#include "core/history.hpp"
 #include "doc/parse.hpp"
 #include "kube/istio_api.hpp"
 
@@ -25,6 +27,15 @@ class KubeStore : public app::Store {
     // Called just before a PUT that may change the object goes out (not for dry runs): the CLI's
     // interrupt handler then says the change may have been applied.
     std::function<void()> beforeSend;
+
+    // When set, a write that changes the object (not a dry run) appends a revision to its history
+    // annotation in the same PUT (core::recordRevision): the cost of `shift history` is no request.
+    struct Record {
+        std::string user;     // kube::recordedUser
+        std::string command;  // "set reviews v1=90 v3=10"
+        std::size_t limit = core::kDefaultHistoryLimit;
+    };
+    std::optional<Record> record;
 
    private:
     std::string printed(doc::Node object) const;  // a copy: managedFields is dropped

@@ -45,6 +45,7 @@ class Rollout(cluster.ClusterCase):
         history = json.loads(notes[HISTORY])
         self.assertEqual([h["rules"][0]["split"] for h in history],
                          ["v1=100", "v1=90,v3=10", "v1=50,v3=50", "v3=100"])
+        self.assertEqual({h["user"] for h in history[1:]}, {"admin"})  # the kubeconfig context's user
 
     def test_failed_check_restores_the_exact_starting_spec(self):
         ns, before = self.start()

@@ -111,7 +111,8 @@ def observe(b):
     b._ok("POST", col + "?fieldManager=conformance", dict(obj, metadata={"name": "a"}))
     b._ok("POST", col + "?fieldManager=conformance", dict(obj, metadata={"name": "b"}))
     status, headers, events, _ = stream(b, col + "?watch=true&timeoutSeconds=1")
-    steps.append(("initial state", [(e["type"], e["object"]["metadata"]["name"]) for _, e in events]))
+    # In no particular order: kube-apiserver's watch cache hands them out as its store lists them.
+    steps.append(("initial state", sorted((e["type"], e["object"]["metadata"]["name"]) for _, e in events)))
 
     # Cluster-wide, from a resourceVersion: only this namespace's events are looked at.
     rv = b._ok("GET", col)["metadata"]["resourceVersion"]

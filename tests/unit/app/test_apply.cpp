@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "app/apply.hpp"
+#include "core/annotations.hpp"
 #include "fake_store.hpp"
 
 using namespace shift;
@@ -35,6 +36,33 @@ struct Recorded {
         return o;
     }
 };
+
+core::Revision revision(long long n, std::string split, std::string rule = "http[0]") {
+    return {n, core::Clock::time_point{}, "jane", "set", {{std::move(rule), std::move(split)}}};
+}
+
+// reviews(v1, v3) carrying shift's annotations: a history and, when `heartbeat` is given, a mark.
+std::string annotated(int v1, int v3, const std::vector<core::Revision>& history,
+                      std::optional<core::Clock::time_point> heartbeat = std::nullopt) {
+    auto s = doc::parse(reviews(v1, v3), "reviews.yaml");
+    REQUIRE(s.ok());
+    doc::Node object = s->docs.at(0);
+    doc::Node annotations = doc::Node::map();
+    annotations.set(core::kHistoryAnnotation, doc::Node::string(core::encodeHistory(history)));
+    object.get("metadata")->set("annotations", std::move(annotations));
+    if (heartbeat)
+        core::setRolloutMark(object, core::RolloutMark{"ci@runner pid 7", "rollout reviews --to v3", 2, 4,
+                                                       *heartbeat, *heartbeat});
+    return doc::toYaml(object);
+}
+
+std::string splitOfText(const std::string& text) {
+    auto s = doc::parse(text, "written.yaml");
+    REQUIRE(s.ok());
+    auto rules = core::recordSplits(s->docs.at(0));
+    REQUIRE(rules.ok());
+    return rules->at(0).split;
+}
 
 }  // namespace
 
@@ -133,5 +161,78 @@ TEST_SUITE("app::apply") {
         REQUIRE(app::applyShift(store, request({"v1=50", "v3=50"}), rec.options()).ok());
         REQUIRE(rec.warnings.size() == 1);
         CHECK(rec.warnings[0].find("has invalid weights now (v1=-10 v3=110") != std::string::npos);
+    }
+
+    TEST_CASE(
+        "a fresh rollout mark refuses the write (exit 9) unless the lock is off; a stale one does not") {
+        auto now = core::Clock::now();
+        test::FakeStore store(annotated(90, 10, {}, now - std::chrono::seconds(5)));
+        Recorded rec;
+        auto o = rec.options();
+        o.rolloutLock = app::ApplyOptions::RolloutLock{now};
+        auto refused = app::applyShift(store, request({"v1=50", "v3=50"}), o);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().exit == kExitLocked);
+        CHECK(
+            refused.error().message ==
+            "VirtualService istio-demo/reviews is being rolled out by ci@runner pid 7 (rollout reviews --to "
+            "v3, step 2 of 4, heartbeat at " +
+                core::formatTime(now - std::chrono::seconds(5)) +
+                "); nothing written: wait for it to end, or pass --force to take over");
+        CHECK(store.writes == 0);
+
+        o.rolloutLock->now = now + std::chrono::seconds(120);  // the rollout died: its mark is stale
+        CHECK(app::applyShift(store, request({"v1=50", "v3=50"}), o).ok());
+        CHECK(store.writes == 1);
+
+        test::FakeStore forced(annotated(90, 10, {}, now));
+        o.rolloutLock.reset();  // --force
+        CHECK(app::applyShift(forced, request({"v1=50", "v3=50"}), o).ok());
+        CHECK(forced.writes == 1);
+    }
+
+    TEST_CASE("undo writes every recorded rule's split in one write and says which revision") {
+        test::FakeStore store(annotated(
+            50, 50, {revision(1, "v1=100"), revision(2, "v1=90,v3=10"), revision(3, "v1=50,v3=50")}));
+        Recorded rec;
+        auto out = app::applyUndo(store, std::nullopt, rec.options());
+        REQUIRE(out.ok());
+        CHECK(out->revision == 2);
+        CHECK(store.writes == 1);
+        CHECK(splitOfText(store.text()) == "v1=90,v3=10");
+
+        auto first = app::applyUndo(store, 1, rec.options());
+        REQUIRE(first.ok());
+        CHECK(first->revision == 1);
+        CHECK(splitOfText(store.text()) == "v1=100");
+    }
+
+    TEST_CASE("undo re-plans on a conflict from the history the other writer left") {
+        test::FakeStore store(annotated(50, 50, {revision(1, "v1=100"), revision(2, "v1=50,v3=50")}));
+        store.concurrentWrites(
+            1, annotated(20, 80,
+                         {revision(1, "v1=100"), revision(2, "v1=50,v3=50"), revision(3, "v1=20,v3=80")}));
+        Recorded rec;
+        auto out = app::applyUndo(store, std::nullopt, rec.options());
+        REQUIRE(out.ok());
+        CHECK(out->revision == 2);
+        CHECK(store.reads == 2);
+        CHECK(splitOfText(store.text()) == "v1=50,v3=50");
+    }
+
+    TEST_CASE("undo of a rule that is gone, of a revision not kept or without history writes nothing") {
+        Recorded rec;
+        test::FakeStore gone(
+            annotated(50, 50, {revision(1, "v1=100", "http[1]"), revision(2, "v1=50,v3=50")}));
+        auto e = app::applyUndo(gone, std::nullopt, rec.options());
+        REQUIRE_FALSE(e.ok());
+        CHECK(e.error().exit == kExitInput);
+        CHECK(e.error().message.find("rule http[1]") != std::string::npos);
+        test::FakeStore kept(annotated(50, 50, {revision(4, "v1=100"), revision(5, "v1=50,v3=50")}));
+        CHECK(app::applyUndo(kept, 9, rec.options()).error().message.find("(kept: 4 to 5)") !=
+              std::string::npos);
+        test::FakeStore none(reviews(50, 50));
+        CHECK(app::applyUndo(none, std::nullopt, rec.options()).error().exit == kExitInput);
+        CHECK(gone.writes + kept.writes + none.writes == 0);
     }
 }

@@ -68,4 +68,22 @@ TEST_SUITE("cli::set") {
         CHECK(error({"reviews", "v1=100", "--color=on"}) ==
               "invalid --color value \"on\": use auto, always or never");
     }
+
+    TEST_CASE("the cluster's flags: history limit, field manager, force; the command as recorded") {
+        SetCommand command;
+        REQUIRE(parsed(command, {"reviews", "v1=90", "v3=10", "--route", "http:1", "--history-limit", "3",
+                                 "--field-manager", "release-bot", "--force"})
+                    .ok());
+        CHECK(command.options.historyLimit == 3);
+        CHECK(command.options.fieldManager == "release-bot");
+        CHECK(command.options.force);
+        CHECK(cli::recordedCommand(command.options) == "set reviews v1=90 v3=10 --route http:1");
+        CHECK(error({"reviews", "v1=100", "--history-limit", "0"}) == "--history-limit must be 1 or more");
+        CHECK(error({"reviews", "v1=100", "--field-manager", ""}) ==
+              "--field-manager must be 1 to 128 characters");
+        CHECK(error({"reviews", "v1=100", "--field-manager", std::string(129, 'm')}) ==
+              "--field-manager must be 1 to 128 characters");
+        CHECK(error({"reviews", "v1=100", "--field-manager", "a\tb"}) ==
+              "--field-manager must not hold control characters");
+    }
 }

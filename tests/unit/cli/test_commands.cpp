@@ -21,6 +21,10 @@ TEST_SUITE("cli::commands") {
         CHECK(commandWord(Words{"-n", "prod", "--context", "eu", "set", "reviews", "v1=100"}) == 4);
         CHECK(commandWord(Words{"--namespace=prod", "-v", "completion", "bash"}) == 2);
         CHECK(commandWord(Words{"-nprod", "set", "x"}) == 1);
+        CHECK(commandWord(Words{"-n", "prod", "undo", "reviews"}) == 2);
+        CHECK(commandWord(Words{"history", "reviews"}) == 0);
+        // set's cluster flags take a value: it is not the command.
+        CHECK(commandWord(Words{"--field-manager", "undo", "reviews", "v1=100"}) == 4);
     }
 
     TEST_CASE("no command: the bare form") {

@@ -40,15 +40,35 @@ TEST_SUITE("core::undo") {
               "shift history reviews -n istio-demo`");
         CHECK(core::planUndo(vs(), {h[0]}, std::nullopt).error().message.find("has no earlier revision") !=
               std::string::npos);
+        CHECK(core::planUndo(vs(), {}, 1).error().message ==
+              "VirtualService istio-demo/reviews has no history: shift has not changed it yet, so there is "
+              "nothing to undo");
         std::vector<core::Revision> gone{rev(1, {{"http[3]", "v1=100"}}),
                                          rev(2, {{"http[0]", "v1=50,v3=50"}})};
         CHECK(core::planUndo(vs(), gone, std::nullopt).error().message ==
               "revision 1 sets rule http[3] of VirtualService istio-demo/reviews, which no longer exists; "
-              "nothing "
-              "changed — set the split with `kubectl shift set` instead");
+              "nothing changed — see `kubectl shift history reviews -n istio-demo` for another revision, or "
+              "set the split with `kubectl shift set`");
     }
     TEST_CASE("a split string reads back as a request") {
         CHECK(core::describe(*core::requestOfSplit("v1=75,v3=25")) == "v1=75 v3=25");
         CHECK_FALSE(core::requestOfSplit("v1=75,,v3").ok());
+    }
+    TEST_CASE("a restore plans every recorded rule into one plan; a recorded 0 keeps its destination") {
+        auto two = test::yaml(test::reviews(test::kHalf) + "  - route:\n" + test::kHalf);
+        core::UndoPlan undo{
+            2, {{"http:0", test::request({"v1=100"})}, {"http:1", test::request({"v1=0", "v3=100"})}}};
+        auto plan = core::planRestore(two.docs.at(0), undo, {});
+        REQUIRE(plan.ok());
+        CHECK(plan->changed);
+        REQUIRE(plan->rules.size() == 2);
+        CHECK(plan->rules[0].rule == 0);
+        CHECK(plan->rules[1].rule == 1);
+        CHECK(plan->rules[0].destinations.size() == 2);  // v3 removed: the revision did not have it
+        CHECK(plan->rules[0].destinations[1].action == core::DestinationPlan::Action::Remove);
+        CHECK(plan->rules[1].destinations[0].action != core::DestinationPlan::Action::Remove);
+        CHECK(plan->rules[1].destinations[0].afterShare == 0);
+
+        CHECK_FALSE(core::planRestore(two.docs.at(0), {3, {}}, {}).ok());
     }
 }

@@ -152,6 +152,20 @@ TEST_SUITE("kube::config") {
         CHECK(c->impersonate.extra.at("scopes") == std::vector<std::string>{"view"});
     }
 
+    TEST_CASE("recordedUser: the impersonated user, else the context's user, else where it runs") {
+        Kubeconfig k = twoContexts();
+        auto c = resolve(k, {});
+        REQUIRE(c.ok());
+        CHECK(c->userName == "ua");
+        CHECK(recordedUser(*c) == "ua");
+        ConfigFlags flags;
+        flags.as = "carol";
+        CHECK(recordedUser(*resolve(k, flags)) == "carol");
+        k.contexts["a"].user = "";
+        CHECK(recordedUser(*resolve(k, {})) == "unknown");
+        CHECK(recordedUser(Cluster{}) == "in-cluster");
+    }
+
     TEST_CASE("resolve: a group, uid or extra without a user to impersonate is refused, as by kubectl") {
         Kubeconfig k = twoContexts();
         ConfigFlags flags;

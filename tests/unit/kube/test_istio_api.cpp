@@ -154,6 +154,11 @@ TEST_SUITE("kube::api") {
         REQUIRE(api.putVirtualService("istio-demo", "reviews", "v1", kVs, true).ok());
         CHECK(fake.calls.back().path == kV1Path + "?fieldManager=shift&dryRun=All");
 
+        api.setFieldManager("ci bot/1");  // encoded: a space or slash must not break the query
+        fake.json(200, kVs);
+        REQUIRE(api.putVirtualService("istio-demo", "reviews", "v1", kVs, false).ok());
+        CHECK(fake.calls.back().path == kV1Path + "?fieldManager=ci%20bot%2F1");
+
         fake.status(
             409, "Conflict",
             "the object has been modified; please apply your changes to the latest version and try again");
