@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
@@ -125,10 +126,17 @@ class Get(cluster.ClusterCase):
             self.assertEqual(paths[-1], "/apis/networking.istio.io/%s/virtualservices" % self.backend.preferred)
             self.assertTrue(all(p.endswith("/virtualservices") for p in paths), paths)
             # In kubectl's pages of 500: these few fit in one.
-            self.assertEqual(self.backend.requests()[-1]["query"], "limit=500")
+            self.assertEqual(urllib.parse.parse_qs(self.backend.requests()[-1]["query"])["limit"], ["500"])
         r = self.shift("get", "--all-namespaces", "-o", "yaml")
         items = [i for i in yaml.safe_load(r.out)["items"] if i["namespace"] in (a, b)]
         self.assertEqual([(i["namespace"], i["name"]) for i in items], [(a, "reviews"), (b, "reviews")])
+
+    def list_queries(self, ns):
+        """The queries of the LISTs of ns's VirtualServices in the served version (the client's own
+        timeout= left out)."""
+        path = "/apis/networking.istio.io/%s/namespaces/%s/virtualservices" % (self.backend.preferred, ns)
+        return [{k: v for k, v in urllib.parse.parse_qs(r["query"]).items() if k != "timeout"}
+                for r in self.backend.requests() if r["path"] == path]
 
     def test_pages_print_what_one_page_prints(self):
         a, b = self.namespace(), self.namespace()
@@ -152,10 +160,10 @@ class Get(cluster.ClusterCase):
                         if self.backend.faults and args == ("-n", a):
                             # 4 objects: a page each, or a page of 3 and one of 1, each after the first
                             # with the continue token of the one before.
-                            queries = [q["query"] for q in self.backend.requests()]
-                            self.assertEqual(len(queries), 4 if chunk == "1" else 2, queries)
-                            self.assertEqual(queries[0], "limit=" + chunk)
-                            self.assertTrue(all(q.startswith("limit=%s&continue=" % chunk) for q in queries[1:]))
+                            pages = self.list_queries(a)
+                            self.assertEqual(len(pages), 4 if chunk == "1" else 2, pages)
+                            self.assertEqual(pages[0], {"limit": [chunk]})
+                            self.assertTrue(all(set(q) == {"limit", "continue"} for q in pages[1:]), pages)
         got = json.loads(self.shift("get", "-n", a, "-o", "json", env=self.env(SHIFT_TEST_LIST_CHUNK="1")).out)
         self.assertEqual([i["name"] for i in got["items"]], ["details", "productpage", "ratings", "reviews"])
 
@@ -166,7 +174,8 @@ class Get(cluster.ClusterCase):
         for name in ("ratings", "reviews"):
             self.backend.create(ns, "virtualservices", two_rules_vs(name))
         # The second page waits while the list changes and etcd compacts the first page's version.
-        self.backend.fault("delay", method="GET", path="/namespaces/%s/virtualservices" % ns, ms=2500, skip=1)
+        self.backend.fault("delay", method="GET", ms=2500, skip=1,
+                           path="/%s/namespaces/%s/virtualservices" % (self.backend.preferred, ns))
         out = {}
         t = threading.Thread(target=lambda: out.update(r=self.shift(
             "get", "-n", ns, "-o", "json", env=self.env(SHIFT_TEST_LIST_CHUNK="1"))))
