@@ -6,6 +6,7 @@
 #include "core/split_report.hpp"
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
+#include "get_list.hpp"
 #include "get_table.hpp"
 #include "kube/istio_api.hpp"
 #include "report.hpp"
@@ -30,27 +31,18 @@ Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, co
 
 namespace {
 
-Result<std::vector<core::SplitReport>> readReports(kube::Api& api, const std::string& ns,
-                                                   const GetOptions& o) {
-    if (!o.name.empty()) {
-        auto object = api.getVirtualService(ns, o.name);
-        if (!object) return object.error();
-        auto parsed = doc::parseJson(std::move(object->json), "the server's VirtualService");
-        if (!parsed) return parsed.error();
-        if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
-        auto r = core::reportOf(parsed->docs.front(), o.routes);
-        if (!r) return r.error();
-        return std::vector<core::SplitReport>{std::move(*r)};
-    }
-    auto body = api.listVirtualServices(o.allNamespaces ? std::string() : ns);
-    if (!body) return body.error();
-    auto list = doc::parseJson(std::move(*body), "the server's VirtualService list");
-    if (!list) return list.error();
-    return reportsOfList(*list, o);
+// NAME: one GET, its Split.
+Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const GetOptions& o) {
+    auto object = api.getVirtualService(ns, o.name);
+    if (!object) return object.error();
+    auto parsed = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    if (!parsed) return parsed.error();
+    if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
+    return core::reportOf(parsed->docs.front(), o.routes);
 }
 
-std::string printed(const std::vector<core::SplitReport>& reports, const GetOptions& o, app::Output output) {
-    doc::Node node = o.name.empty() ? core::toListNode(reports) : core::toNode(reports.front());
+std::string printed(const core::SplitReport& report, app::Output output) {
+    doc::Node node = core::toNode(report);
     return output == app::Output::Json ? doc::toJson(node) + "\n" : doc::toYaml(node);
 }
 
@@ -92,37 +84,84 @@ Status GetCommand::validate() const {
 
 namespace {
 
-// The cluster's reports; ns is where they were looked for.
-Result<std::vector<core::SplitReport>> clusterReports(const GetOptions& o, const Globals& g,
-                                                      std::string& ns) {
+// What a list prints: with -o, the SplitList item by item as the reports come; without, the table
+// once every report is in (its columns are as wide as the widest row), the reports small beside the
+// objects they came from.
+class ListPrinter {
+   public:
+    ListPrinter(const GetOptions& o, app::Output output) : o_(o), output_(output), writer_(stdout, output) {}
+
+    void add(core::SplitReport&& r) {
+        if (output_ == app::Output::None)
+            reports_.push_back(std::move(r));
+        else
+            writer_.add(r);
+    }
+
+    int finish(const std::string& ns) {
+        if (output_ != app::Output::None) {
+            writer_.finish();
+            return kExitOk;
+        }
+        if (reports_.empty()) {
+            emit(stderr, o_.allNamespaces || ns.empty()
+                             ? std::string("No resources found\n")
+                             : fmt::format("No resources found in {} namespace.\n", ns));
+            return kExitOk;
+        }
+        SplitTableStyle style{o_.allNamespaces, term::isTerminal(fileno(stdout)), term::unicodeOutput()};
+        emit(stdout, splitTable(reports_, style));
+        return kExitOk;
+    }
+
+   private:
+    const GetOptions& o_;
+    app::Output output_;
+    SplitListWriter writer_;
+    std::vector<core::SplitReport> reports_;
+};
+
+int runCluster(const GetOptions& o, const Globals& g) {
     auto cluster = kube::loadCluster(g.cluster);
-    if (!cluster) return cluster.error();
-    ns = cluster->ns;
+    if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
-    return readReports(api, cluster->ns, o);
+    if (!o.name.empty()) {
+        auto r = namedReport(api, cluster->ns, o);
+        if (!r) return report(r.error());
+        if (g.output != app::Output::None) {
+            emit(stdout, printed(*r, g.output));
+            return kExitOk;
+        }
+        SplitTableStyle style{false, term::isTerminal(fileno(stdout)), term::unicodeOutput()};
+        emit(stdout, splitTable({*r}, style));
+        return kExitOk;
+    }
+    ListPrinter out(o, g.output);
+    Status s = forEachListed(api, o.allNamespaces ? std::string() : cluster->ns, o, listChunk(),
+                             [&](core::SplitReport&& r) { out.add(std::move(r)); });
+    // With -o, items already written stay: the error follows them on stderr.
+    if (!s) return report(s.error());
+    return out.finish(cluster->ns);
+}
+
+int runFiles(const GetOptions& o, const Globals& g) {
+    auto reports = fileReports(o);
+    if (!reports) return report(reports.error());
+    if (!o.name.empty() && g.output != app::Output::None) {
+        emit(stdout, printed(reports->front(), g.output));
+        return kExitOk;
+    }
+    ListPrinter out(o, g.output);
+    for (auto& r : *reports) out.add(std::move(r));
+    return out.finish("");
 }
 
 }  // namespace
 
 int GetCommand::run(const Globals& g) {
     if (options.watch) return watchCluster(options, g);
-    std::string ns;
-    auto reports = options.filename.empty() ? clusterReports(options, g, ns) : fileReports(options);
-    if (!reports) return report(reports.error());
-    if (g.output != app::Output::None) {
-        emit(stdout, printed(*reports, options, g.output));
-        return kExitOk;
-    }
-    if (reports->empty()) {
-        emit(stderr, options.allNamespaces || ns.empty()
-                         ? std::string("No resources found\n")
-                         : fmt::format("No resources found in {} namespace.\n", ns));
-        return kExitOk;
-    }
-    SplitTableStyle style{options.allNamespaces, term::isTerminal(fileno(stdout)), term::unicodeOutput()};
-    emit(stdout, splitTable(*reports, style));
-    return kExitOk;
+    return options.filename.empty() ? runCluster(options, g) : runFiles(options, g);
 }
 
 Candidates GetCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,

@@ -63,6 +63,18 @@ std::optional<std::vector<std::string>> itemNames(const std::string& body) {
     return names;
 }
 
+// A continue token as a query value: kube's are base64url, but nothing promises it.
+std::string queryEscaped(const std::string& value) {
+    std::string out;
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
 }  // namespace
 
 Api::Api(Client& client, std::string contextName) : client_(client), context_(std::move(contextName)) {}
@@ -174,6 +186,22 @@ Result<std::string> Api::listVirtualServices(const std::string& ns, const std::s
     auto r =
         getServed(ns, "virtualservices", "", name.empty() ? "" : "?fieldSelector=metadata.name%3D" + name);
     if (!r) return r.error();
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
+    return std::move(r->body);
+}
+
+Result<std::string> Api::listVirtualServicesPage(const std::string& ns, int limit,
+                                                 const std::string& continueToken) {
+    std::string query = fmt::format("?limit={}", limit);
+    if (!continueToken.empty()) query += "&continue=" + queryEscaped(continueToken);
+    auto r = getServed(ns, "virtualservices", "", query);
+    if (!r) return r.error();
+    if (r->status == 410 && !continueToken.empty())
+        return fail(
+            "the VirtualServices changed too much while they were listed in pages: the server no longer "
+            "holds the version the first page was read at (410 Expired); run the command again",
+            kExitApi);
     if (!r->ok())
         return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
     return std::move(r->body);

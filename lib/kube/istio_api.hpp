@@ -32,6 +32,13 @@ class Api {
     // One LIST of the VirtualServices in ns, or in every namespace when ns is "": the JSON list body.
     // With a name, only that one (fieldSelector=metadata.name=NAME): a list of one or none.
     Result<std::string> listVirtualServices(const std::string& ns, const std::string& name = {});
+    // One page of that LIST, as kubectl reads lists in chunks: at most limit items, from the continue
+    // token of the page before ("" for the first page; a later page is read at the first page's
+    // resourceVersion, which the token carries). The JSON list body; its metadata.continue is the next
+    // page's token, "" after the last. A 410 on a continue token (the server compacted that
+    // resourceVersion away) is an Error that says so, as kubectl get fails.
+    Result<std::string> listVirtualServicesPage(const std::string& ns, int limit,
+                                                const std::string& continueToken);
 
     // A watch of what a listVirtualServices(ns, name) holds, from resourceVersion, with bookmarks:
     // each event line to onEvent until the server ends the stream after timeoutSeconds, or keepGoing

@@ -9,7 +9,10 @@ KUBEBUILDER_ASSETS), in Istio's current and 1.8 eras.
 import json
 import os
 import sys
+import threading
+import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
@@ -122,9 +125,73 @@ class Get(cluster.ClusterCase):
             paths = [p["path"] if isinstance(p, dict) else p for p in self.backend.requests()]
             self.assertEqual(paths[-1], "/apis/networking.istio.io/%s/virtualservices" % self.backend.preferred)
             self.assertTrue(all(p.endswith("/virtualservices") for p in paths), paths)
+            # In kubectl's pages of 500: these few fit in one.
+            self.assertEqual(urllib.parse.parse_qs(self.backend.requests()[-1]["query"])["limit"], ["500"])
         r = self.shift("get", "--all-namespaces", "-o", "yaml")
         items = [i for i in yaml.safe_load(r.out)["items"] if i["namespace"] in (a, b)]
         self.assertEqual([(i["namespace"], i["name"]) for i in items], [(a, "reviews"), (b, "reviews")])
+
+    def list_queries(self, ns):
+        """The queries of the LISTs of ns's VirtualServices in the served version (the client's own
+        timeout= left out)."""
+        path = "/apis/networking.istio.io/%s/namespaces/%s/virtualservices" % (self.backend.preferred, ns)
+        return [{k: v for k, v in urllib.parse.parse_qs(r["query"]).items() if k != "timeout"}
+                for r in self.backend.requests() if r["path"] == path]
+
+    def test_pages_print_what_one_page_prints(self):
+        a, b = self.namespace(), self.namespace()
+        for ns in (a, b):
+            self.bookinfo(ns, subsets=(("v1", 60), ("v3", 40)))
+            for name in ("ratings", "details", "productpage"):
+                self.backend.create(ns, "virtualservices", two_rules_vs(name))
+        cases = [("-n", a), ("-n", a, "--route", "canary"), ("-A",)]
+        for args in cases:
+            for output in ([], ["-o", "json"], ["-o", "yaml"]):
+                whole = self.shift("get", *args, *output)
+                self.assertExit(whole, 0)
+                for chunk in ("1", "3"):
+                    with self.subTest(args=args, output=output, chunk=chunk):
+                        if self.backend.faults:
+                            self.backend.clear_requests()
+                        paged = self.shift("get", *args, *output, env=self.env(SHIFT_TEST_LIST_CHUNK=chunk))
+                        self.assertExit(paged, 0)
+                        self.assertEqual(paged.out, whole.out)
+                        self.assertEqual(paged.err, whole.err)
+                        if self.backend.faults and args == ("-n", a):
+                            # 4 objects: a page each, or a page of 3 and one of 1, each after the first
+                            # with the continue token of the one before.
+                            pages = self.list_queries(a)
+                            self.assertEqual(len(pages), 4 if chunk == "1" else 2, pages)
+                            self.assertEqual(pages[0], {"limit": [chunk]})
+                            self.assertTrue(all(set(q) == {"limit", "continue"} for q in pages[1:]), pages)
+        got = json.loads(self.shift("get", "-n", a, "-o", "json", env=self.env(SHIFT_TEST_LIST_CHUNK="1")).out)
+        self.assertEqual([i["name"] for i in got["items"]], ["details", "productpage", "ratings", "reviews"])
+
+    def test_expired_continue_token_fails_plainly(self):
+        if not self.backend.faults:
+            self.skipTest("compaction on demand needs the test server")
+        ns = self.namespace()
+        for name in ("ratings", "reviews"):
+            self.backend.create(ns, "virtualservices", two_rules_vs(name))
+        # The second page waits while the list changes and etcd compacts the first page's version.
+        self.backend.fault("delay", method="GET", ms=2500, skip=1,
+                           path="/%s/namespaces/%s/virtualservices" % (self.backend.preferred, ns))
+        out = {}
+        t = threading.Thread(target=lambda: out.update(r=self.shift(
+            "get", "-n", ns, "-o", "json", env=self.env(SHIFT_TEST_LIST_CHUNK="1"))))
+        t.start()
+        deadline = time.monotonic() + 30
+        while any(f["count"] != 0 for f in self.backend.request("GET", "/_shift/faults")[2]["faults"]):
+            self.assertLess(time.monotonic(), deadline, "shift did not ask for the second page")
+            time.sleep(0.02)
+        self.backend.create(ns, "virtualservices", two_rules_vs("details"))
+        self.backend.request("POST", "/_shift/compact")
+        t.join()
+        r = out["r"]
+        self.assertExit(r, 3)
+        self.assertIn("changed too much while they were listed in pages", r.err)
+        self.assertIn("run the command again", r.err)
+        self.assertEqual(r.err.count("\n"), 1, r.err)
 
     def test_rollout_in_progress_is_shown(self):
         ns = self.namespace()

@@ -338,10 +338,14 @@ class Handler(BaseHTTPRequestHandler):
         if verb in ("update", "patch") and not info.name:
             raise ApiError(400, "BadRequest", "name must be provided")
         if verb == "list":
-            items, rv = store.list(info.resource, info.namespace or None, q.get("labelSelector"), q.get("fieldSelector"))
+            if q.get("continue") and q.get("resourceVersion"):
+                raise ApiError(400, "BadRequest", "specifying resource version is not allowed when using continue")
+            limit = int(q["limit"]) if q.get("limit", "").isdigit() else 0
+            items, meta = store.list_page(info.resource, info.namespace or None, q.get("labelSelector"),
+                                          q.get("fieldSelector"), limit, q.get("continue", ""))
             return self._object(200, {"apiVersion": "%s/%s" % (GROUP, info.version),
                                       "items": [store.render(o, info.version) for o in items],
-                                      "kind": kind + "List", "metadata": {"continue": "", "resourceVersion": rv}})
+                                      "kind": kind + "List", "metadata": meta})
         if verb == "get":
             obj = store.get(info.resource, info.namespace, info.name)
             fault = self.server.faults.take(self, "conflict")

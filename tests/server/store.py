@@ -2,6 +2,8 @@
 strategy None, served in every version by rewriting apiVersion), with kube-apiserver's bookkeeping:
 a global resourceVersion, uid, creationTimestamp, generation, managedFields and the status
 subresource. Every check answers with the Status kube-apiserver v1.24 sends (seen on a real one)."""
+import base64
+import collections
 import copy
 import json
 import random
@@ -70,6 +72,29 @@ def invalid(kind_or_resource, name, errs, cel_note=False):
                     details(name, kind_or_resource, causes=causes))
 
 
+CONTINUE_EXPIRED = ("The provided continue parameter is too old to display a consistent list result. You can "
+                    "start a new list without the continue parameter, or use the continue token in this response "
+                    "to retrieve the remainder of the results. Continuing with the provided token results in an "
+                    "inconsistent list - objects that were created, modified, or deleted between the time the "
+                    "first chunk was returned and now may show up in the list.")
+
+
+def _encode_continue(rv, last_key):
+    raw = json.dumps({"v": "meta.k8s.io/v1", "rv": rv, "start": last_key + "\u0000"}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_continue(token):
+    try:
+        d = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if d.get("v") != "meta.k8s.io/v1":
+            raise ValueError("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        return int(d["rv"]), d["start"].rstrip("\x00")
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        msg = str(e) if str(e).startswith("continue key") else "continue key is not valid: %s" % e
+        raise ApiError(400, "BadRequest", msg)
+
+
 class Store:
     def __init__(self, schemas, cel):
         self.lock = threading.RLock()
@@ -80,6 +105,9 @@ class Store:
         self.schemas = schemas  # resource -> openAPIV3Schema
         self.cel = cel  # the era's CRDs carry CEL rules
         self.events = watch.EventLog()  # what watches read; recorded under self.lock, in resourceVersion order
+        # A paged LIST's later pages are read at its first page's resourceVersion, as etcd's MVCC reads
+        # them: the objects of a resource as they were then, kept for the few lists in progress.
+        self.snapshots = collections.OrderedDict()  # (resource, rv) -> sorted [((ns, name), object)]
 
     # ---- helpers ----
     def _next_rv(self):
@@ -170,6 +198,34 @@ class Store:
             items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects[resource].items())
                      if ns is None or n == ns]
             return [o for o in items if _selects(o, label_selector, field_selector)], str(self.rv)
+
+    def list_page(self, resource, ns, label_selector, field_selector, limit, token):
+        """kube-apiserver's paged LIST (limit, continue): (items, metadata). The token is kube's
+        (base64url JSON: v, rv, start = the key after which to go on), so later pages are read at the
+        first page's resourceVersion; a token whose resourceVersion was compacted is 410 Expired."""
+        with self.lock:
+            if token:
+                rv, start = _decode_continue(token)
+                snap = self.snapshots.get((resource, rv))
+                if rv < self.events.oldest or snap is None:
+                    raise ApiError(410, "Expired", CONTINUE_EXPIRED)
+            else:
+                rv, start = self.rv, ""
+                snap = [(k, copy.deepcopy(o)) for k, o in sorted(self.objects[resource].items())]
+            key = (lambda k: k[1]) if ns else (lambda k: "%s/%s" % k)
+            rest = [(k, o) for k, o in snap if (ns is None or k[0] == ns) and key(k) > start]
+            matching = [(k, o) for k, o in rest if _selects(o, label_selector, field_selector)]
+            page = matching[:limit] if limit > 0 else matching
+            meta = {"continue": "", "resourceVersion": str(rv)}
+            if limit > 0 and len(matching) > limit:
+                meta["continue"] = _encode_continue(rv, key(page[-1][0]))
+                if not label_selector and not field_selector:
+                    meta["remainingItemCount"] = len(matching) - limit
+                self.snapshots[(resource, rv)] = snap
+                self.snapshots.move_to_end((resource, rv))
+                while len(self.snapshots) > 8:
+                    self.snapshots.popitem(last=False)
+            return [copy.deepcopy(o) for _, o in page], meta
 
     # ---- writes ----
     @staticmethod

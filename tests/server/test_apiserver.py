@@ -219,6 +219,31 @@ class Resources(ServerCase):
         s, _, nss = self.conn.do("GET", "/api/v1/namespaces")
         self.assertIn(NS, [n["metadata"]["name"] for n in nss["items"]])
 
+    def test_list_in_pages_reads_the_first_pages_version(self):
+        for name in ("a", "b", "c"):
+            self.assertEqual(self.conn.do("POST", BASE, vs(name))[0], 201)
+        s, _, p1 = self.conn.do("GET", BASE + "?limit=2")
+        self.assertEqual([i["metadata"]["name"] for i in p1["items"]], ["a", "b"])
+        self.assertEqual(p1["metadata"]["remainingItemCount"], 1)
+        token, rv = p1["metadata"]["continue"], p1["metadata"]["resourceVersion"]
+        self.assertTrue(token)
+        # A change after the first page: the later pages are as of its resourceVersion.
+        self.assertEqual(self.conn.do("POST", BASE, vs("bb"))[0], 201)
+        s, _, p2 = self.conn.do("GET", BASE + "?limit=2&continue=" + token)
+        self.assertEqual([i["metadata"]["name"] for i in p2["items"]], ["c"])
+        self.assertEqual((p2["metadata"]["continue"], p2["metadata"]["resourceVersion"]), ("", rv))
+        self.assertNotIn("remainingItemCount", p2["metadata"])
+        s, _, bad = self.conn.do("GET", BASE + "?limit=2&resourceVersion=%s&continue=%s" % (rv, token))
+        self.assertEqual(s, 400)
+        s, _, cluster = self.conn.do("GET", "/apis/%s/v1/virtualservices?limit=3" % G)
+        self.assertEqual([i["metadata"]["name"] for i in cluster["items"]], ["a", "b", "bb"])
+        # Compacted past the first page's resourceVersion: kube's 410 Expired.
+        self.srv.request("POST", "/_shift/compact")
+        s, _, gone = self.conn.do("GET", BASE + "?limit=2&continue=" + token)
+        self.assertEqual(s, 410)
+        self.status_of(gone, 410, "Expired")
+        self.assertIn("continue parameter is too old", gone["message"])
+
     def test_default_field_manager_from_user_agent(self):
         s, _, o = self.conn.do("POST", BASE, vs(), headers={"User-Agent": "shift/0.1 (linux)"})
         self.assertEqual(o["metadata"]["managedFields"][0]["manager"], "shift")

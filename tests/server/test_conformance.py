@@ -178,6 +178,40 @@ def observe_services(b, ns, req, steps):
         dict(se, metadata={"name": "bad"}, spec={"hosts": "x"}))
 
 
+def observe_pages(b, steps):
+    """A LIST in pages (limit, continue), as kubectl and shift read lists: the page sizes, the
+    metadata keys, remainingItemCount, and later pages read at the first page's resourceVersion (an
+    object created between pages is not in them); resourceVersion and continue together are a 400."""
+    ns = b.namespace()
+    for name in ("a", "b", "c", "d", "e"):
+        b.create(ns, "virtualservices", vs(name))
+    col = b.path(ns, "virtualservices")
+
+    def page(step, query):
+        status, _, out = b.request("GET", col + query, headers=UA)
+        if status != 200:
+            steps.append((step, normalize({"status": status, "body": status_view(out)}, ns)))
+            return out
+        m = out["metadata"]
+        steps.append((step, normalize({"status": status, "names": [i["metadata"]["name"] for i in out["items"]],
+                                       "metadata": sorted(m), "more": bool(m.get("continue")),
+                                       "remaining": m.get("remainingItemCount")}, ns)))
+        return out
+
+    first = page("page 1 of limit 2", "?limit=2")
+    b.create(ns, "virtualservices", vs("bb"))
+    token = first["metadata"]["continue"]
+    second = page("page 2, after a create", "?limit=2&continue=" + token)
+    third = page("page 3", "?limit=2&continue=" + second["metadata"]["continue"])
+    steps.append(("pages keep the first page's resourceVersion", {
+        "page 2": second["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"],
+        "page 3": third["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]}))
+    page("limit larger than the list", "?limit=500")
+    page("resourceVersion with continue", "?limit=2&resourceVersion=%s&continue=%s"
+         % (first["metadata"]["resourceVersion"], token))
+    page("label selector, limit 1", "?limit=1&labelSelector=nope%3Dx")
+
+
 def observe(b):
     """[(step, observation)] of one backend."""
     ns = b.namespace()
@@ -274,6 +308,7 @@ def observe(b):
     req("get deleted", "GET", one)
 
     observe_services(b, ns, req, steps)
+    observe_pages(b, steps)
 
     steps.append(("resourceVersion moves", {
         "get == created": rv["get"] == rv["created"],

@@ -205,6 +205,30 @@ TEST_SUITE("kube::api") {
         CHECK_FALSE(api.listDestinationRules("istio-demo").ok());
     }
 
+    TEST_CASE("a LIST in pages: limit, the continue token escaped, a 410 on a token said plainly") {
+        FakeClient fake;
+        Api api(fake);
+        fake.json(200, R"({"items":[]})");
+        REQUIRE(api.listVirtualServicesPage("", 500, "").ok());
+        CHECK(fake.calls.back().path == "/apis/networking.istio.io/v1/virtualservices?limit=500");
+        fake.json(200, R"({"items":[]})");
+        REQUIRE(api.listVirtualServicesPage("istio-demo", 2, "eyJ2Ijo+/=").ok());
+        CHECK(fake.calls.back().path ==
+              "/apis/networking.istio.io/v1/namespaces/istio-demo/"
+              "virtualservices?limit=2&continue=eyJ2Ijo%2B%2F%3D");
+        fake.status(410, "Expired", "The provided continue parameter is too old");
+        auto gone = api.listVirtualServicesPage("", 2, "tok");
+        REQUIRE_FALSE(gone.ok());
+        CHECK(gone.error().exit == shift::kExitApi);
+        CHECK(gone.error().message.find("changed too much while they were listed in pages") !=
+              std::string::npos);
+        CHECK(gone.error().message.find("run the command again") != std::string::npos);
+        fake.status(403, "Forbidden", "nope");
+        auto denied = api.listVirtualServicesPage("istio-demo", 2, "");
+        REQUIRE_FALSE(denied.ok());
+        CHECK(denied.error().message.find("410") == std::string::npos);
+    }
+
     TEST_CASE("a transport error passes through unchanged") {
         FakeClient fake;
         fake.answers.push_back(
