@@ -75,8 +75,9 @@ std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, C
     app->formatter(helpFormatter());
     app->set_version_flag("--version", fmt::format("shift {} ({})", SHIFT_VERSION, SHIFT_GIT_COMMIT));
     app->footer(commandList() +
-                "\nExit codes: 0 done or no change, 1 changed (--exit-code), 2 bad input, 3 API error, 4 "
-                "conflict. See man shift.");
+                "\nExit codes: 0 done or no change, 1 changed (--exit-code), 2 bad input, 3 API error,\n"
+                "4 conflict, 5 check failed, 6 interrupted, 7 changed by someone else, 8 --expect not met,\n"
+                "9 held by another rollout. See man shift.");
     command.declare(*app);
     declareGlobals(*app, globals);
     return app;
