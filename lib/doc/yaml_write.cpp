@@ -20,7 +20,9 @@ void writeScalar(std::string& out, const Node& n, int indent) {
     if (n.isNull()) {
         out += "null";
     } else if (!n.quoted && resolvePlain(n.scalar) != ScalarType::String) {
-        out += n.scalar;  // a number, bool or null as written: 0x1F stays 0x1F
+        // A number, bool or null as written: 0x1F stays 0x1F. An empty one (a tagged empty value,
+        // `!x`) is null, and written so: "key: " would read back as null but render differently.
+        out += n.scalar.empty() ? std::string("null") : n.scalar;
     } else {
         scalar::writeYamlString(out, n.scalar, currentColumn(out), indent, false);
     }
