@@ -27,13 +27,18 @@ const CurlApi* lib = nullptr;
 
 namespace {
 
-Transport classify(CURLcode code, CURL* h) {
+// reused: the request went out on a connection an earlier answer came over. When that connection turns
+// out dead, libcurl sends the request again on a fresh one by itself, and reports only how that ended:
+// a refused connect then says nothing of the first try, which the server may have carried out (seen:
+// a PUT applied, its answer lost to a restart, reported as "Couldn't connect").
+Transport classify(CURLcode code, CURL* h, bool reused) {
     switch (code) {
         case CURLE_OK:
             return Transport::kOk;
+        case CURLE_COULDNT_CONNECT:
+            return reused ? Transport::kInterrupted : Transport::kNotSent;
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-        case CURLE_COULDNT_CONNECT:
             return Transport::kNotSent;
         case CURLE_OPERATION_TIMEDOUT: {
             curl_off_t pretransfer = 0;
@@ -152,9 +157,11 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
     const auto start = std::chrono::steady_clock::now();
     Response out;
     for (int retry = 0;; ++retry) {
+        const bool reused = connectionLive_;
         CURLcode code = perform(method, path, body, headerLines(method), out);
         if (code == CURLE_OK) answeredHttp_ = true;
-        Attempt attempt{classify(code, h_), out.status, std::nullopt};
+        connectionLive_ = code == CURLE_OK;
+        Attempt attempt{classify(code, h_, reused), out.status, std::nullopt};
         if (auto it = out.headers.find("retry-after"); it != out.headers.end())
             attempt.retryAfterSeconds = parseRetryAfter(it->second);
 

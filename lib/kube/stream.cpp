@@ -89,6 +89,7 @@ Result<Response> CurlClient::stream(const std::string& path,
         if (out.ok()) handLines(state.pending, onLine);
     }
     if (code == CURLE_OK) answeredHttp_ = true;
+    connectionLive_ = code == CURLE_OK;
     traceAttempt("GET", path, "", code, out, -1);
     if (code != CURLE_OK) return failure(code, "GET", path);
     if (!out.ok() && !stopped)

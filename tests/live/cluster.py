@@ -182,6 +182,10 @@ class TestServerBackend(Backend):
     def clear_faults(self):
         self.srv.clear_faults()
 
+    def wait_up(self):
+        """After an outage fault: waits until the server is back."""
+        return self.srv.wait_up()
+
     def requests(self):
         return self.srv.requests()
 

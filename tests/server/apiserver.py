@@ -123,6 +123,9 @@ class Handler(BaseHTTPRequestHandler):
     def _reply(self, code, body, ctype="application/json", extra=None):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
         self.status_code = code
+        if self.outage_after is not None:
+            self.close_connection = True
+            return self.server.go_away(self.outage_after)
         fault = self.server.faults.take(self, "reset") if self.admitted and code not in (401, 403) else None
         garble = self.server.faults.take(self, "garble") if self.admitted and code not in (401, 403) else None
         if garble is not None:
@@ -167,6 +170,7 @@ class Handler(BaseHTTPRequestHandler):
         self.audit_id = str(uuid.uuid4())
         self.status_code = 0
         self.fault_applied = None
+        self.outage_after = None  # an outage fault to begin once the request is carried out
         self.admitted = False  # authenticated and impersonation settled
         self.user = self.impersonator = ""
         url = urllib.parse.urlsplit(self.path)
@@ -227,6 +231,13 @@ class Handler(BaseHTTPRequestHandler):
         info = RequestInfo(self.command, self.req_path)
         if not auth.authorize(groups, info):
             raise auth.forbidden(self.user, info)
+        fault = self.server.faults.take(self, "outage")
+        if fault is not None:
+            self.fault_applied = "outage"
+            if not fault.get("after"):  # the server goes away before it carries the request out
+                self.close_connection = True
+                return self.server.go_away(float(fault.get("seconds", 1)))
+            self.outage_after = float(fault.get("seconds", 1))  # ... or after: the answer is lost
         fault = self.server.faults.take(self, "delay")
         if fault is not None:
             self.fault_applied = "delay"
@@ -400,6 +411,44 @@ class Server(ThreadingHTTPServer):
         self.faults = faultlib.Faults()
         self.services = core_resources.Services(store)
         self._log, self._log_lock = [], threading.Lock()
+        self._conns, self._conns_lock = set(), threading.Lock()
+        self.outage, self.stopping = None, False
+
+    def process_request(self, request, client_address):
+        with self._conns_lock:
+            self._conns.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._conns_lock:
+            self._conns.discard(request)
+        super().shutdown_request(request)
+
+    def go_away(self, seconds):
+        """The server goes away for `seconds` and comes back on the same port with the same objects, as
+        kube-apiserver does when it restarts: every open connection is reset (this one too), and new ones
+        are refused until it is back. serve_forever returns; main() closes the socket, waits, reopens."""
+        try:  # stop listening now (Linux refuses new connections at once), not when the loop notices
+            self.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        with self._conns_lock:
+            conns, self._conns = list(self._conns), set()
+        for c in conns:
+            try:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # shutdown, not close: it also wakes the handler thread blocked reading this connection
+                socket.socket.shutdown(c, socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.outage = seconds
+        threading.Thread(target=self.shutdown, daemon=True).start()
+
+    def come_back(self):
+        """After an outage: listen again on the port the clients know."""
+        self.socket = socket.socket(self.address_family, self.socket_type)
+        self.server_bind()
+        self.server_activate()
 
     def get_request(self):
         sock, addr = self.socket.accept()
@@ -462,11 +511,21 @@ def main(argv=None):
     os.replace(tmp, os.path.join(d, "server.json"))
 
     def stop(*_):
+        srv.stopping = True
         threading.Thread(target=srv.shutdown, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print("READY %s" % url, flush=True)
-    srv.serve_forever(poll_interval=0.1)
+    while True:
+        srv.serve_forever(poll_interval=0.1)
+        if srv.stopping or srv.outage is None:
+            break
+        srv.socket.close()  # connecting now is refused, as to a server that is down
+        time.sleep(srv.outage)
+        srv.outage = None
+        if srv.stopping:
+            break
+        srv.come_back()
     srv.server_close()
     return 0
 

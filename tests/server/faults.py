@@ -3,7 +3,7 @@ import threading
 
 from store import ApiError
 
-TYPES = ("delay", "error", "throttle", "reset", "conflict", "garble")
+TYPES = ("delay", "error", "throttle", "reset", "conflict", "garble", "outage")
 
 
 def error_status(fault):

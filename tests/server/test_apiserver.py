@@ -686,6 +686,31 @@ class Faults(ServerCase):
         s, r, body = self.conn.do("GET", BASE + "/garbled")
         self.assertEqual((s, body), (200, "<html><body>502 Bad Gateway</body></html>"))
 
+    def test_outage_refuses_then_comes_back_on_the_same_port_with_the_same_objects(self):
+        self.conn.do("POST", BASE, vs("before"))
+        other = Conn(self.srv)  # an idle keep-alive connection: a restart drops it too
+        self.assertEqual(other.do("GET", BASE + "/before")[0], 200)
+        self.srv.fault("outage", seconds=1.0, method="POST")
+        t = time.time()
+        with self.assertRaises((http.client.HTTPException, ConnectionError, ssl.SSLError, OSError)):
+            self.conn.do("POST", BASE, vs("during"))
+        with self.assertRaises(ConnectionRefusedError):  # nobody listens while it is away
+            Conn(self.srv).do("GET", BASE + "/before")
+        with self.assertRaises((http.client.HTTPException, ConnectionError, ssl.SSLError, OSError)):
+            other.do("GET", BASE + "/before")
+        self.srv.wait_up()
+        self.assertGreaterEqual(time.time() - t, 0.9)
+        c = Conn(self.srv)
+        self.assertEqual(c.do("GET", BASE + "/before")[0], 200)
+        self.assertEqual(c.do("GET", BASE + "/during")[0], 404, "the request it went away on was not carried out")
+        self.srv.fault("outage", seconds=0.3, after=True, method="POST")
+        with self.assertRaises((http.client.HTTPException, ConnectionError, ssl.SSLError, OSError)):
+            c.do("POST", BASE, vs("after"))
+        self.srv.wait_up()
+        c = Conn(self.srv)
+        self.assertEqual(c.do("GET", BASE + "/after")[0], 200, "after=true carries the request out first")
+        c.close()
+
     def test_concurrent_writer(self):
         self.conn.do("POST", BASE, vs())
         self.srv.fault("conflict", path="virtualservices/reviews", patch={"spec": {"hosts": ["reviews", "other"]}})

@@ -186,7 +186,8 @@ class TestServer:
     def fault(self, type, count=1, method=None, path=None, **params):
         """Arms one fault; params by type: delay ms=, error status=/message=, throttle retryAfter=,
         reset (no params; the request is still carried out), conflict patch= (merge patch applied by
-        the other writer)."""
+        the other writer), outage seconds= after= (the server goes away for that long, before or after
+        carrying the request out, and comes back on the same port with the same objects)."""
         f = dict(params, type=type, count=count)
         if method:
             f["method"] = method
@@ -196,6 +197,17 @@ class TestServer:
 
     def faults(self):
         return self._ok("GET", "/_shift/faults")["faults"]
+
+    def wait_up(self, timeout=15.0):
+        """Waits until the server answers again (after an outage fault), with the same objects."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                return self._ok("GET", "/_shift/state")
+            except OSError:  # refused or reset while it is away
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def clear_faults(self):
         self._ok("DELETE", "/_shift/faults")
