@@ -8,9 +8,7 @@
 
 namespace shift::core {
 
-const char* kindName(RouteKind kind) {
-    return kind == RouteKind::HTTPRoute ? "HTTPRoute" : "VirtualService";
-}
+const char* kindName(RouteKind kind) { return kind == RouteKind::HTTPRoute ? "HTTPRoute" : "VirtualService"; }
 
 const char* typeName(RouteKind kind) { return kind == RouteKind::HTTPRoute ? "httproute" : "virtualservice"; }
 
@@ -47,8 +45,8 @@ Result<RouteKind> parseType(std::string_view type) {
     for (const auto& s : kSpellings) {
         if (s.type == t) return s.kind;
     }
-    return fail(fmt::format("unknown type \"{}\"; shift shifts traffic on virtualservice (vs) and httproute",
-                            type));
+    return fail(
+        fmt::format("unknown type \"{}\"; shift shifts traffic on virtualservice (vs) and httproute", type));
 }
 
 Result<ObjectRef> parseObjectRef(std::string_view word) {
@@ -71,8 +69,9 @@ Result<ObjectRef> parseObjectRef(std::string_view word) {
 }
 
 std::string describe(const ObjectRef& ref) {
-    return ref.typed || ref.kind != RouteKind::VirtualService ? fmt::format("{}/{}", typeName(ref.kind), ref.name)
-                                                               : ref.name;
+    return ref.typed || ref.kind != RouteKind::VirtualService
+               ? fmt::format("{}/{}", typeName(ref.kind), ref.name)
+               : ref.name;
 }
 
 }  // namespace shift::core

@@ -36,7 +36,8 @@ TEST_SUITE("core::object_ref") {
         auto svc = parseObjectRef("svc/reviews");
         REQUIRE_FALSE(svc.ok());
         CHECK(svc.error().message ==
-              "unknown type \"svc\" in \"svc/reviews\"; shift shifts traffic on virtualservice (vs) and httproute");
+              "unknown type \"svc\" in \"svc/reviews\"; shift shifts traffic on virtualservice (vs) and "
+              "httproute");
         CHECK(svc.error().exit == shift::kExitInput);
         for (const char* w : {"vs/", "httproute/a/b", ""}) CHECK_FALSE(parseObjectRef(w).ok());
     }
