@@ -73,7 +73,7 @@ class CurlClient final : public Client {
     std::string bearer_;
     std::optional<ExecAuthenticator> exec_;
     bool execRefreshed_ = false;
-    bool answeredHttp_ = false;  // some request of this run got an HTTP response
+    bool answeredHttp_ = false;    // some request of this run got an HTTP response
     bool connectionLive_ = false;  // the last request ended with an answer: its connection may be reused
     char errbuf_[CURL_ERROR_SIZE] = {};
     std::vector<std::string> impersonation_;  // Impersonate-* header lines, the same on every request
