@@ -4,7 +4,9 @@ tokenFile, client certificate and key as files and as data, an exec plugin, a pa
 URL, a proxy URL with a password, basic auth, impersonation) and every way of failing (401, 403, a
 TLS error, a failing plugin, a plugin printing garbage, a proxy refusing its password): no secret's
 bytes (a token, the key's PEM body, a password or its base64, the plugin's stdout) may appear on
-stdout or stderr, while the request log shows that -vvv did print headers and bodies.
+stdout or stderr, while the request log shows that -vvv did print headers and bodies; nor in what the
+logins that succeed leave in the object (the history annotation, with its user and command), nor in
+what history and undo print through them.
 
     SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_secrets.py
 """
@@ -86,6 +88,15 @@ class Secrets(cluster.ClusterCase):
         self.assertRegex(r.err, r"(?m)^  > [A-Za-z-]+: ")
         self.assertRegex(r.err, r'(?m)^  < \{.*"kind":"VirtualService"')
         self.assertRegex(r.err, r'(?m)^  > \{.*"weight":50')
+        # What shift leaves behind is scanned too: the history it records (user, command) in the object,
+        # and what history and undo print at -vvv through the same login.
+        env = self.env(KUBECONFIG=self.kubeconfig(user, ns, cluster_extra, server))
+        for words in (("history", "reviews"), ("undo", "reviews")):
+            self.assertExit(self.shift(*words, "-vvv", *extra, env=env), 0)
+        stored = self.backend.get(ns, "virtualservices", "reviews")
+        self.assertEqual(json.loads(stored["metadata"]["annotations"]["traffic-shift.dev/history"])[-1]["command"],
+                         "undo reviews")
+        self.assertNoSecrets(cluster.Run(0, json.dumps(stored), "", 0))
         return r
 
     def fails(self, user, code, cluster_extra=None, server=None, extra=()):
