@@ -1,7 +1,7 @@
 #pragma once
-// One rule of a VirtualService in the cluster, as the rollout engine writes it: every write is a PUT
-// with the resourceVersion last seen, carries the rollout mark and appends to the history annotation;
-// a restore puts back the rule's route exactly as the rollout found it.
+// One rule of a VirtualService (or an HTTPRoute) in the cluster, as the rollout engine writes it: every write
+// is a PUT with the resourceVersion last seen, carries the rollout mark and appends to the history
+// annotation; a restore puts back the rule's route exactly as the rollout found it.
 #include <string>
 #include <vector>
 
@@ -15,6 +15,7 @@ namespace shift::stores {
 
 struct RouteTargetOptions {
     std::string ns, name;
+    core::RouteKind kind = core::RouteKind::VirtualService;
     std::vector<std::string> routes;  // --route; empty: the default rule
     core::SplitOptions split;
     std::string user;  // recorded in the history
