@@ -8,11 +8,14 @@ real kube-apiserver with the Gateway API v1.2.0 HTTPRoute CRD (skipped without K
 """
 import json
 import os
+import shutil
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
+from testserver import TestServer  # noqa: E402
 
 
 def service(name):
@@ -169,6 +172,46 @@ class GatewayFaults(GatewayBase):
         self.assertExit(r, 0)
         self.assertEqual(refs(self.backend.get(ns, "httproutes", "reviews", "v1beta1")),
                          [("reviews-v1", 50), ("reviews-v3", 50)])
+
+
+class GatewayVersions(unittest.TestCase):
+    """A cluster with the Gateway API in v1beta1 only (0.x releases), and one without it."""
+
+    def start(self, versions):
+        srv = TestServer(extra_args=["--gateway-versions", versions]).start()
+        self.addCleanup(srv.stop)
+        self.tmp = tempfile.mkdtemp(prefix="shift-live-test-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        return srv
+
+    def shift(self, srv, *args):
+        env = cluster.clean_env(self.tmp)
+        env["KUBECONFIG"] = srv.kubeconfig
+        return cluster.run_shift(list(args), env)
+
+    def test_v1beta1_where_v1_is_not_served(self):
+        srv = self.start("v1beta1")
+        for name in ("reviews-v1", "reviews-v3"):
+            srv.request("POST", "/api/v1/namespaces/istio-demo/services", dict(service(name), apiVersion="v1"))
+        status, _, _ = srv.request("POST", "/apis/gateway.networking.k8s.io/v1beta1/namespaces/istio-demo/httproutes",
+                                   route_reviews_v1("v1beta1"))
+        self.assertEqual(status, 201)
+        srv.clear_requests()
+        r = self.shift(srv, "httproute/reviews", "reviews-v1=50", "reviews-v3=50", "-n", "istio-demo")
+        self.assertEqual(r.code, 0, repr(r))
+        calls = [(e["method"], e["path"].split("/")[3], e["status"]) for e in srv.requests()
+                 if "/httproutes" in e["path"]]
+        self.assertEqual(calls, [("GET", "v1", 404), ("GET", "v1beta1", 200), ("PUT", "v1beta1", 200)])
+        _, _, route = srv.request("GET", "/apis/gateway.networking.k8s.io/v1beta1/namespaces/istio-demo/httproutes/reviews")
+        self.assertEqual(refs(route), [("reviews-v1", 50), ("reviews-v3", 50)])
+
+    def test_no_gateway_api_says_so(self):
+        srv = self.start("")
+        r = self.shift(srv, "httproute/reviews", "reviews-v1=50", "reviews-v3=50", "-n", "istio-demo")
+        self.assertEqual(r.code, 3, repr(r))
+        self.assertEqual(r.err, "error: the cluster serves no gateway.networking.k8s.io HTTPRoute API in v1 or v1beta1; "
+                                "are the Gateway API CRDs installed (kubectl get crd "
+                                "httproutes.gateway.networking.k8s.io)?\n")
 
 
 cluster.parameterize(globals(), Gateway, eras=("current",))
