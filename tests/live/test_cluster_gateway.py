@@ -119,6 +119,35 @@ class Gateway(GatewayBase):
         route = self.get_route(ns)
         self.assertEqual(route["spec"]["rules"][0]["backendRefs"][1]["namespace"], other)
 
+    def test_unreadable_lists_are_one_warning_each_and_the_shift_proceeds(self):
+        ns, other = self.namespace(), self.namespace()
+        self.bookinfo_gateway(ns)
+        args = ["httproute/reviews", "reviews-v1=90", "%s/reviews-v2=10" % other, "-n", ns]
+        if self.backend.kind == "envtest":  # RBAC that allows only the HTTPRoute
+            rbac = "rbac.authorization.k8s.io/v1"
+            self.backend.env.create(ns, "roles", {
+                "apiVersion": rbac, "kind": "Role", "metadata": {"name": "route-editor"},
+                "rules": [{"apiGroups": ["gateway.networking.k8s.io"], "resources": ["httproutes"],
+                           "verbs": ["get", "list", "update"]}]})
+            self.backend.env.create(ns, "rolebindings", {
+                "apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "jane-route-editor"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "route-editor"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "jane"}]})
+            args += ["--as", "jane"]
+        else:
+            self.backend.fault("error", status=403, method="GET", path="/services", count=-1)
+            self.backend.fault("error", status=403, method="GET", path="/referencegrants", count=-1)
+        r = self.shift(*args)
+        self.assertExit(r, 0)
+        lines = r.err.strip().splitlines()
+        self.assertEqual(len(lines), 2, r.err)
+        self.assertTrue(lines[0].startswith('warning: new backendRef %s/reviews-v2 not checked: Services in namespace '
+                                            '"%s" could not be read (' % (other, other)), r.err)
+        self.assertTrue(lines[1].startswith('warning: the ReferenceGrants for new backendRef %s/reviews-v2 not '
+                                            'checked: ReferenceGrants in namespace "%s" could not be read ('
+                                            % (other, other)), r.err)
+        self.assertEqual(refs(self.get_route(ns)), [("reviews-v1", 90), ("reviews-v2", 10)])
+
     def test_dry_runs_change_nothing(self):
         ns = self.namespace()
         before = self.bookinfo_gateway(ns)
