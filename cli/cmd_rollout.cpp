@@ -112,8 +112,8 @@ int RolloutCommand::run(const Globals& g) {
     kube::Api api(*client, cluster->contextName);
     api.setFieldManager(flags.fieldManager);
     stores::RouteTargetOptions t{
-        cluster->ns,        ref->name,        ref->kind, flags.routes, {}, kube::recordedUser(*cluster),
-        flags.historyLimit, !flags.noValidate};
+        cluster->ns,        ref->name,         flags.routes, {}, kube::recordedUser(*cluster),
+        flags.historyLimit, !flags.noValidate, ref->kind};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !flags.checks.empty(),

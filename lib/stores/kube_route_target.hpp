@@ -15,12 +15,12 @@ namespace shift::stores {
 
 struct RouteTargetOptions {
     std::string ns, name;
-    core::RouteKind kind = core::RouteKind::VirtualService;
     std::vector<std::string> routes;  // --route; empty: the default rule
     core::SplitOptions split;
     std::string user;  // recorded in the history
     std::size_t historyLimit = core::kDefaultHistoryLimit;
-    bool validate = true;  // --no-validate: skip the host and subset checks
+    bool validate = true;                                    // --no-validate: skip the host and subset checks
+    core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
 };
 
 class KubeRouteTarget : public app::RolloutTarget {
