@@ -10,6 +10,7 @@
 #include "get_table.hpp"
 #include "kube/istio_api.hpp"
 #include "report.hpp"
+#include "stores/kube_store.hpp"
 #include "term/charset.hpp"
 
 namespace shift::cli {
@@ -33,9 +34,12 @@ namespace {
 
 // NAME: one GET, its Split.
 Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const GetOptions& o) {
-    auto object = api.getVirtualService(ns, o.name);
+    auto target = core::parseObjectRef(o.name);
+    if (!target) return target.error();
+    auto object = api.getRoute(stores::routeResource(target->kind), ns, target->name);
     if (!object) return object.error();
-    auto parsed = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    auto parsed =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(target->kind)));
     if (!parsed) return parsed.error();
     if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
     return core::reportOf(parsed->docs.front(), o.routes);
@@ -50,7 +54,10 @@ std::string printed(const core::SplitReport& report, app::Output output) {
 
 void GetCommand::declare(CLI::App& app) {
     auto& o = options;
-    app.add_option("NAME", o.name, "VirtualService to show (default: every one in the namespace)");
+    app.add_option(
+        "NAME", o.name,
+        "VirtualService to show, or TYPE/NAME (httproute/NAME) (default: every VirtualService in the "
+        "namespace)");
     app.add_flag("-A,--all-namespaces", o.allNamespaces, "Show the VirtualServices of every namespace");
     app.add_option("--route", o.routes,
                    "Rule to show: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
@@ -65,7 +72,14 @@ void GetCommand::declare(CLI::App& app) {
                  "After the current state, print each change as it happens, until interrupted (exit 0)");
 }
 
-Status GetCommand::complete(const Globals&) { return okStatus(); }
+// vs/NAME is NAME: the list and watch paths take a VirtualService's bare name.
+Status GetCommand::complete(const Globals&) {
+    if (options.name.empty()) return okStatus();
+    auto target = core::parseObjectRef(options.name);
+    if (!target) return target.error();
+    if (target->kind == core::RouteKind::VirtualService) options.name = target->name;
+    return okStatus();
+}
 
 Status GetCommand::validate() const {
     if (options.recursive && options.filename.empty())
@@ -78,6 +92,13 @@ Status GetCommand::validate() const {
             fmt::format("-A lists every VirtualService; drop NAME, or drop -A and give -n NAMESPACE to "
                         "show {}",
                         options.name));
+    }
+    // The watch follows VirtualServices; an HTTPRoute is shown once (a watch of it is not built yet).
+    if (options.watch && !options.name.empty()) {
+        auto target = core::parseObjectRef(options.name);
+        if (!target) return target.error();
+        if (target->kind != core::RouteKind::VirtualService)
+            return fail("-w follows VirtualServices only; drop -w to show the HTTPRoute's split");
     }
     return okStatus();
 }

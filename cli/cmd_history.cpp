@@ -8,6 +8,7 @@
 #include "doc/parse.hpp"
 #include "kube/istio_api.hpp"
 #include "report.hpp"
+#include "stores/kube_store.hpp"
 #include "term/table.hpp"
 
 namespace shift::cli {
@@ -34,7 +35,8 @@ Error historyNeedsCluster(const std::string& command) {
 }
 
 void HistoryCommand::declare(CLI::App& app) {
-    app.add_option("NAME", options.name, "VirtualService whose history to show");
+    app.add_option("NAME", options.name,
+                   "VirtualService whose history to show, or TYPE/NAME (httproute/NAME)");
     app.add_option("-f,--filename", options.filename,
                    "Not available: the history lives on the cluster's object");
 }
@@ -48,20 +50,23 @@ Status HistoryCommand::validate() const {
 }
 
 int HistoryCommand::run(const Globals& g) {
+    auto target = core::parseObjectRef(options.name);
+    if (!target) return report(target.error());
     auto cluster = kube::loadCluster(g.cluster);
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
-    auto object = api.getVirtualService(cluster->ns, options.name);
+    auto object = api.getRoute(stores::routeResource(target->kind), cluster->ns, target->name);
     if (!object) return report(object.error());
-    auto parsed = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    auto parsed =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(target->kind)));
     if (!parsed) return report(parsed.error());
     if (parsed->docs.empty())
         return report(fail("the server answered with an empty VirtualService", kExitApi));
     auto history = core::historyOf(parsed->docs.front());
     if (!history) return report(history.error());
     if (g.output != app::Output::None) {
-        auto node = core::historyNode(cluster->ns, options.name, *history);
+        auto node = core::historyNode(cluster->ns, target->name, *history);
         emit(stdout, g.output == app::Output::Json ? doc::toJson(node) + "\n" : doc::toYaml(node));
         return kExitOk;
     }

@@ -33,7 +33,7 @@ std::string hostName() {
 
 void RolloutCommand::declare(CLI::App& app) {
     auto& f = flags;
-    app.add_option("NAME", f.name, "VirtualService to roll out");
+    app.add_option("NAME", f.name, "VirtualService to roll out, or TYPE/NAME (httproute/NAME)");
     app.add_option("--to", f.to, "The destination (subset or host) that gets the traffic")
         ->option_text("KEY");
     app.add_option("--steps", f.steps, "KEY's share at each step, rising (default 10,25,50,100)")
@@ -104,14 +104,16 @@ Status RolloutCommand::validate() const {
 }
 
 int RolloutCommand::run(const Globals& g) {
+    auto ref = core::parseObjectRef(flags.name);
+    if (!ref) return report(ref.error());
     auto cluster = kube::loadCluster(g.cluster);
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     api.setFieldManager(flags.fieldManager);
     stores::RouteTargetOptions t{
-        cluster->ns,        flags.name,       flags.routes, {}, kube::recordedUser(*cluster),
-        flags.historyLimit, !flags.noValidate};
+        cluster->ns,        ref->name,         flags.routes, {}, kube::recordedUser(*cluster),
+        flags.historyLimit, !flags.noValidate, ref->kind};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !flags.checks.empty(),
@@ -121,7 +123,7 @@ int RolloutCommand::run(const Globals& g) {
         progress.clear();
         warn(message);
     });
-    ShellChecks checks({{"SHIFT_NAME", flags.name},
+    ShellChecks checks({{"SHIFT_NAME", ref->name},
                         {"SHIFT_NAMESPACE", cluster->ns},
                         {"SHIFT_CONTEXT", cluster->contextName}});
     SystemClock wallClock;
@@ -129,10 +131,10 @@ int RolloutCommand::run(const Globals& g) {
     app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
     // The second signal's message is written from the handler: on a terminal it erases the status line.
     proc::watchSignals(
-        fmt::format("{}shift: second signal, stopping now: VirtualService {}/{} may be mid-rollout; "
+        fmt::format("{}shift: second signal, stopping now: {} {}/{} may be mid-rollout; "
                     "see `kubectl shift get {} -n {}`",
-                    live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "", cluster->ns, flags.name,
-                    flags.name, cluster->ns));
+                    live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "",
+                    core::kindName(ref->kind), cluster->ns, ref->name, flags.name, cluster->ns));
     options.dryRun = flags.dryRun;
     auto result =
         app::runRollout(target, checks, clock, options, [&](const app::Event& e) { progress.event(e); });

@@ -13,7 +13,7 @@ namespace shift::cli {
 void SetCommand::declare(CLI::App& app) {
     auto& o = options;
     // Missing positionals are reported by validate() and parseRequest(), with an example.
-    app.add_option("NAME", o.name, "VirtualService to shift");
+    app.add_option("NAME", o.name, "VirtualService to shift, or TYPE/NAME (vs/NAME, httproute/NAME)");
     app.add_option("KEY=WEIGHT", o.weights,
                    "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
     app.add_option(
@@ -95,6 +95,11 @@ Status SetCommand::complete(const Globals& globals) {
                      : dry == "server" ? app::DryRun::Server
                                        : app::DryRun::None;
     output = globals.output;
+    if (!options.name.empty() && options.name.find('=') == std::string::npos) {
+        auto target = core::parseObjectRef(options.name);
+        if (!target) return target.error();
+        options.target = std::move(*target);
+    }
     if (!options.expectText.empty()) {
         auto expected = core::requestOfSplit(options.expectText);
         if (!expected) return fail("--expect " + expected.error().message);

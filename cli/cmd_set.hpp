@@ -8,12 +8,14 @@
 #include "app/apply.hpp"
 #include "app/store.hpp"
 #include "command.hpp"
+#include "core/object_ref.hpp"
 #include "core/plan.hpp"
 
 namespace shift::cli {
 
 struct SetOptions {
-    std::string name;                  // VirtualService name
+    std::string name;                  // NAME or TYPE/NAME as given (vs/reviews, httproute/reviews)
+    core::ObjectRef target;            // name parsed by complete()
     std::vector<std::string> weights;  // KEY=WEIGHT arguments
     std::string filename;              // -f: file, directory or "-"; empty for the cluster
     bool inPlace = false;
@@ -62,6 +64,7 @@ Status checkClusterFlags(std::size_t historyLimit, const std::string& fieldManag
 // summary, `virtualservice.networking.istio.io/NAME STATUS`; -o, --diff, -q and --exit-code as set's.
 struct PrintFlags {
     std::string name;
+    core::RouteKind kind = core::RouteKind::VirtualService;
     bool diff = false, quiet = false, exitCode = false;
 };
 int printClusterChange(const app::Outcome& out, const PrintFlags& flags, const Globals& globals);

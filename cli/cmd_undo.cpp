@@ -15,7 +15,7 @@ namespace shift::cli {
 
 void UndoCommand::declare(CLI::App& app) {
     auto& o = options;
-    app.add_option("NAME", o.name, "VirtualService to roll back");
+    app.add_option("NAME", o.name, "VirtualService to roll back, or TYPE/NAME (httproute/NAME)");
     toRevisionOption = app.add_option("--to-revision", o.toRevision,
                                       "The revision to return to (default: the one before the last; see "
                                       "`kubectl shift history NAME`)")
@@ -59,12 +59,14 @@ std::string recordedCommand(const UndoOptions& o) {
 
 int UndoCommand::run(const Globals& g) {
     const auto& o = options;
+    auto target = core::parseObjectRef(o.name);
+    if (!target) return report(target.error());
     auto cluster = kube::loadCluster(g.cluster);
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     api.setFieldManager(o.fieldManager);
-    stores::KubeStore store(api, cluster->ns, o.name, g.output, warn);
+    stores::KubeStore store(api, cluster->ns, target->name, g.output, warn, target->kind);
     store.record =
         stores::KubeStore::Record{kube::recordedUser(*cluster), recordedCommand(o), o.historyLimit};
     std::optional<WriteGuard> guard;
@@ -91,7 +93,8 @@ int UndoCommand::run(const Globals& g) {
                       : o.dryRun == app::DryRun::Server ? " (server dry run)"
                                                         : "";
     out->outcome.change.status = fmt::format("rolled back to revision {}{}", out->revision, dry);
-    return printClusterChange(out->outcome, PrintFlags{o.name, o.diff, o.quiet, o.exitCode}, g);
+    return printClusterChange(out->outcome,
+                              PrintFlags{target->name, target->kind, o.diff, o.quiet, o.exitCode}, g);
 }
 
 Candidates UndoCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,

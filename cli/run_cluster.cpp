@@ -37,7 +37,9 @@ int printClusterChange(const app::Outcome& out, const PrintFlags& o, const Globa
         emit(diffTo, term::unifiedDiff(c.before, c.after, c.beforeLabel, c.afterLabel,
                                        term::useColor(g.color, fileno(diffTo))));
     summary();
-    if (!o.quiet) emit(info, fmt::format("virtualservice.networking.istio.io/{} {}\n", o.name, c.status));
+    const auto& api = stores::routeResource(o.kind);
+    if (!o.quiet)
+        emit(info, fmt::format("{}.{}/{} {}\n", core::typeName(o.kind), api.group, o.name, c.status));
     if (objectOut) emit(stdout, c.printed);
     return o.exitCode ? kExitChanged : kExitOk;
 }
@@ -50,12 +52,13 @@ int runCluster(const SetOptions& o, const Globals& g) {
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     api.setFieldManager(o.fieldManager);
-    stores::KubeStore store(api, cluster->ns, o.name, g.output, warn);
+    stores::KubeStore store(api, cluster->ns, o.target.name, g.output, warn, o.target.kind);
     store.record =
         stores::KubeStore::Record{kube::recordedUser(*cluster), recordedCommand(o), o.historyLimit};
     std::optional<WriteGuard> guard;
     if (o.dryRun == app::DryRun::None) {
-        auto check = fmt::format("kubectl get virtualservice {} -n {} -o yaml", o.name, cluster->ns);
+        auto check = fmt::format("kubectl get {} {} -n {} -o yaml", core::typeName(o.target.kind),
+                                 o.target.name, cluster->ns);
         guard.emplace("interrupted before the change was sent: nothing changed",
                       "interrupted after the change was sent: it may have been applied; check with " + check);
         store.beforeSend = WriteGuard::markSent;
@@ -66,7 +69,7 @@ int runCluster(const SetOptions& o, const Globals& g) {
     auto out = app::applyShift(store, *request, options);
     guard.reset();
     if (!out) return report(out.error());
-    return printClusterChange(*out, PrintFlags{o.name, o.diff, o.quiet, o.exitCode}, g);
+    return printClusterChange(*out, PrintFlags{o.target.name, o.target.kind, o.diff, o.quiet, o.exitCode}, g);
 }
 
 }  // namespace shift::cli

@@ -38,7 +38,8 @@ int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
 int runFiles(const SetOptions& o, const Globals& g) {
     auto request = core::parseRequest(o.weights);
     if (!request) return report(request.error());
-    stores::FileStore store({o.filename, o.name, g.cluster.ns, g.output, o.inPlace, o.recursive}, warn);
+    stores::FileStore store(
+        {o.filename, o.target.name, g.cluster.ns, g.output, o.inPlace, o.recursive, o.target.kind}, warn);
     auto out = app::applyShift(store, *request, applyOptions(o));
     if (!out) return report(out.error());
     return print(*out, o, g);

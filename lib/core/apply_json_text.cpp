@@ -145,10 +145,10 @@ std::optional<std::string> applyToJsonText(const std::string& source, const doc:
         const auto* spec = span->get("spec");
         const auto* list = spec ? spec->get(listName(rule.list)) : nullptr;
         if (!list || list->kind != '[' || rule.index >= list->items.size()) return std::nullopt;
-        const auto* route = list->items[rule.index].get("route");
+        const auto* route = list->items[rule.index].get(routeField(rule.list));
         const auto* copied = object.at({"spec", listName(rule.list)});
         if (!copied || rule.index >= copied->items.size() ||
-            !(copied = copied->items[rule.index].get("route")))
+            !(copied = copied->items[rule.index].get(routeField(rule.list))))
             return std::nullopt;
         std::vector<Edit> own;
         if (!route || !routeEdits(source, *route, *copied, plan, own)) return std::nullopt;

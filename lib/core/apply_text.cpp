@@ -103,6 +103,8 @@ std::optional<std::string> addedItem(const doc::Node& copied, const ItemSpan& sp
     std::string dash =
         std::string(span.dashColumn, ' ') + "-" + std::string(span.keyColumn - span.dashColumn - 1, ' ');
     if (copied.flow) return dash + doc::toFlowYaml(item) + "\n";
+    // A backendRef is the item itself, its fields in the copied one's order: the first on the dash line.
+    if (d.backendRef) return dash + indented(doc::toYaml(item), span.keyColumn, 2).substr(span.keyColumn);
     const auto* from = copied.get("destination");
     const auto& dest = *item.get("destination");
     std::string out = dash + "destination:";
@@ -174,7 +176,7 @@ std::optional<std::string> applyToYamlText(const std::string& source, const doc:
         const auto* list = spec ? spec->get(listName(rule.list)) : nullptr;
         if (!list || rule.index >= list->items.size()) return std::nullopt;
         const auto& item = list->items[rule.index];
-        const auto* route = item.get("route");
+        const auto* route = item.get(routeField(rule.list));
         if (!route || object.shared || spec->shared || list->shared || item.shared || text::shares(*route))
             return std::nullopt;
         std::vector<Edit> own;

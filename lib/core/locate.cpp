@@ -51,29 +51,35 @@ std::vector<Location> findKind(const std::vector<doc::Node>& docs, const std::st
 
 Result<Location> findVirtualService(const std::vector<doc::Node>& docs, const std::string& name,
                                     const std::string& ns, const std::string& source) {
+    return findRoute(docs, RouteKind::VirtualService, name, ns, source);
+}
+
+Result<Location> findRoute(const std::vector<doc::Node>& docs, RouteKind routeKind, const std::string& name,
+                           const std::string& ns, const std::string& source) {
+    std::string kind = kindName(routeKind);
     std::vector<Location> hits;
     std::vector<std::string> present;
-    for (const auto& at : findKind(docs, "VirtualService")) {
+    for (const auto& at : findKind(docs, kind)) {
         const auto& object = objectAt(docs, at);
         auto n = field(object, "name");
         auto objectNs = field(object, "namespace");
         if (n.empty())
-            present.push_back("a VirtualService without metadata.name");
+            present.push_back("a " + kind + " without metadata.name");
         else
             present.push_back(objectNs.empty() ? n : objectNs + "/" + n);
         if (n == name && (ns.empty() || objectNs.empty() || objectNs == ns)) hits.push_back(at);
     }
     if (hits.size() == 1) return hits[0];
     if (hits.size() > 1) {
-        return fail(fmt::format("{} holds {} VirtualServices named \"{}\"; choose one with -n NAMESPACE",
-                                source, hits.size(), name));
+        return fail(fmt::format("{} holds {} {}s named \"{}\"; choose one with -n NAMESPACE", source,
+                                hits.size(), kind, name));
     }
     if (present.empty()) {
-        return fail(fmt::format("{} holds no VirtualService; point -f at the manifest that defines \"{}\"",
-                                source, name));
+        return fail(
+            fmt::format("{} holds no {}; point -f at the manifest that defines \"{}\"", source, kind, name));
     }
-    return fail(fmt::format("no VirtualService named \"{}\" in {}; it holds: {}", name, source,
-                            fmt::join(present, ", ")));
+    return fail(
+        fmt::format("no {} named \"{}\" in {}; it holds: {}", kind, name, source, fmt::join(present, ", ")));
 }
 
 }  // namespace shift::core

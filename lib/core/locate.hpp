@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/object_ref.hpp"
 #include "doc/node.hpp"
 
 namespace shift::core {
@@ -24,5 +25,8 @@ std::vector<Location> findKind(const std::vector<doc::Node>& docs, const std::st
 // names the input in messages ("reviews.yaml").
 Result<Location> findVirtualService(const std::vector<doc::Node>& docs, const std::string& name,
                                     const std::string& ns, const std::string& source);
+// The same for either kind: the VirtualService or the HTTPRoute named `name`.
+Result<Location> findRoute(const std::vector<doc::Node>& docs, RouteKind kind, const std::string& name,
+                           const std::string& ns, const std::string& source);
 
 }  // namespace shift::core

@@ -21,6 +21,10 @@ struct Mesh {
     std::vector<const doc::Node*> services;  // core v1 Service objects
     std::vector<const doc::Node*> serviceEntries;
     std::vector<const doc::Node*> destinationRules;
+    // gateway.networking.k8s.io ReferenceGrants, for an HTTPRoute's cross-namespace backendRefs;
+    // grants: No when they could not be read (the caller warned), Warn when the input holds none.
+    std::vector<const doc::Node*> referenceGrants;
+    Check grants = Check::Yes;
     Check hosts = Check::Yes;
     Check subsets = Check::Yes;
     std::string rootNamespace = kRootNamespace;

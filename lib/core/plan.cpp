@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "core/backend_check.hpp"
 #include "core/hosts.hpp"
+#include "core/http_route.hpp"
 #include "core/select.hpp"
 #include "core/subsets.hpp"
 
@@ -12,9 +14,12 @@ namespace shift::core {
 
 namespace {
 
+std::optional<std::string> invalidBackendWeights(const VirtualService& vs, const Rule& rule);
+
 // The API server stores any integer weight; Istio then rejects or misroutes the
 // route. Say so: the user's request replaces these weights.
 std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& rule) {
+    if (vs.kind == RouteKind::HTTPRoute) return invalidBackendWeights(vs, rule);
     long long sum = 0;
     bool outOfRange = false;
     for (std::size_t i = 0; i < rule.route.size(); ++i) {
@@ -31,6 +36,20 @@ std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& 
     return fmt::format("VirtualService {} {} has invalid weights now ({}: {}); this shift replaces them",
                        qualifiedName(vs), ruleLabel(rule), fmt::join(parts, " "),
                        outOfRange ? "each must be 0 to 100" : fmt::format("they sum to {}, not 100", sum));
+}
+
+// HTTPRoute weights are relative: any sum is valid, only the range (0 to 1000000) is not.
+std::optional<std::string> invalidBackendWeights(const VirtualService& vs, const Rule& rule) {
+    std::vector<std::string> parts;
+    for (const auto& d : rule.route) {
+        if (d.weight && (*d.weight < 0 || *d.weight > kMaxBackendWeight))
+            parts.push_back(fmt::format("{}={}", backendKey(d, vs.ns), *d.weight));
+    }
+    if (parts.empty()) return std::nullopt;
+    return fmt::format(
+        "HTTPRoute {} {} has invalid weights now ({}: each must be 0 to {}); this shift "
+        "replaces them",
+        qualifiedName(vs), ruleLabel(rule), fmt::join(parts, " "), kMaxBackendWeight);
 }
 
 // A full request drops every destination it does not name; say so for those still carrying
@@ -52,6 +71,7 @@ void noteDropped(const Request& request, const RulePlan& plan, std::vector<std::
 }  // namespace
 
 Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh) {
+    if (plan.vs.kind == RouteKind::HTTPRoute) return checkBackends(plan.vs, plan.rules, mesh);
     auto warnings = checkHosts(plan.vs, plan.rules, mesh);
     if (!warnings) return warnings.error();
     if (auto st = checkSubsets(plan.vs, plan.rules, mesh); !st) return st.error();

@@ -25,7 +25,7 @@ std::string describeRule(const Rule& rule) {
 
 // The rule a LIST:INDEX or INDEX selector points at, if the text has that shape and the rule exists.
 std::optional<std::size_t> byPosition(const VirtualService& vs, const std::string& selector) {
-    RouteList list = RouteList::Http;
+    RouteList list = defaultList(vs);
     std::string_view indexText = selector;
     if (auto colon = selector.find(':'); colon != std::string::npos) {
         auto prefix = selector.substr(0, colon);
@@ -35,6 +35,8 @@ std::optional<std::size_t> byPosition(const VirtualService& vs, const std::strin
             list = RouteList::Tcp;
         } else if (prefix == "tls") {
             list = RouteList::Tls;
+        } else if (prefix == "rules") {
+            list = RouteList::Rules;
         } else {
             return std::nullopt;
         }
@@ -61,18 +63,18 @@ std::vector<std::size_t> byName(const VirtualService& vs, const std::string& sel
 Result<std::size_t> findRule(const VirtualService& vs, const std::string& selector) {
     if (selector.empty()) {
         return fail(
-            fmt::format("--route needs a value: a rule name, an index into http, or LIST:INDEX; the rules of "
-                        "VirtualService {}: {}",
-                        qualifiedName(vs), listRules(vs)));
+            fmt::format("--route needs a value: a rule name, an index into {}, or LIST:INDEX; the rules of "
+                        "{} {}: {}",
+                        listName(defaultList(vs)), kindName(vs.kind), qualifiedName(vs), listRules(vs)));
     }
     auto named = byName(vs, selector);
     if (named.size() == 1) return named[0];
     if (named.size() > 1) {
-        return fail(fmt::format("--route {} names {} rules in VirtualService {}; use LIST:INDEX instead: {}",
-                                selector, named.size(), qualifiedName(vs), listRules(vs)));
+        return fail(fmt::format("--route {} names {} rules in {} {}; use LIST:INDEX instead: {}", selector,
+                                named.size(), kindName(vs.kind), qualifiedName(vs), listRules(vs)));
     }
     if (auto at = byPosition(vs, selector)) return *at;
-    return fail(fmt::format("--route {} matches no rule of VirtualService {}; its rules: {}", selector,
+    return fail(fmt::format("--route {} matches no rule of {} {}; its rules: {}", selector, kindName(vs.kind),
                             qualifiedName(vs), listRules(vs)));
 }
 
@@ -86,6 +88,10 @@ std::string listRules(const VirtualService& vs) {
 
 Result<std::vector<std::size_t>> selectRules(const VirtualService& vs,
                                              const std::vector<std::string>& selectors) {
+    if (vs.rules.empty() && vs.kind == RouteKind::HTTPRoute) {
+        return fail(fmt::format("HTTPRoute {} has no rules to shift; add a rule with backendRefs first",
+                                qualifiedName(vs)));
+    }
     if (vs.rules.empty()) {
         return fail(
             fmt::format("VirtualService {} has no http, tcp or tls routes to shift; add a route first",
@@ -103,20 +109,21 @@ Result<std::vector<std::size_t>> selectRules(const VirtualService& vs,
     if (vs.rules.size() == 1) return std::vector<std::size_t>{0};
     std::vector<std::size_t> catchAll;
     for (std::size_t i = 0; i < vs.rules.size(); ++i) {
-        if (vs.rules[i].list == RouteList::Http && !vs.rules[i].hasMatch) catchAll.push_back(i);
+        if (vs.rules[i].list == defaultList(vs) && !vs.rules[i].hasMatch) catchAll.push_back(i);
     }
     if (catchAll.size() == 1) return catchAll;
     return fail(
-        fmt::format("VirtualService {} has {} rules and no single catch-all http rule; choose with "
+        fmt::format("{} {} has {} rules and no single catch-all {} rule; choose with "
                     "--route NAME|INDEX|LIST:INDEX: {}",
-                    qualifiedName(vs), vs.rules.size(), listRules(vs)));
+                    kindName(vs.kind), qualifiedName(vs), vs.rules.size(),
+                    vs.kind == RouteKind::HTTPRoute ? "(without matches)" : "http", listRules(vs)));
 }
 
 // Another spelling of a position that a rule's name shadows: "1" and "http:1" both name http[1].
 std::string otherSpelling(const std::string& selector, const Rule& rule) {
-    if (rule.list != RouteList::Http) return {};
+    if (rule.list != RouteList::Http && rule.list != RouteList::Rules) return {};
     auto index = std::to_string(rule.index);
-    return selector == index ? "http:" + index : index;
+    return selector == index ? std::string(listName(rule.list)) + ":" + index : index;
 }
 
 std::vector<std::string> shadowNotes(const VirtualService& vs, const std::vector<std::string>& selectors) {

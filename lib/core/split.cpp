@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/http_route.hpp"
+
 namespace shift::core {
 
 namespace {
@@ -22,20 +24,52 @@ Key splitKey(const std::string& key) {
     return Key{key.substr(0, slash), key.substr(slash + 1), true};
 }
 
-// The key the summary shows for a destination: its subset, or its host when it has none.
-std::string displayKey(const Destination& d) { return d.subset.empty() ? d.host : d.subset; }
+// The key the summary shows for a destination: its subset, or its host when it has none; an
+// HTTPRoute's backendRef as requests name it.
+std::string displayKey(const VirtualService& vs, const Destination& d) {
+    if (vs.kind == RouteKind::HTTPRoute) return backendKey(d, vs.ns);
+    return d.subset.empty() ? d.host : d.subset;
+}
 
 struct Match {
     std::optional<std::size_t> existing;  // index of the matched destination
     std::size_t templ = 0;                // Add: which destination to copy
     std::string host, subset;             // Add: the new destination
+    std::string ns, kind;                 // Add, HTTPRoute: the new backendRef's namespace and kind
 };
 
 std::string where(const VirtualService& vs, const Rule& rule) {
-    return fmt::format("VirtualService {} {}", qualifiedName(vs), ruleLabel(rule));
+    return fmt::format("{} {} {}", kindName(vs.kind), qualifiedName(vs), ruleLabel(rule));
+}
+
+// An HTTPRoute's backendRef by KEY; a new one copies the rule's ref of the same kind (port, filters
+// and group carry over), the first ref when the key names a Service.
+Result<Match> matchBackend(const VirtualService& vs, const Rule& rule, const std::string& text) {
+    auto key = parseBackendKey(text);
+    if (key.name.empty()) {
+        return fail(fmt::format("{}: \"{}\" names no backendRef; write NAME, NAMESPACE/NAME or KIND/NAME",
+                                where(vs, rule), text));
+    }
+    for (std::size_t i = 0; i < rule.route.size(); ++i) {
+        if (namesBackend(key, rule.route[i], vs.ns)) return Match{i, i, {}, {}, {}, {}};
+    }
+    if (rule.route.empty()) {
+        return fail(fmt::format("{} has no backendRefs to copy \"{}\" from; add one to the manifest first",
+                                where(vs, rule), text));
+    }
+    std::string ns = key.ns == vs.ns ? std::string() : key.ns;
+    if (key.kind.empty() || key.kind == "Service") return Match{std::nullopt, 0, key.name, {}, ns, {}};
+    for (std::size_t i = 0; i < rule.route.size(); ++i) {
+        if (rule.route[i].kind == key.kind) return Match{std::nullopt, i, key.name, {}, ns, key.kind};
+    }
+    return fail(
+        fmt::format("{}: no backendRef of kind {} to copy its group from for \"{}\"; add one to the "
+                    "manifest first",
+                    where(vs, rule), key.kind, text));
 }
 
 Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::string& text) {
+    if (vs.kind == RouteKind::HTTPRoute) return matchBackend(vs, rule, text);
     const auto& route = rule.route;
     Key key = splitKey(text);
     std::vector<std::size_t> hits;
@@ -46,7 +80,7 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
                        : d.subset == key.subset || (d.subset.empty() && sameHost(d.host, key.subset, vs.ns));
         if (hit) hits.push_back(i);
     }
-    if (hits.size() == 1) return Match{hits[0], hits[0], {}, {}};
+    if (hits.size() == 1) return Match{hits[0], hits[0], {}, {}, {}, {}};
     if (hits.size() > 1) {
         std::vector<std::string> names;
         for (auto i : hits) names.push_back(route[i].host + "/" + route[i].subset);
@@ -66,14 +100,14 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
     if (key.bySlash) {
         for (std::size_t i = 0; i < route.size(); ++i) {
             if (sameHost(route[i].host, key.host, vs.ns))
-                return Match{std::nullopt, i, route[i].host, key.subset};
+                return Match{std::nullopt, i, route[i].host, key.subset, {}, {}};
         }
         // A new host: copy the first destination's other fields.
-        return Match{std::nullopt, 0, key.host, key.subset};
+        return Match{std::nullopt, 0, key.host, key.subset, {}, {}};
     }
     bool usesSubsets =
         std::any_of(route.begin(), route.end(), [](const auto& d) { return !d.subset.empty(); });
-    if (!usesSubsets) return Match{std::nullopt, 0, text, ""};  // destinations are told apart by host
+    if (!usesSubsets) return Match{std::nullopt, 0, text, "", {}, {}};  // destinations are told apart by host
     std::set<std::string> hosts;
     for (const auto& d : route) hosts.insert(fqdn(d.host, vs.ns));
     if (hosts.size() > 1) {
@@ -85,7 +119,7 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
                         "one of: {}",
                         where(vs, rule), text, text, fmt::join(names, ", ")));
     }
-    return Match{std::nullopt, 0, route[0].host, text};
+    return Match{std::nullopt, 0, route[0].host, text, {}, {}};
 }
 
 // The request laid over the route: a weight per current destination (or none), the key that named
@@ -119,7 +153,8 @@ Result<Assignment> assign(const VirtualService& vs, const Rule& rule, const Requ
             continue;
         }
         for (const auto& added : a.added) {
-            if (added.host == match->host && added.subset == match->subset) {
+            if (added.host == match->host && added.subset == match->subset && added.ns == match->ns &&
+                added.backendKind == match->kind) {
                 return namedTwice(vs, rule, added.key, spec.key);
             }
         }
@@ -129,6 +164,9 @@ Result<Assignment> assign(const VirtualService& vs, const Rule& rule, const Requ
         d.key = spec.key;
         d.host = match->host;
         d.subset = match->subset;
+        d.ns = match->ns;
+        d.backendKind = match->kind;
+        d.backendRef = vs.kind == RouteKind::HTTPRoute;
         d.afterShare = spec.weight;
         a.added.push_back(std::move(d));
     }
@@ -152,7 +190,7 @@ Status completeTo100(const VirtualService& vs, const Rule& rule, const Request& 
         return okStatus();
     }
     std::vector<std::string> names;
-    for (auto i : unlisted) names.push_back(displayKey(route[i]));
+    for (auto i : unlisted) names.push_back(displayKey(vs, route[i]));
     std::string fix =
         names.empty() ? fmt::format("raise one of them by {}", 100 - a.sum)
                       : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - a.sum,
@@ -176,14 +214,17 @@ bool omitsWeight(const Assignment& a, const SplitOptions& options) {
 }
 
 // Destinations that stay or go, in their current order, then the new ones.
-RulePlan layOut(const Rule& rule, std::size_t ruleIndex, Assignment& a, const SplitOptions& options) {
+RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, const SplitOptions& options) {
+    const Rule& rule = vs.rules.at(ruleIndex);
+    bool relative = vs.kind == RouteKind::HTTPRoute;
     RulePlan plan;
     plan.rule = ruleIndex;
     bool omitWeight = omitsWeight(a, options);
     for (std::size_t i = 0; i < rule.route.size(); ++i) {
         DestinationPlan d;
         d.from = i;
-        d.key = a.requestKey[i].empty() ? displayKey(rule.route[i]) : a.requestKey[i];
+        d.key = a.requestKey[i].empty() ? displayKey(vs, rule.route[i]) : a.requestKey[i];
+        d.backendRef = relative;
         d.before = rule.route[i].weight;
         d.beforeShare = effectiveWeight(rule, i);
         d.afterShare = a.requested[i].value_or(0);
@@ -191,6 +232,9 @@ RulePlan layOut(const Rule& rule, std::size_t ruleIndex, Assignment& a, const Sp
         d.action = keep ? DestinationPlan::Action::Keep : DestinationPlan::Action::Remove;
         // A lone destination that already says weight: 100 keeps it: nothing to change.
         if (keep && (!omitWeight || d.before == 100)) d.after = d.afterShare;
+        // A lone backendRef with any positive weight already takes all traffic: weights are relative.
+        if (keep && omitWeight && relative && rule.route.size() == 1 && d.before.value_or(0) > 0)
+            d.after = d.before;
         if (!keep || d.before != d.after) plan.changed = true;
         plan.destinations.push_back(std::move(d));
     }
@@ -211,7 +255,7 @@ Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, cons
     auto assignment = assign(vs, rule, request);
     if (!assignment) return assignment.error();
     if (auto st = completeTo100(vs, rule, request, *assignment); !st) return st.error();
-    return layOut(rule, ruleIndex, *assignment, options);
+    return layOut(vs, ruleIndex, *assignment, options);
 }
 
 }  // namespace shift::core

@@ -22,6 +22,9 @@ struct DestinationPlan {
     std::string key;       // how the summary names it (subset, host, or host/subset)
     std::string host;      // Add: the new destination's host
     std::string subset;    // Add: the new destination's subset ("" for none)
+    // Add, for an HTTPRoute: the new backendRef's namespace and kind ("" : the route's, Service).
+    std::string ns, backendKind;
+    bool backendRef = false;          // the destination is an HTTPRoute backendRef
     std::optional<long long> before;  // weight field now (nullopt: absent)
     std::optional<long long> after;   // weight field to write (nullopt: omit it)
     long long beforeShare = 0;        // effective share of traffic now

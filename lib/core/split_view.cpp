@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/http_route.hpp"
+
 namespace shift::core {
 
 std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::size_t>& rules) {
@@ -25,7 +27,10 @@ std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::
             const auto& d = rule.route[i];
             // Keys as a request names them: the subset (HOST/SUBSET when ambiguous), or the host of a
             // destination without one.
-            std::string key = d.subset.empty() ? d.host : severalHosts ? d.host + "/" + d.subset : d.subset;
+            std::string key = vs.kind == RouteKind::HTTPRoute ? backendKey(d, vs.ns)
+                              : d.subset.empty()              ? d.host
+                              : severalHosts                  ? d.host + "/" + d.subset
+                                                              : d.subset;
             split.destinations.push_back({key, d.host, d.subset, d.port, effectiveWeight(rule, i)});
         }
         out.push_back(std::move(split));

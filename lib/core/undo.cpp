@@ -23,23 +23,23 @@ bool ruleExists(const VirtualService& vs, const std::string& label) {
 
 // "kubectl shift history reviews -n istio-demo": the command that lists what undo can return to.
 std::string historyCommand(const VirtualService& vs) {
-    return vs.ns.empty() ? "kubectl shift history " + vs.name
-                         : fmt::format("kubectl shift history {} -n {}", vs.name, vs.ns);
+    auto target = vs.kind == RouteKind::HTTPRoute ? "httproute/" + vs.name : vs.name;
+    return vs.ns.empty() ? "kubectl shift history " + target
+                         : fmt::format("kubectl shift history {} -n {}", target, vs.ns);
 }
 
 Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std::optional<long long> to,
                                        const VirtualService& vs) {
-    auto name = qualifiedName(vs);
+    auto name = fmt::format("{} {}", kindName(vs.kind), qualifiedName(vs));
     if (history.empty()) {
         return fail(
-            fmt::format("VirtualService {} has no history: shift has not changed it yet, so there is "
+            fmt::format("{} has no history: shift has not changed it yet, so there is "
                         "nothing to undo",
                         name));
     }
     if (history.size() < 2 && !to) {
-        return fail(fmt::format(
-            "VirtualService {} has no earlier revision to return to (its history holds {}); see `{}`", name,
-            history.size(), historyCommand(vs)));
+        return fail(fmt::format("{} has no earlier revision to return to (its history holds {}); see `{}`",
+                                name, history.size(), historyCommand(vs)));
     }
     if (!to) return &history[history.size() - 2];
     for (const auto& r : history) {
@@ -48,8 +48,8 @@ Result<const Revision*> chooseRevision(const std::vector<Revision>& history, std
     std::string kept = history.empty()
                            ? std::string("none")
                            : fmt::format("{} to {}", history.front().number, history.back().number);
-    return fail(fmt::format("revision {} is not in the history of VirtualService {} (kept: {}); see `{}`",
-                            *to, name, kept, historyCommand(vs)));
+    return fail(fmt::format("revision {} is not in the history of {} (kept: {}); see `{}`", *to, name, kept,
+                            historyCommand(vs)));
 }
 
 }  // namespace
@@ -68,7 +68,7 @@ Result<Request> requestOfSplit(const std::string& split) {
 
 Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>& history,
                           std::optional<long long> toRevision) {
-    auto name = qualifiedName(vs);
+    auto name = fmt::format("{} {}", kindName(vs.kind), qualifiedName(vs));
     auto chosen = chooseRevision(history, toRevision, vs);
     if (!chosen) return chosen.error();
     UndoPlan plan;
@@ -76,16 +76,15 @@ Result<UndoPlan> planUndo(const VirtualService& vs, const std::vector<Revision>&
     for (const auto& rule : (*chosen)->rules) {
         auto selector = selectorOf(rule.rule);
         if (!selector || !ruleExists(vs, rule.rule)) {
-            return fail(fmt::format(
-                "revision {} sets rule {} of VirtualService {}, which no longer exists; nothing changed — "
-                "see `{}` for another revision, or set the split with `kubectl shift set`",
-                plan.revision, rule.rule, name, historyCommand(vs)));
+            return fail(
+                fmt::format("revision {} sets rule {} of {}, which no longer exists; nothing changed — "
+                            "see `{}` for another revision, or set the split with `kubectl shift set`",
+                            plan.revision, rule.rule, name, historyCommand(vs)));
         }
         auto request = requestOfSplit(rule.split);
         if (!request) {
-            return fail(fmt::format(
-                "revision {} of VirtualService {} records \"{}\" for {}, which is not a split: {}",
-                plan.revision, name, rule.split, rule.rule, request.error().message));
+            return fail(fmt::format("revision {} of {} records \"{}\" for {}, which is not a split: {}",
+                                    plan.revision, name, rule.split, rule.rule, request.error().message));
         }
         plan.rules.push_back({*selector, std::move(*request)});
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/http_route.hpp"
+
 namespace shift::core {
 
 const char* listName(RouteList list) {
@@ -12,11 +14,17 @@ const char* listName(RouteList list) {
             return "tcp";
         case RouteList::Tls:
             return "tls";
+        case RouteList::Rules:
+            return "rules";
     }
     return "http";
 }
 
-namespace {
+const char* routeField(RouteList list) { return list == RouteList::Rules ? "backendRefs" : "route"; }
+
+RouteList defaultList(const VirtualService& vs) {
+    return vs.kind == RouteKind::HTTPRoute ? RouteList::Rules : RouteList::Http;
+}
 
 std::optional<long long> parseInteger(const doc::Node& n) {
     if (!n.isScalar() || !n.isInteger()) return std::nullopt;
@@ -26,6 +34,8 @@ std::optional<long long> parseInteger(const doc::Node& n) {
         return std::nullopt;
     }
 }
+
+namespace {
 
 // "uri prefix /api, headers end-user exact jason": enough to tell rules apart.
 std::string flatten(const doc::Node& n) {
@@ -39,10 +49,14 @@ std::string flatten(const doc::Node& n) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+}  // namespace
+
 std::string summarizeMatch(const doc::Node& match) {
     auto text = flatten(match);
     return text.empty() ? std::string("match") : text;
 }
+
+namespace {
 
 Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules) {
     const auto* seq = spec.get(listName(list));
@@ -104,6 +118,8 @@ Status readRules(const doc::Node& spec, RouteList list, std::vector<Rule>& rules
 }  // namespace
 
 Result<VirtualService> readVirtualService(const doc::Node& object) {
+    if (const auto* kind = object.get("kind"); kind && kind->str() == "HTTPRoute")
+        return readHTTPRoute(object);
     VirtualService vs;
     if (const auto* name = object.at({"metadata", "name"})) vs.name = name->str();
     if (const auto* ns = object.at({"metadata", "namespace"})) vs.ns = ns->str();
@@ -133,6 +149,7 @@ std::string ruleLabel(const Rule& rule) {
 }
 
 long long effectiveWeight(const Rule& rule, std::size_t i) {
+    if (rule.list == RouteList::Rules) return effectiveShares(rule).at(i);
     const auto& w = rule.route[i].weight;
     if (w) return *w;
     return rule.route.size() == 1 ? 100 : 0;

@@ -15,8 +15,6 @@ namespace shift::kube {
 
 namespace {
 
-// Newest first: Istio 1.22+ serves v1, 1.8-1.21 prefer v1beta1, older ones only v1alpha3.
-constexpr const char* kVersions[] = {"v1", "v1beta1", "v1alpha3"};
 constexpr size_t kMaxNamesInHint = 10;
 
 // A query parameter's value, percent-encoded but for RFC 3986's unreserved characters.
@@ -37,15 +35,15 @@ bool unserved(const Response& r) { return r.status == 404 && !parseStatus(r); }
 
 // Kubernetes names objects with DNS-1123 subdomains; another name would reach the server as a
 // malformed URL (a space) or a 404, so it is refused before any request.
-Status checkName(const std::string& name) {
+Status checkName(const std::string& name, const char* kind = "VirtualService") {
     auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
     bool ok = !name.empty() && name.size() <= 253 && alnum(name.front()) && alnum(name.back()) &&
               std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
     if (ok) return okStatus();
-    return fail(fmt::format(
-        "invalid VirtualService name \"{}\": a name is a DNS-1123 subdomain (lowercase letters, digits, '-' "
-        "and '.', starting and ending with a letter or digit); check the spelling",
-        name));
+    return fail(
+        fmt::format("invalid {} name \"{}\": a name is a DNS-1123 subdomain (lowercase letters, digits, '-' "
+                    "and '.', starting and ending with a letter or digit); check the spelling",
+                    kind, name));
 }
 
 // The metadata.name of each item of a list body, in order; nullopt when the body is not a list.
@@ -77,13 +75,30 @@ std::string queryEscaped(const std::string& value) {
 
 }  // namespace
 
+// Newest first: Istio 1.22+ serves v1, 1.8-1.21 prefer v1beta1, older ones only v1alpha3.
+const RouteResource& virtualServices() {
+    static const RouteResource r{
+        kIstioGroup, "virtualservices", "VirtualService", {"v1", "v1beta1", "v1alpha3"}};
+    return r;
+}
+
+// Gateway API 1.0+ serves HTTPRoute in v1; 0.5-0.8 (and the experimental channel) in v1beta1.
+const RouteResource& httpRoutes() {
+    static const RouteResource r{kGatewayGroup, "httproutes", "HTTPRoute", {"v1", "v1beta1"}};
+    return r;
+}
+
 Api::Api(Client& client, std::string contextName) : client_(client), context_(std::move(contextName)) {}
 
 std::string Api::path(const std::string& version, const std::string& ns, const std::string& resource,
                       const std::string& name) const {
-    std::string p = ns.empty()
-                        ? fmt::format("/apis/{}/{}/{}", kIstioGroup, version, resource)
-                        : fmt::format("/apis/{}/{}/namespaces/{}/{}", kIstioGroup, version, ns, resource);
+    return pathIn(kIstioGroup, version, ns, resource, name);
+}
+
+std::string Api::pathIn(const char* group, const std::string& version, const std::string& ns,
+                        const std::string& resource, const std::string& name) const {
+    std::string p = ns.empty() ? fmt::format("/apis/{}/{}/{}", group, version, resource)
+                               : fmt::format("/apis/{}/{}/namespaces/{}/{}", group, version, ns, resource);
     if (!name.empty()) p += "/" + name;
     return p;
 }
@@ -111,19 +126,32 @@ Result<Response> Api::get(const std::string& path) {
 
 Result<Response> Api::getServed(const std::string& ns, const std::string& resource, const std::string& name,
                                 const std::string& query) {
-    std::vector<std::string> versions;
-    if (version_.empty())
-        versions.assign(std::begin(kVersions), std::end(kVersions));
-    else
-        versions.push_back(version_);
+    return getServedIn(virtualServices(), resource, ns, name, query);
+}
+
+std::string& Api::versionOf(const RouteResource& kind) {
+    return std::string_view(kind.group) == kGatewayGroup ? gatewayVersion_ : version_;
+}
+
+Result<Response> Api::getServedIn(const RouteResource& kind, const std::string& resource,
+                                  const std::string& ns, const std::string& name, const std::string& query) {
+    auto& served = versionOf(kind);
+    std::vector<std::string> versions = served.empty() ? kind.versions : std::vector<std::string>{served};
     for (const auto& v : versions) {
-        auto r = get(path(v, ns, resource, name) + query);
+        auto r = get(pathIn(kind.group, v, ns, resource, name) + query);
         if (!r) return r.error();
         if (unserved(*r)) continue;
-        if (r->ok() || r->status == 404) version_ = v;
+        if (r->ok() || r->status == 404) served = v;
         return r;
     }
-    return noIstio();
+    return std::string_view(kind.group) == kIstioGroup ? noIstio() : noGroup(kind);
+}
+
+Error Api::noGroup(const RouteResource& kind) {
+    return fail(fmt::format("the cluster serves no {} {} API in {}; are the Gateway API CRDs installed "
+                            "(kubectl get crd httproutes.gateway.networking.k8s.io)?",
+                            kind.group, kind.kind, fmt::join(kind.versions, " or ")),
+                kExitApi);
 }
 
 Error Api::noIstio() {
@@ -148,22 +176,47 @@ Error Api::noIstio() {
 }
 
 Result<Object> Api::getVirtualService(const std::string& ns, const std::string& name) {
-    if (auto st = checkName(name); !st) return st.error();
-    RequestInfo info{"get", "virtualservices", kIstioGroup, ns, name, context_};
-    auto r = getServed(ns, "virtualservices", name);
+    return getRoute(virtualServices(), ns, name);
+}
+
+Result<Object> Api::getRoute(const RouteResource& kind, const std::string& ns, const std::string& name) {
+    if (auto st = checkName(name, kind.kind); !st) return st.error();
+    RequestInfo info{"get", kind.resource, kind.group, ns, name, context_};
+    auto r = getServedIn(kind, kind.resource, ns, name);
     if (!r) return r.error();
-    if (r->ok()) return Object{version_, std::move(r->body)};
+    if (r->ok()) return Object{versionOf(kind), std::move(r->body)};
     Error e = responseError(*r, info);
     if (r->status == 404) {
         // Name what is there: a typo is the usual cause.
-        if (auto names = listVirtualServiceNames(ns)) {
+        auto list = getServedIn(kind, kind.resource, ns, "");
+        auto names = list && list->ok() ? itemNames(list->body) : std::nullopt;
+        if (names) {
+            std::sort(names->begin(), names->end());
             if (names->empty())
                 e.message += "; there are none";
             else if (names->size() <= kMaxNamesInHint)
-                e.message += fmt::format("; virtualservices there: {}", fmt::join(*names, ", "));
+                e.message += fmt::format("; {} there: {}", kind.resource, fmt::join(*names, ", "));
         }
     }
     return e;
+}
+
+Result<std::string> Api::listRoutes(const RouteResource& kind, const std::string& ns,
+                                    const std::string& name) {
+    auto r = getServedIn(kind, kind.resource, ns, "",
+                         name.empty() ? "" : "?fieldSelector=metadata.name%3D" + name);
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", kind.resource, kind.group, ns, "", context_});
+    return std::move(r->body);
+}
+
+Result<std::string> Api::listReferenceGrants(const std::string& ns) {
+    auto r = get(pathIn(kGatewayGroup, "v1beta1", ns, "referencegrants"));
+    if (!r) return r.error();
+    if (r->status == 404) return std::string(R"({"kind":"ReferenceGrantList","items":[]})");
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "referencegrants", kGatewayGroup, ns, "", context_});
+    return std::move(r->body);
 }
 
 Result<std::vector<std::string>> Api::listVirtualServiceNames(const std::string& ns) {
@@ -261,9 +314,10 @@ Result<std::vector<std::string>> Api::listNamespaces() {
 // The PUT landed when the object now has a newer resourceVersion than the one sent, and the spec and
 // annotations sent. A write that changes only annotations (a rollout's mark) is told apart from one
 // that has not landed yet only by the version: a timed-out request can still land later.
-std::optional<std::string> Api::landedObject(const std::string& version, const std::string& ns,
-                                             const std::string& name, const std::string& sent) {
-    auto r = client_.request("GET", path(version, ns, "virtualservices", name));
+std::optional<std::string> Api::landedObject(const RouteResource& kind, const std::string& version,
+                                             const std::string& ns, const std::string& name,
+                                             const std::string& sent) {
+    auto r = client_.request("GET", pathIn(kind.group, version, ns, kind.resource, name));
     if (!r || !r->ok()) return std::nullopt;
     auto now = nlohmann::json::parse(r->body, nullptr, false);
     auto put = nlohmann::json::parse(sent, nullptr, false);
@@ -283,20 +337,27 @@ std::optional<std::string> Api::landedObject(const std::string& version, const s
 Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::string& name,
                                               const std::string& version, const std::string& json,
                                               bool dryRun) {
-    std::string p = path(version, ns, "virtualservices", name) + "?fieldManager=" + queryValue(fieldManager_);
+    return putRoute(virtualServices(), ns, name, version, json, dryRun);
+}
+
+Result<Api::PutResult> Api::putRoute(const RouteResource& kind, const std::string& ns,
+                                     const std::string& name, const std::string& version,
+                                     const std::string& json, bool dryRun) {
+    std::string p =
+        pathIn(kind.group, version, ns, kind.resource, name) + "?fieldManager=" + queryValue(fieldManager_);
     if (dryRun) p += "&dryRun=All";
     auto r = client_.request("PUT", p, json);
     if (!r) {
         // The connection broke before the answer: the server may have applied it. One GET tells.
         if (dryRun) return r.error();
-        if (auto landed = landedObject(version, ns, name, json))
+        if (auto landed = landedObject(kind, version, ns, name, json))
             return PutResult{false, true, std::move(*landed)};
         return r.error();
     }
     if (r->ok() && !nlohmann::json::accept(r->body)) {
         // The PUT was carried out, but its answer is unreadable: as for a lost answer, one GET tells.
         if (!dryRun)
-            if (auto landed = landedObject(version, ns, name, json))
+            if (auto landed = landedObject(kind, version, ns, name, json))
                 return PutResult{false, true, std::move(*landed)};
         Error e = garbled("PUT", p);
         if (!dryRun) e.message += "; the server may have applied it: run again to see the current state";
@@ -304,7 +365,7 @@ Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::
     }
     if (r->ok()) return PutResult{false, false, std::move(r->body)};
     if (r->status == 409) return PutResult{true, false, std::move(r->body)};
-    return responseError(*r, RequestInfo{"update", "virtualservices", kIstioGroup, ns, name, context_});
+    return responseError(*r, RequestInfo{"update", kind.resource, kind.group, ns, name, context_});
 }
 
 }  // namespace shift::kube

@@ -13,6 +13,20 @@
 namespace shift::kube {
 
 inline constexpr const char* kIstioGroup = "networking.istio.io";
+inline constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
+
+// A kind of route object shift writes: its API group, resource and kind, and the versions to try,
+// newest first. Each group's served version is found once per run.
+struct RouteResource {
+    const char* group;
+    const char* resource;  // "virtualservices"
+    const char* kind;      // "VirtualService"
+    std::vector<std::string> versions;
+};
+// networking.istio.io virtualservices: v1, v1beta1, v1alpha3.
+const RouteResource& virtualServices();
+// gateway.networking.k8s.io httproutes: v1 (Gateway API 1.0+), v1beta1.
+const RouteResource& httpRoutes();
 
 struct Object {
     std::string version;  // "v1", "v1beta1" or "v1alpha3", as served
@@ -69,6 +83,17 @@ class Api {
     Result<PutResult> putVirtualService(const std::string& ns, const std::string& name,
                                         const std::string& version, const std::string& json, bool dryRun);
 
+    // The same for any route kind (virtualServices(), httpRoutes()): the served version of its group
+    // is found once, as for VirtualServices.
+    Result<Object> getRoute(const RouteResource& kind, const std::string& ns, const std::string& name);
+    Result<std::string> listRoutes(const RouteResource& kind, const std::string& ns,
+                                   const std::string& name = {});
+    Result<PutResult> putRoute(const RouteResource& kind, const std::string& ns, const std::string& name,
+                               const std::string& version, const std::string& json, bool dryRun);
+    // gateway.networking.k8s.io/v1beta1 ReferenceGrants in ns: the JSON list body; a 404 (no such
+    // kind served) is an empty list, a 403 an Error the caller turns into a warning.
+    Result<std::string> listReferenceGrants(const std::string& ns);
+
     // The field manager the server records for shift's writes (kubectl's --field-manager).
     void setFieldManager(std::string manager) { fieldManager_ = std::move(manager); }
 
@@ -80,16 +105,26 @@ class Api {
     // query ("?fieldSelector=...") follows the path.
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name,
                                const std::string& query = {});
+    // getServed for a resource of kind's group, with that group's versions.
+    Result<Response> getServedIn(const RouteResource& kind, const std::string& resource,
+                                 const std::string& ns, const std::string& name,
+                                 const std::string& query = {});
     Error noIstio();
-    std::optional<std::string> landedObject(const std::string& version, const std::string& ns,
-                                            const std::string& name, const std::string& sent);
+    Error noGroup(const RouteResource& kind);
+    std::string& versionOf(const RouteResource& kind);
+    std::optional<std::string> landedObject(const RouteResource& kind, const std::string& version,
+                                            const std::string& ns, const std::string& name,
+                                            const std::string& sent);
     // ns "" is the cluster-wide collection (/apis/GROUP/VERSION/RESOURCE).
     std::string path(const std::string& version, const std::string& ns, const std::string& resource,
                      const std::string& name = {}) const;
+    std::string pathIn(const char* group, const std::string& version, const std::string& ns,
+                       const std::string& resource, const std::string& name = {}) const;
 
     Client& client_;
     std::string context_;
     std::string version_;
+    std::string gatewayVersion_;  // gateway.networking.k8s.io's, "" until found
     std::string fieldManager_ = "shift";
 };
 

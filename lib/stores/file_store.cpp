@@ -55,7 +55,7 @@ Result<app::Snapshot> FileStore::read() {
         auto name = path == "-" ? std::string("<stdin>") : path;
         auto stream = doc::parse(std::move(*text), name);
         if (!stream) return stream.error();
-        auto at = core::findVirtualService(stream->docs, options_.name, options_.ns, name);
+        auto at = core::findRoute(stream->docs, options_.kind, options_.name, options_.ns, name);
         if (at) {
             holders.push_back(name);
             holder_ = inputs_.size();
@@ -66,14 +66,14 @@ Result<app::Snapshot> FileStore::read() {
         inputs_.push_back({path, std::move(*stream)});
     }
     if (holders.size() > 1) {
-        return fail(fmt::format("VirtualService \"{}\" is defined in {} files ({}); point -f at one of them",
-                                options_.name, holders.size(), fmt::join(holders, ", ")));
+        return fail(fmt::format("{} \"{}\" is defined in {} files ({}); point -f at one of them",
+                                core::kindName(options_.kind), options_.name, holders.size(),
+                                fmt::join(holders, ", ")));
     }
     if (holders.empty()) {
         if (files->size() == 1) return lastMiss;
-        return fail(
-            fmt::format("no VirtualService named \"{}\" in the {} manifests under {}; check the name or -f",
-                        options_.name, files->size(), options_.path));
+        return fail(fmt::format("no {} named \"{}\" in the {} manifests under {}; check the name or -f",
+                                core::kindName(options_.kind), options_.name, files->size(), options_.path));
     }
     const auto& holder = inputs_[holder_].stream;
     return app::Snapshot{&core::objectAt(holder.docs, at_), holder.source};

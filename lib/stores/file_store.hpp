@@ -14,11 +14,12 @@ namespace shift::stores {
 
 struct FileStoreOptions {
     std::string path;  // -f: a file, a directory or "-"
-    std::string name;  // the VirtualService
+    std::string name;  // the VirtualService or HTTPRoute
     std::string ns;    // -n: only in this namespace when given
     app::Output output = app::Output::None;
     bool inPlace = false;
-    bool recursive = false;  // -R: a directory's subdirectories too
+    bool recursive = false;                                  // -R: a directory's subdirectories too
+    core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
 };
 
 class FileStore : public app::Store {

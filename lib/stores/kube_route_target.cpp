@@ -7,6 +7,7 @@
 #include "core/select.hpp"
 #include "core/split_report.hpp"
 #include "doc/emit.hpp"
+#include "stores/kube_store.hpp"
 #include "stores/mesh_inputs.hpp"
 
 namespace shift::stores {
@@ -17,13 +18,14 @@ KubeRouteTarget::KubeRouteTarget(kube::Api& api, RouteTargetOptions options, app
 std::string KubeRouteTarget::name() const { return fmt::format("{}/{} {}", o_.ns, o_.name, label_); }
 
 std::string KubeRouteTarget::setCommand(const core::RuleSplit& split) const {
-    std::string out = fmt::format("kubectl shift set {} -n {} --route {}", o_.name, o_.ns, selector_);
+    auto target = o_.kind == core::RouteKind::HTTPRoute ? "httproute/" + o_.name : o_.name;
+    std::string out = fmt::format("kubectl shift set {} -n {} --route {}", target, o_.ns, selector_);
     for (const auto& d : split.destinations) out += fmt::format(" {}={}", d.key, d.weight);
     return out + " --force";  // the rollout's mark may still be there: --force removes it
 }
 
 std::string KubeRouteTarget::unmarkCommand() const {
-    return fmt::format("kubectl annotate virtualservice {} -n {} {}-", o_.name, o_.ns,
+    return fmt::format("kubectl annotate {} {} -n {} {}-", core::typeName(o_.kind), o_.name, o_.ns,
                        core::kRolloutAnnotation);
 }
 
@@ -34,9 +36,8 @@ Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
     auto rules = core::selectRules(*vs, o_.routes);
     if (!rules) return rules.error();
     if (rules->size() != 1) {
-        return fail(
-            fmt::format("a rollout moves one rule; VirtualService {} has {} selected; give one --route",
-                        core::qualifiedName(*vs), rules->size()));
+        return fail(fmt::format("a rollout moves one rule; {} {} has {} selected; give one --route",
+                                core::kindName(vs->kind), core::qualifiedName(*vs), rules->size()));
     }
     const auto& rule = vs->rules[rules->front()];
     label_ = fmt::format("{}[{}]", core::listName(rule.list), rule.index);
@@ -51,9 +52,10 @@ Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
 }
 
 Result<app::RouteState> KubeRouteTarget::read() {
-    auto object = api_.getVirtualService(o_.ns, o_.name);
+    auto object = api_.getRoute(routeResource(o_.kind), o_.ns, o_.name);
     if (!object) return object.error();
-    auto stream = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    auto stream =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(o_.kind)));
     if (!stream) return stream.error();
     version_ = object->version;
     live_ = std::move(*stream);
@@ -102,7 +104,7 @@ doc::Node* KubeRouteTarget::routeNode(doc::Node& object) const {
     auto* list = object.at({"spec"}) ? object.get("spec")->get(selector_.substr(0, colon)) : nullptr;
     auto index = std::stoul(selector_.substr(colon + 1));
     if (!list || !list->isSeq() || index >= list->items.size()) return nullptr;
-    return list->items[index].get("route");
+    return list->items[index].get(o_.kind == core::RouteKind::HTTPRoute ? "backendRefs" : "route");
 }
 
 // The rule's route exactly as the rollout found it: every field, not only the weights.
@@ -112,8 +114,8 @@ Result<app::WriteOutcome> KubeRouteTarget::restore(const app::RouteState& basis,
     auto* now = routeNode(merged);
     auto* then = routeNode(first_.docs.at(0));
     if (!now || !then) {
-        return fail(fmt::format("rule {} of VirtualService {}/{} is gone; cannot restore it", label_, o_.ns,
-                                o_.name));
+        return fail(fmt::format("rule {} of {} {}/{} is gone; cannot restore it", label_,
+                                core::kindName(o_.kind), o_.ns, o_.name));
     }
     *now = *then;
     core::setRolloutMark(merged, std::nullopt);
@@ -129,7 +131,8 @@ Result<app::WriteOutcome> KubeRouteTarget::put(const app::RouteState& basis, doc
             return st.error();
     }
     if (auto* meta = merged.get("metadata")) meta->set("resourceVersion", doc::Node::string(basis.version));
-    auto answer = api_.putVirtualService(o_.ns, o_.name, version_, doc::toJson(merged, 0), false);
+    auto answer =
+        api_.putRoute(routeResource(o_.kind), o_.ns, o_.name, version_, doc::toJson(merged, 0), false);
     if (!answer) return answer.error();
     if (answer->conflict) return app::WriteOutcome{true, {}};
     auto stream = doc::parseJson(std::move(answer->json), "the server's answer");

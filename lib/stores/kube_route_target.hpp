@@ -1,7 +1,7 @@
 #pragma once
-// One rule of a VirtualService in the cluster, as the rollout engine writes it: every write is a PUT
-// with the resourceVersion last seen, carries the rollout mark and appends to the history annotation;
-// a restore puts back the rule's route exactly as the rollout found it.
+// One rule of a VirtualService (or an HTTPRoute) in the cluster, as the rollout engine writes it: every write
+// is a PUT with the resourceVersion last seen, carries the rollout mark and appends to the history
+// annotation; a restore puts back the rule's route exactly as the rollout found it.
 #include <string>
 #include <vector>
 
@@ -19,7 +19,8 @@ struct RouteTargetOptions {
     core::SplitOptions split;
     std::string user;  // recorded in the history
     std::size_t historyLimit = core::kDefaultHistoryLimit;
-    bool validate = true;  // --no-validate: skip the host and subset checks
+    bool validate = true;                                    // --no-validate: skip the host and subset checks
+    core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
 };
 
 class KubeRouteTarget : public app::RolloutTarget {

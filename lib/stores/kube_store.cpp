@@ -39,13 +39,24 @@ std::string resourceVersion(const doc::Node& object) {
 
 }  // namespace
 
-KubeStore::KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn)
-    : api_(api), ns_(std::move(ns)), name_(std::move(name)), output_(output), warn_(std::move(warn)) {}
+const kube::RouteResource& routeResource(core::RouteKind kind) {
+    return kind == core::RouteKind::HTTPRoute ? kube::httpRoutes() : kube::virtualServices();
+}
+
+KubeStore::KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn,
+                     core::RouteKind kind)
+    : api_(api),
+      kind_(kind),
+      ns_(std::move(ns)),
+      name_(std::move(name)),
+      output_(output),
+      warn_(std::move(warn)) {}
 
 Result<app::Snapshot> KubeStore::read() {
-    auto object = api_.getVirtualService(ns_, name_);
+    auto object = api_.getRoute(routeResource(kind_), ns_, name_);
     if (!object) return object.error();
-    auto stream = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    auto stream =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(kind_)));
     if (!stream) return stream.error();
     servedVersion_ = object->version;
     live_ = std::move(*stream);
@@ -85,7 +96,8 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
         }
         if (takeOver) core::setRolloutMark(merged, std::nullopt);
         if (!serverDry && beforeSend) beforeSend();
-        auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(merged, 0), serverDry);
+        auto put = api_.putRoute(routeResource(kind_), ns_, name_, servedVersion_, doc::toJson(merged, 0),
+                                 serverDry);
         if (!put) return put.error();
         if (put->recovered && warn_) {
             warn_(
@@ -100,8 +112,8 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
         if (serverDry) shown = dryRunView(merged, live);
         status = serverDry ? "shifted (server dry run)" : "shifted";
     }
-    std::string label =
-        fmt::format("networking.istio.io.{}.VirtualService.{}.{}", servedVersion_, ns_, name_);
+    const auto& api = routeResource(kind_);
+    std::string label = fmt::format("{}.{}.{}.{}.{}", api.group, servedVersion_, api.kind, ns_, name_);
     return app::Change{
         false,           diffView(live),   std::move(shown), "live/" + label, "merged/" + label,
         printed(merged), std::move(status)};
@@ -109,15 +121,15 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
 
 std::string KubeStore::conflictWarning(int next, int attempts) const {
     return fmt::format(
-        "virtualservice \"{}\" changed on the server while shifting (409 Conflict); re-reading it and "
+        "{} \"{}\" changed on the server while shifting (409 Conflict); re-reading it and "
         "planning again (attempt {} of {})",
-        name_, next, attempts);
+        core::typeName(kind_), name_, next, attempts);
 }
 
 Error KubeStore::gaveUp(int attempts) const {
-    return fail(fmt::format("virtualservice \"{}\" in namespace \"{}\" kept changing on the server: gave up "
+    return fail(fmt::format("{} \"{}\" in namespace \"{}\" kept changing on the server: gave up "
                             "after {} attempts, nothing applied; retry when other writers are done",
-                            name_, ns_, attempts),
+                            core::typeName(kind_), name_, ns_, attempts),
                 kExitConflict);
 }
 

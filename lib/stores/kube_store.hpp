@@ -8,14 +8,19 @@
 
 #include "app/store.hpp"
 #include "core/history.hpp"
+#include "core/object_ref.hpp"
 #include "doc/parse.hpp"
 #include "kube/istio_api.hpp"
 
 namespace shift::stores {
 
+// The API resource of a route kind: kube::virtualServices() or kube::httpRoutes().
+const kube::RouteResource& routeResource(core::RouteKind kind);
+
 class KubeStore : public app::Store {
    public:
-    KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn);
+    KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn,
+              core::RouteKind kind = core::RouteKind::VirtualService);
 
     Result<app::Snapshot> read() override;
     Result<std::optional<core::Mesh>> mesh(const core::ShiftPlan& plan) override;
@@ -45,6 +50,7 @@ class KubeStore : public app::Store {
     std::string printed(doc::Node object) const;  // a copy: managedFields is dropped
 
     kube::Api& api_;
+    core::RouteKind kind_;
     std::string ns_;
     std::string name_;
     app::Output output_;

@@ -17,6 +17,7 @@ core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams) {
         core::collectKind(*s, "Service", mesh.services);
         core::collectKind(*s, "ServiceEntry", mesh.serviceEntries);
         core::collectKind(*s, "DestinationRule", mesh.destinationRules);
+        core::collectKind(*s, "ReferenceGrant", mesh.referenceGrants);
     }
     bool servicesGiven = !mesh.services.empty() || !mesh.serviceEntries.empty();
     mesh.hosts = servicesGiven ? core::Mesh::Check::Yes : core::Mesh::Check::Warn;
@@ -119,6 +120,34 @@ Status readRules(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
     return okStatus();
 }
 
+// An HTTPRoute: the Services of the namespaces its new backendRefs point to, and the ReferenceGrants
+// of those other than the route's.
+Status readBackends(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
+                    std::vector<doc::Stream>& lists, const app::Warn& warn) {
+    auto routeNs = core::clientNamespace(plan.vs);
+    std::set<std::string> serviceNs, grantNs;
+    std::vector<std::string> keys;
+    for (const auto& rule : plan.rules) {
+        for (const auto& d : rule.destinations) {
+            if (d.action != core::DestinationPlan::Action::Add || d.afterShare <= 0) continue;
+            if (!d.backendKind.empty() && d.backendKind != "Service") continue;
+            serviceNs.insert(d.ns.empty() ? routeNs : d.ns);
+            if (!d.ns.empty() && d.ns != routeNs) grantNs.insert(d.ns);
+            keys.push_back(d.key);
+        }
+    }
+    std::string what = fmt::format("new backendRef{} {}", keys.size() > 1 ? "s" : "", fmt::join(keys, ", "));
+    auto ok =
+        readLists(api, &kube::Api::listServices, serviceNs, "Service", what, lists, mesh.services, warn);
+    if (!ok) return ok.error();
+    if (!*ok) mesh.hosts = core::Mesh::Check::No;
+    ok = readLists(api, &kube::Api::listReferenceGrants, grantNs, "ReferenceGrant",
+                   "the ReferenceGrants for " + what, lists, mesh.referenceGrants, warn);
+    if (!ok) return ok.error();
+    if (!*ok) mesh.grants = core::Mesh::Check::No;
+    return okStatus();
+}
+
 }  // namespace
 
 Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
@@ -126,6 +155,10 @@ Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::ve
     // The mesh points into the documents of lists, which stay in place when lists grows.
     static_assert(std::is_nothrow_move_constructible_v<doc::Stream>);
     core::Mesh mesh;
+    if (plan.vs.kind == core::RouteKind::HTTPRoute) {
+        if (auto st = readBackends(api, plan, mesh, lists, warn); !st) return st.error();
+        return mesh;
+    }
     // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
     if (auto st = readHosts(api, plan, mesh, lists, warn); !st) return st.error();
     if (auto st = readRules(api, plan, mesh, lists, warn); !st) return st.error();

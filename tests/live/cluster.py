@@ -32,6 +32,9 @@ from testserver import TestServer  # noqa: E402
 
 BIN = os.environ.get("SHIFT_BIN", os.path.join(os.path.dirname(TESTS), "build", "cli", "shift"))
 GROUP = "networking.istio.io"
+# The Gateway API's resources, in their group; HTTPRoute is created in v1 unless its apiVersion says.
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+GATEWAY_VERSIONS = {"httproutes": "v1", "referencegrants": "v1beta1"}
 ERAS = {"current": ["v1", "v1beta1", "v1alpha3"], "1.8": ["v1beta1", "v1alpha3"]}
 RUN_TIMEOUT = 90
 
@@ -108,6 +111,8 @@ class Backend:
     def path(self, ns, resource, name=None, version=None):
         if resource == "services":  # core v1
             p = "/api/v1/namespaces/%s/services" % ns
+        elif resource in GATEWAY_VERSIONS:
+            p = "/apis/%s/%s/namespaces/%s/%s" % (GATEWAY_GROUP, version or GATEWAY_VERSIONS[resource], ns, resource)
         else:
             p = "/apis/%s/%s/namespaces/%s/%s" % (GROUP, version or self.preferred, ns, resource)
         return p + "/" + name if name else p
@@ -120,9 +125,14 @@ class Backend:
 
     def create(self, ns, resource, obj):
         obj = json.loads(json.dumps(obj))
-        obj["apiVersion"] = "v1" if resource == "services" else "%s/%s" % (GROUP, self.preferred)
+        version = None
+        if resource in GATEWAY_VERSIONS:
+            version = obj.get("apiVersion", "/" + GATEWAY_VERSIONS[resource]).split("/", 1)[1]
+            obj["apiVersion"] = "%s/%s" % (GATEWAY_GROUP, version)
+        else:
+            obj["apiVersion"] = "v1" if resource == "services" else "%s/%s" % (GROUP, self.preferred)
         obj.setdefault("metadata", {})["namespace"] = ns
-        return self._ok("POST", self.path(ns, resource), obj)
+        return self._ok("POST", self.path(ns, resource, version=version), obj)
 
     def get(self, ns, resource, name, version=None):
         return self._ok("GET", self.path(ns, resource, name, version))

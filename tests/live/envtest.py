@@ -38,6 +38,7 @@ __all__ = ["EnvTest", "ApiError", "Skip", "HOW_TO_GET_ASSETS"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRD_DIR = os.path.join(os.path.dirname(HERE), "data", "crds")
+GATEWAY_CRDS = "gateway-api-1.2.0-httproutes.json"
 
 HOW_TO_GET_ASSETS = ("set KUBEBUILDER_ASSETS to a folder holding kube-apiserver and etcd "
                      "(see README: .ci/run prepares one from ../shared/envtest and Debian's etcd-server)")
@@ -299,6 +300,8 @@ class EnvTest:
                 self.create_namespace(self.namespace)
             if self._install_crds:
                 self.install_crds(os.path.join(CRD_DIR, ERAS[self.era]["crds"]))
+                # The Gateway API's HTTPRoute (v1.2.0, standard channel, for Kubernetes 1.24), in every era.
+                self.install_crds(os.path.join(CRD_DIR, GATEWAY_CRDS))
             self.timings["crds"] = time.monotonic() - t0
         except BaseException:
             self.stop()

@@ -27,11 +27,15 @@ import core_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
 import watch  # noqa: E402
-from store import GROUP, KINDS, ApiError, Store, details  # noqa: E402
+from store import GATEWAY_GROUP, GATEWAY_RESOURCES, GROUP, KINDS, ApiError, Store, details, group_of  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ERAS = {"current": ["v1", "v1beta1", "v1alpha3"], "1.8": ["v1beta1", "v1alpha3"]}  # priority order
 STORAGE = {"current": "v1", "1.8": "v1alpha3"}
+# The Gateway API 1.2 standard channel: HTTPRoute in v1 (storage) and v1beta1, ReferenceGrant in v1beta1.
+# --gateway-versions narrows HTTPRoute's (v1beta1 alone: a cluster with Gateway API 0.x).
+GATEWAY_VERSIONS = ["v1", "v1beta1"]
+SERVED_IN = {"referencegrants": ["v1beta1"]}
 VERSION_INFO = {"major": "1", "minor": "24", "gitVersion": "v1.24.0+shift-test", "gitCommit": "0" * 40,
                 "gitTreeState": "clean", "buildDate": "2022-05-03T13:36:49Z", "goVersion": "go1.18.1",
                 "compiler": "gc", "platform": "linux/amd64"}
@@ -277,23 +281,67 @@ class Handler(BaseHTTPRequestHandler):
                  "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["svc"],
                  "categories": ["all"], "storageVersionHash": "0/CO1lhkEBI="}]}) + "\n")
         group = self._group_doc()
+        gateway = self._gateway_group_doc()
         if p == "/apis":
-            return self._reply(200, go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group]}) + "\n")
+            groups = [group] + ([gateway] if gateway else [])
+            return self._reply(200, go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}) + "\n")
         if p == "/apis/" + GROUP:
             return self._reply(200, go_json(dict({"kind": "APIGroup", "apiVersion": "v1"}, **group)) + "\n")
+        if p == "/apis/" + GATEWAY_GROUP and gateway:
+            return self._reply(200, go_json(dict({"kind": "APIGroup", "apiVersion": "v1"}, **gateway)) + "\n")
         if info.group == "" and info.version == "v1" and info.resource == "namespaces":
             return core_resources.handle_namespaces(self, info)
         if info.group == "" and info.version == "v1" and info.resource == "services":
             return core_resources.handle_services(self, info, self._manager(), self._dry_run())
+        if info.group == GATEWAY_GROUP:
+            return self._gateway_route(info)
         if info.group != GROUP or info.version not in versions:
             return self._plain404()
         if not info.resource_request:
             return self._reply(200, go_json(self._resource_list(info.version)) + "\n")
-        if info.resource not in KINDS or getattr(info, "extra", []):
+        if info.resource not in KINDS or info.resource in GATEWAY_RESOURCES or getattr(info, "extra", []):
             return self._plain404()
         if info.subresource and info.subresource != "status":
             return self._plain404()
         return self._resource(info)
+
+    def _gateway_served(self, resource):
+        return SERVED_IN.get(resource, self.server.gateway_versions)
+
+    def _gateway_versions(self):
+        return [v for v in ["v1", "v1beta1"] if any(v in self._gateway_served(r) for r in GATEWAY_RESOURCES)]
+
+    def _gateway_route(self, info):
+        if info.version not in self._gateway_versions():
+            return self._plain404()
+        if not info.resource_request:
+            res = []
+            for plural in GATEWAY_RESOURCES:
+                if info.version not in self._gateway_served(plural):
+                    continue
+                kind, singular, short = KINDS[plural]
+                res.append({"name": plural, "singularName": singular, "namespaced": True, "kind": kind,
+                            "verbs": VERBS, "categories": ["gateway-api"],
+                            "storageVersionHash": storage_version_hash(GATEWAY_GROUP, "v1", kind)})
+                if plural == "httproutes":
+                    res.append({"name": plural + "/status", "singularName": "", "namespaced": True, "kind": kind,
+                                "verbs": ["get", "patch", "update"]})
+            return self._reply(200, go_json({"kind": "APIResourceList", "apiVersion": "v1",
+                                             "groupVersion": "%s/%s" % (GATEWAY_GROUP, info.version),
+                                             "resources": res}) + "\n")
+        if info.resource not in GATEWAY_RESOURCES or info.version not in self._gateway_served(info.resource) \
+                or getattr(info, "extra", []):
+            return self._plain404()
+        if info.subresource and info.subresource != "status":
+            return self._plain404()
+        return self._resource(info)
+
+    def _gateway_group_doc(self):
+        vs = self._gateway_versions()
+        if not vs:
+            return None
+        gv = [{"groupVersion": "%s/%s" % (GATEWAY_GROUP, v), "version": v} for v in vs]
+        return {"name": GATEWAY_GROUP, "versions": gv, "preferredVersion": gv[0]}
 
     def _method_not_allowed_plain(self):
         self._reply(405, "405: Method Not Allowed", "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"})
@@ -306,6 +354,8 @@ class Handler(BaseHTTPRequestHandler):
     def _resource_list(self, version):
         res = []
         for plural in sorted(KINDS):
+            if plural in GATEWAY_RESOURCES:
+                continue
             kind, singular, short = KINDS[plural]
             res.append({"name": plural, "singularName": singular, "namespaced": True, "kind": kind, "verbs": VERBS,
                         "shortNames": [short], "categories": ["istio-io", "networking-istio-io"],
@@ -336,7 +386,8 @@ class Handler(BaseHTTPRequestHandler):
         q = {k: v[-1] for k, v in self.query.items()}
         kind = KINDS[info.resource][0]
         if q.get("watch") in ("true", "1") and self.command == "GET" and not info.name:
-            return watch.serve(self, store, info, q, kind, "%s/%s" % (GROUP, info.version), store_module._selects)
+            return watch.serve(self, store, info, q, kind, "%s/%s" % (group_of(info.resource), info.version),
+                               store_module._selects)
         dry_run = self._dry_run()
         manager = self._manager()
         verb = info.verb
@@ -354,7 +405,7 @@ class Handler(BaseHTTPRequestHandler):
             limit = int(q["limit"]) if q.get("limit", "").isdigit() else 0
             items, meta = store.list_page(info.resource, info.namespace or None, q.get("labelSelector"),
                                           q.get("fieldSelector"), limit, q.get("continue", ""))
-            return self._object(200, {"apiVersion": "%s/%s" % (GROUP, info.version),
+            return self._object(200, {"apiVersion": "%s/%s" % (group_of(info.resource), info.version),
                                       "items": [store.render(o, info.version) for o in items],
                                       "kind": kind + "List", "metadata": meta})
         if verb == "get":
@@ -405,8 +456,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, ctx, store, era, tokens, anonymous):
+    def __init__(self, addr, ctx, store, era, tokens, anonymous, gateway_versions=None):
         super().__init__(addr, Handler)
+        self.gateway_versions = list(GATEWAY_VERSIONS if gateway_versions is None else gateway_versions)
         self.ctx, self.store, self.era, self.tokens, self.anonymous = ctx, store, era, tokens, anonymous
         self.faults = faultlib.Faults()
         self.services = core_resources.Services(store)
@@ -471,7 +523,8 @@ class Server(ThreadingHTTPServer):
 def load_schemas(era):
     out = {}
     for plural in KINDS:
-        with open(os.path.join(HERE, "schemas", "%s-%s.json" % (era, plural))) as f:
+        prefix = "gateway" if plural in GATEWAY_RESOURCES else era
+        with open(os.path.join(HERE, "schemas", "%s-%s.json" % (prefix, plural))) as f:
             out[plural] = json.load(f)
     return out
 
@@ -483,6 +536,8 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
     ap.add_argument("--anonymous-auth", action="store_true",
                     help="treat requests without credentials as system:anonymous (kube's default) instead of 401")
+    ap.add_argument("--gateway-versions", default=",".join(GATEWAY_VERSIONS),
+                    help="the versions HTTPRoute is served in (comma-separated; empty: no Gateway API)")
     args = ap.parse_args(argv)
     d = os.path.abspath(args.dir)
     os.makedirs(d, exist_ok=True)
@@ -497,8 +552,9 @@ def main(argv=None):
 
     schemas = load_schemas(args.era)
     import kubeschema
-    store = Store(schemas, cel=any(kubeschema.has_cel(s) for s in schemas.values()))
-    srv = Server(("127.0.0.1", args.port), ctx, store, args.era, certs.read_tokens(d), args.anonymous_auth)
+    store = Store(schemas, cel=any(kubeschema.has_cel(s) for r, s in schemas.items() if r not in GATEWAY_RESOURCES))
+    srv = Server(("127.0.0.1", args.port), ctx, store, args.era, certs.read_tokens(d), args.anonymous_auth,
+                 [v for v in args.gateway_versions.split(",") if v])
     port = srv.server_address[1]
     url = "https://127.0.0.1:%d" % port
     certs.write_kubeconfig(d, url, tokens)

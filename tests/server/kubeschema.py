@@ -6,6 +6,7 @@ fields), x-kubernetes-int-or-string and x-kubernetes-preserve-unknown-fields. CE
 (x-kubernetes-validations) are not evaluated; their only visible trace is the extra "<nil>" cause
 kube adds when schema errors stop it from running them.
 """
+import copy
 import math
 
 def json_type(v):
@@ -76,6 +77,11 @@ def prune(value, schema):
                 continue
             if sub is not None:
                 prune(value[k], sub)
+        # Structural defaulting, as kube-apiserver does after pruning: a missing property with a
+        # `default` gets it (the Gateway API's HTTPRoute defaults weight, kind, group and matches).
+        for k, sub in (props or {}).items():
+            if k not in value and isinstance(sub, dict) and "default" in sub:
+                value[k] = prune(copy.deepcopy(sub["default"]), sub)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for item in value:
             prune(item, schema["items"])

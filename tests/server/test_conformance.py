@@ -212,6 +212,28 @@ def observe_pages(b, steps):
     page("label selector, limit 1", "?limit=1&labelSelector=nope%3Dx")
 
 
+def observe_httproutes(b, ns, req):
+    """The Gateway API's HTTPRoute (v1.2.0 CRD): the defaults the server fills in (weight 1, kind Service,
+    group "", a PathPrefix / match), both versions, and the schema's weight bounds."""
+    gw = "gateway.networking.k8s.io"
+    col = "/apis/%s/v1/namespaces/%s/httproutes?fieldManager=conformance" % (gw, ns)
+    one = "/apis/%s/v1/namespaces/%s/httproutes/reviews" % (gw, ns)
+    route = {"apiVersion": gw + "/v1", "kind": "HTTPRoute", "metadata": {"name": "reviews"},
+             "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "reviews", "port": 9080}],
+                      "rules": [{"backendRefs": [{"name": "reviews-v1", "port": 9080}]}]}}
+    status, created = req("httproute create", "POST", col, route, view="object")
+    req("httproute get as v1beta1", "GET", one.replace("/v1/", "/v1beta1/"), view="object")
+    changed = copy.deepcopy(created)
+    changed["spec"]["rules"][0]["backendRefs"] = [{"name": "reviews-v1", "port": 9080, "weight": 50},
+                                                  {"name": "reviews-v3", "port": 9080, "weight": 50}]
+    status, put = req("httproute put weights", "PUT", one + "?fieldManager=conformance", changed, view="object")
+    bad = copy.deepcopy(put)
+    bad["spec"]["rules"][0]["backendRefs"][0]["weight"] = -1
+    req("httproute put weight -1", "PUT", one, bad)
+    req("httproute get missing", "GET", one.replace("reviews", "nope"))
+    req("httproute unserved version", "GET", one.replace("/v1/", "/v1alpha1/"))
+
+
 def observe(b):
     """[(step, observation)] of one backend."""
     ns = b.namespace()
@@ -308,6 +330,7 @@ def observe(b):
     req("get deleted", "GET", one)
 
     observe_services(b, ns, req, steps)
+    observe_httproutes(b, ns, req)
     observe_pages(b, steps)
 
     steps.append(("resourceVersion moves", {

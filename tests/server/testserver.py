@@ -35,8 +35,9 @@ class ApiResponseError(Exception):
 class TestServer:
     __test__ = False  # not a test class for pytest-style collectors
 
-    def __init__(self, era="current", anonymous_auth=False, startup_timeout=30.0):
+    def __init__(self, era="current", anonymous_auth=False, startup_timeout=30.0, extra_args=()):
         self.era = era
+        self.extra_args = list(extra_args)  # more apiserver.py flags, e.g. --gateway-versions v1beta1
         self.anonymous_auth = anonymous_auth
         self.startup_timeout = startup_timeout
         self.proc = None
@@ -48,6 +49,7 @@ class TestServer:
         cmd = [sys.executable, os.path.join(HERE, "apiserver.py"), "--dir", self.dir, "--era", self.era, "--port", "0"]
         if self.anonymous_auth:
             cmd.append("--anonymous-auth")
+        cmd += self.extra_args
         self._stderr = open(os.path.join(self.dir, "stderr.log"), "wb")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL)
         try:

@@ -77,10 +77,11 @@ TEST_SUITE("core::virtual_service") {
 
     TEST_CASE("a lone destination without weight takes all traffic; otherwise a missing weight is 0") {
         core::Rule lone;
-        lone.route = {{"a", "", std::nullopt, std::nullopt}};
+        lone.route = {{"a", "", std::nullopt, std::nullopt, "", "", ""}};
         CHECK(core::effectiveWeight(lone, 0) == 100);
         core::Rule two;
-        two.route = {{"a", "", std::nullopt, std::nullopt}, {"b", "", 40, std::nullopt}};
+        two.route = {{"a", "", std::nullopt, std::nullopt, "", "", ""},
+                     {"b", "", 40, std::nullopt, "", "", ""}};
         CHECK(core::effectiveWeight(two, 0) == 0);
         CHECK(core::effectiveWeight(two, 1) == 40);
     }
