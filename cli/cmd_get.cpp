@@ -54,10 +54,9 @@ std::string printed(const core::SplitReport& report, app::Output output) {
 
 void GetCommand::declare(CLI::App& app) {
     auto& o = options;
-    app.add_option(
-        "NAME", o.name,
-        "VirtualService to show, or TYPE/NAME (httproute/NAME) (default: every VirtualService in the "
-        "namespace)");
+    app.add_option("NAME", o.selection.words,
+                   "VirtualService to show, or TYPE/NAME (httproute/NAME), or several (default: every "
+                   "VirtualService in the namespace)");
     app.add_flag("-A,--all-namespaces", o.allNamespaces, "Show the VirtualServices of every namespace");
     app.add_option("--route", o.routes,
                    "Rule to show: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
@@ -70,14 +69,20 @@ void GetCommand::declare(CLI::App& app) {
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-w,--watch", o.watch,
                  "After the current state, print each change as it happens, until interrupted (exit 0)");
+    declareSelection(app, o.selection, "Show");
 }
 
-// vs/NAME is NAME: the list and watch paths take a VirtualService's bare name.
-Status GetCommand::complete(const Globals&) {
-    if (options.name.empty()) return okStatus();
-    auto target = core::parseObjectRef(options.name);
-    if (!target) return target.error();
-    if (target->kind == core::RouteKind::VirtualService) options.name = target->name;
+// One name: vs/NAME is NAME (the list and watch paths take a VirtualService's bare name); another
+// kind keeps its TYPE/ for the paths that read it.
+Status GetCommand::complete(const Globals& g) {
+    auto& s = options.selection;
+    if (auto st = completeSelection(s); !st) return st;
+    if (s.refs.size() == 1)
+        options.name =
+            s.refs[0].kind == core::RouteKind::VirtualService ? s.refs[0].name : core::describe(s.refs[0]);
+    several_ = s.several() || g.contexts.size() > 1;
+    if (several_ && g.output != app::Output::None && g.contexts.size() > 1)
+        return fail("-o prints one cluster's objects; give one --context, or drop -o for the table");
     return okStatus();
 }
 
@@ -87,6 +92,9 @@ Status GetCommand::validate() const {
     if (options.watch && !options.filename.empty())
         return fail(
             "-w follows changes in the cluster through its watch API; drop -f, or drop -w to read the files");
+    if (several_ && (options.watch || !options.filename.empty() || options.allNamespaces))
+        return fail(
+            "several names, -l and several contexts read the cluster's namespace: drop -w, -f and -A");
     if (options.allNamespaces && !options.name.empty()) {
         return fail(
             fmt::format("-A lists every VirtualService; drop NAME, or drop -A and give -n NAMESPACE to "
@@ -181,6 +189,7 @@ int runFiles(const GetOptions& o, const Globals& g) {
 }  // namespace
 
 int GetCommand::run(const Globals& g) {
+    if (several_) return getMany(options, g);
     if (options.watch) return watchCluster(options, g);
     return options.filename.empty() ? runCluster(options, g) : runFiles(options, g);
 }

@@ -8,11 +8,13 @@
 #include "command.hpp"
 #include "core/split_report.hpp"
 #include "doc/parse.hpp"
+#include "targets.hpp"
 
 namespace shift::cli {
 
 struct GetOptions {
-    std::string name;  // "" for every VirtualService in scope
+    std::string name;     // "" for every VirtualService in scope
+    Selection selection;  // the NAME words, -l, --kind: several objects (get_many.cpp)
     bool allNamespaces = false;
     std::vector<std::string> routes;  // --route: the rules to show (default: every routed rule)
     std::string filename;             // -f: manifests instead of the cluster
@@ -25,6 +27,10 @@ Result<std::vector<core::SplitReport>> fileReports(const GetOptions& options);
 
 // The reports of a LIST body's items. With --route, an object without the rule is left out.
 Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, const GetOptions& o);
+
+// Several names, -l, or several clusters (get_many.cpp): the named or selected objects of each
+// cluster in one table, a CLUSTER column first when there are several.
+int getMany(const GetOptions& options, const Globals& globals);
 
 // -w against the cluster (get_watch.cpp): prints the current state, then each change, until a
 // signal (exit 0) or an error that retrying did not cure.
@@ -40,6 +46,9 @@ class GetCommand : public Command {
                             const std::string& current) const override;
 
     GetOptions options;
+
+   private:
+    bool several_ = false;
 };
 
 }  // namespace shift::cli

@@ -13,7 +13,9 @@ namespace shift::cli {
 void SetCommand::declare(CLI::App& app) {
     auto& o = options;
     // Missing positionals are reported by validate() and parseRequest(), with an example.
-    app.add_option("NAME", o.name, "VirtualService to shift, or TYPE/NAME (vs/NAME, httproute/NAME)");
+    app.add_option("NAME", o.name,
+                   "VirtualService to shift, or TYPE/NAME (vs/NAME, httproute/NAME); several names before the "
+                   "split: all or nothing");
     app.add_option("KEY=WEIGHT", o.weights,
                    "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
     app.add_option(
@@ -48,6 +50,7 @@ void SetCommand::declare(CLI::App& app) {
     app.add_flag(
         "--no-validate", o.noValidate,
         "Skip the checks of new hosts and subsets against Services, ServiceEntries and DestinationRules");
+    declareSelection(app, o.selection, "Shift");
     declareForce(app, o.force);
     declareHistoryLimit(app, o.historyLimit);
     declareFieldManager(app, o.fieldManager);
@@ -80,8 +83,10 @@ Status checkClusterFlags(std::size_t historyLimit, const std::string& fieldManag
     return okStatus();
 }
 
-std::string recordedCommand(const SetOptions& o) {
-    std::string out = "set " + o.name;
+std::string recordedCommand(const SetOptions& o) { return recordedCommand(o, o.name); }
+
+std::string recordedCommand(const SetOptions& o, const std::string& name) {
+    std::string out = "set " + name;
     for (const auto& w : o.weights) out += " " + w;
     for (const auto& r : o.shift.routes) out += " --route " + r;
     return out;
@@ -95,15 +100,39 @@ Status SetCommand::complete(const Globals& globals) {
                      : dry == "server" ? app::DryRun::Server
                                        : app::DryRun::None;
     output = globals.output;
-    if (!options.name.empty() && options.name.find('=') == std::string::npos) {
-        auto target = core::parseObjectRef(options.name);
-        if (!target) return target.error();
-        options.target = std::move(*target);
-    }
+    several_ = globals.contexts.size() > 1;
+    if (auto st = splitNames(); !st) return st;
     if (!options.expectText.empty()) {
         auto expected = core::requestOfSplit(options.expectText);
         if (!expected) return fail("--expect " + expected.error().message);
         options.expect = std::move(*expected);
+    }
+    return okStatus();
+}
+
+// With -l every word is the split; else the words before the first KEY=WEIGHT are names
+// (`shift set reviews ratings v3=20`), except with -f. A first word with '=' is left for validate's hint.
+Status SetCommand::splitNames() {
+    auto& o = options;
+    if (!o.selection.selectorText.empty() && o.name.find('=') != std::string::npos) {
+        o.weights.insert(o.weights.begin(), o.name);
+        o.name.clear();
+    } else if (!o.name.empty() && o.name.find('=') == std::string::npos && !o.filename.empty()) {
+        // Files hold one object to change: a bare word after NAME is a malformed KEY=WEIGHT.
+        o.selection.words.assign(1, o.name);
+    } else if (!o.name.empty() && o.name.find('=') == std::string::npos) {
+        auto split = std::find_if(o.weights.begin(), o.weights.end(),
+                                  [](const std::string& w) { return w.find('=') != std::string::npos; });
+        o.selection.words.assign(1, o.name);
+        o.selection.words.insert(o.selection.words.end(), o.weights.begin(), split);
+        o.weights.erase(o.weights.begin(), split);
+    }
+    if (auto st = completeSelection(o.selection); !st) return st;
+    several_ = several_ || o.selection.several();
+    const auto& refs = o.selection.refs;
+    if (refs.size() == 1) {
+        o.name = refs[0].name;
+        o.target = refs[0];
     }
     return okStatus();
 }
@@ -128,10 +157,16 @@ Error nameFirst(const SetOptions& o) {
 // Reject contradictions before any file or network is touched.
 Status SetCommand::validate() const {
     const auto& o = options;
-    if (o.name.empty()) {
+    if (o.name.empty() && !o.selection.selector) {
         return fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
     if (o.name.find('=') != std::string::npos) return nameFirst(o);
+    if (several_ && !o.filename.empty())
+        return fail(
+            "-f shifts one VirtualService per run; give one NAME, or drop -f to shift several in the "
+            "cluster");
+    if (several_ && output != app::Output::None)
+        return fail("-o prints one object; drop -o, or give one NAME (shift get shows several)");
     if (o.inPlace && o.filename.empty()) {
         return fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
     }
@@ -158,6 +193,7 @@ app::ApplyOptions applyOptions(const SetOptions& o) {
 }
 
 int SetCommand::run(const Globals& globals) {
+    if (several_) return runMany(options, globals);
     return options.filename.empty() ? runCluster(options, globals) : runFiles(options, globals);
 }
 

@@ -10,13 +10,15 @@
 #include "command.hpp"
 #include "core/object_ref.hpp"
 #include "core/plan.hpp"
+#include "targets.hpp"
 
 namespace shift::cli {
 
 struct SetOptions {
-    std::string name;                  // NAME or TYPE/NAME as given (vs/reviews, httproute/reviews)
-    core::ObjectRef target;            // name parsed by complete()
+    std::string name;                  // NAME or TYPE/NAME as given (the first, when several are named)
+    core::ObjectRef target;            // the one object named, parsed by complete()
     std::vector<std::string> weights;  // KEY=WEIGHT arguments
+    Selection selection;               // every NAME, -l, --kind (complete() fills it)
     std::string filename;              // -f: file, directory or "-"; empty for the cluster
     bool inPlace = false;
     bool recursive = false;  // -R: with -f DIR, its subdirectories too
@@ -46,13 +48,19 @@ class SetCommand : public Command {
 
     SetOptions options;
     app::Output output = app::Output::None;  // -o, copied from the globals by complete()
+
+   private:
+    Status splitNames();
+    bool several_ = false;  // several objects or clusters: runMany
 };
 
 // What the pipeline needs of the options (both runs).
 app::ApplyOptions applyOptions(const SetOptions& options);
 
-// The command as the history records it: "set reviews v1=90 v3=10 --route http:1".
+// The command as the history records it: "set reviews v1=90 v3=10 --route http:1"; with several
+// objects, each records its own name.
 std::string recordedCommand(const SetOptions& options);
+std::string recordedCommand(const SetOptions& options, const std::string& name);
 
 // The flags of the cluster's writes that set, rollout and undo share, declared and checked once.
 void declareForce(CLI::App& app, bool& force);
@@ -73,5 +81,7 @@ int printClusterChange(const app::Outcome& out, const PrintFlags& flags, const G
 // the exit code.
 int runCluster(const SetOptions& options, const Globals& globals);
 int runFiles(const SetOptions& options, const Globals& globals);
+// Several objects or clusters, all or nothing (run_many.cpp).
+int runMany(const SetOptions& options, const Globals& globals);
 
 }  // namespace shift::cli

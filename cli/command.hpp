@@ -18,9 +18,10 @@ namespace shift::cli {
 
 // The flags every command takes, before or after its name (flags.cpp declares them once).
 struct Globals {
-    kube::ConfigFlags cluster;       // -n, --context, --kubeconfig, --request-timeout, --as...
-    std::string requestTimeoutText;  // --request-timeout as given; completeGlobals parses it
-    std::string outputText;          // -o as given; completeGlobals parses it into output
+    kube::ConfigFlags cluster;          // -n, --context, --kubeconfig, --request-timeout, --as...
+    std::vector<std::string> contexts;  // --context repeated and --contexts a,b: several clusters
+    std::string requestTimeoutText;     // --request-timeout as given; completeGlobals parses it
+    std::string outputText;             // -o as given; completeGlobals parses it into output
     app::Output output = app::Output::None;
     std::string colorText = "auto";  // --color as given; complete() parses it into color
     term::ColorMode color = term::ColorMode::Auto;

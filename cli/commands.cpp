@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "complete.hpp"
 #include "report.hpp"
+#include "targets.hpp"
 #include "version.hpp"
 
 namespace shift::cli {
@@ -129,6 +130,7 @@ int main(const std::vector<std::string>& args) {
         return kExitInput;
     }
     if (auto st = completeGlobals(globals); !st) return report(st.error());
+    if (auto st = checkContexts(info.name, globals); !st) return report(st.error());
     if (auto st = command->complete(globals); !st) return report(st.error());
     if (auto st = command->validate(); !st) return report(st.error());
     return command->run(globals);

@@ -14,11 +14,21 @@ namespace shift::cli {
 
 namespace {
 
-void declareCluster(CLI::App& app, kube::ConfigFlags& c, std::string& timeout) {
+void declareCluster(CLI::App& app, kube::ConfigFlags& c, std::vector<std::string>& contexts,
+                    std::string& timeout) {
     auto* cluster = "Cluster";
     app.add_option("-n,--namespace", c.ns, "Namespace (default: the context's, else default)")
         ->group(cluster);
-    app.add_option("--context", c.context, "kubeconfig context to use")->group(cluster);
+    app.add_option("--context", contexts, "kubeconfig context to use; repeat it for several clusters")
+        ->group(cluster)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("CONTEXT");
+    app.add_option("--contexts", contexts, "Several kubeconfig contexts at once: a,b,c")
+        ->group(cluster)
+        ->allow_extra_args(false)
+        ->delimiter(',')
+        ->option_text("A,B,...");
     app.add_option("--kubeconfig", c.kubeconfig, "Path to the kubeconfig file")->group(cluster);
     app.add_option("--request-timeout", timeout,
                    "How long to wait for each API request: 5s, 1m, 500ms, a number of seconds, or 0 for no "
@@ -127,10 +137,11 @@ void declareGlobals(CLI::App& app, Globals& g) {
     app.add_flag("-v,--verbose", g.verbosity,
                  "Print each API request (method, URL, status, time); -vv also headers, -vvv bodies "
                  "(secrets masked)");
-    declareCluster(app, g.cluster, g.requestTimeoutText);
+    declareCluster(app, g.cluster, g.contexts, g.requestTimeoutText);
 }
 
 Status completeGlobals(Globals& g) {
+    if (!g.contexts.empty()) g.cluster.context = g.contexts.front();
     std::string lower = g.colorText;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return std::tolower(c); });

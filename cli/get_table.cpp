@@ -12,8 +12,9 @@ namespace {
 
 constexpr int kBarCells = 20;
 
-std::vector<std::string> header(const SplitTableStyle& style, bool rollouts) {
+std::vector<std::string> header(const SplitTableStyle& style, bool rollouts, bool clusters = false) {
     std::vector<std::string> h;
+    if (clusters) h.push_back("CLUSTER");
     if (style.namespaces) h.push_back("NAMESPACE");
     for (const char* c : {"NAME", "RULE", "KEY", "HOST", "SUBSET", "PORT", "WEIGHT"}) h.push_back(c);
     if (style.bars) h.push_back("");
@@ -31,14 +32,17 @@ std::string rolloutText(const core::SplitReport& report) {
 
 std::string ruleLabel(const core::RuleSplit& rule) { return rule.name.empty() ? rule.rule : rule.name; }
 
-std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style) {
+std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style,
+                       const std::vector<std::string>& clusters) {
     bool rollouts = style.rollouts ||
                     std::any_of(reports.begin(), reports.end(), [](const auto& r) { return r.rollout; });
     std::vector<std::vector<std::string>> rows;
-    for (const auto& report : reports) {
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const auto& report = reports[i];
         for (const auto& rule : report.rules) {
             for (const auto& d : rule.destinations) {
                 std::vector<std::string> row;
+                if (!clusters.empty()) row.push_back(i < clusters.size() ? clusters[i] : "");
                 if (style.namespaces) row.push_back(report.ns);
                 row.insert(row.end(),
                            {report.name, ruleLabel(rule), d.key, d.host, d.subset.empty() ? "-" : d.subset,
@@ -49,7 +53,7 @@ std::string splitTable(const std::vector<core::SplitReport>& reports, const Spli
             }
         }
     }
-    return term::table(header(style, rollouts), rows);
+    return term::table(header(style, rollouts, !clusters.empty()), rows);
 }
 
 namespace {

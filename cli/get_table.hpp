@@ -22,7 +22,9 @@ std::string rolloutText(const core::SplitReport& report);
 // The rule as the table names it: its name, else its position ("http[0]").
 std::string ruleLabel(const core::RuleSplit& rule);
 
-std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style);
+// clusters: several clusters side by side, a CLUSTER column first holding each report's context.
+std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style,
+                       const std::vector<std::string>& clusters = {});
 
 // -w: the rows of one object, aligned to the header, without it (kubectl prints the header once).
 std::string splitRows(const core::SplitReport& report, const SplitTableStyle& style);

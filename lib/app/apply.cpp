@@ -87,19 +87,26 @@ Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision,
     return UndoOutcome{std::move(*out), revision};
 }
 
+Result<core::ShiftPlan> planChecked(Store& store, const doc::Node& object, const Planner& planner,
+                                    const ApplyOptions& o) {
+    if (auto st = checkNotHeld(object, o); !st) return st.error();
+    auto planned = plan(store, object, planner, o);
+    if (!planned) return planned.error();
+    if (o.expect) {
+        if (auto st = checkExpected(*planned, *o.expect); !st) return st.error();
+    }
+    if (o.warn) {
+        for (const auto& w : planned->warnings) o.warn(w);
+    }
+    return planned;
+}
+
 Result<Outcome> applyPlanned(Store& store, const Planner& planner, const ApplyOptions& o) {
     for (int attempt = 1; attempt <= o.attempts; ++attempt) {
         auto read = store.read();
         if (!read) return read.error();
-        if (auto st = checkNotHeld(*read->object, o); !st) return st.error();
-        auto planned = plan(store, *read->object, planner, o);
+        auto planned = planChecked(store, *read->object, planner, o);
         if (!planned) return planned.error();
-        if (o.expect) {
-            if (auto st = checkExpected(*planned, *o.expect); !st) return st.error();
-        }
-        if (o.warn) {
-            for (const auto& w : planned->warnings) o.warn(w);
-        }
         auto change = store.write(*read, *planned, o.dryRun);
         if (!change) return change.error();
         if (!change->conflict) return Outcome{std::move(*planned), std::move(*change)};

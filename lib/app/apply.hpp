@@ -45,6 +45,11 @@ using Planner = std::function<Result<core::ShiftPlan>(const doc::Node& object)>;
 // options.attempts times, then fails with exit 4 and nothing written.
 Result<Outcome> applyPlanned(Store& store, const Planner& planner, const ApplyOptions& options);
 
+// One round of applyPlanned before its write, on the object as read: the rollout lock, the plan and
+// its checks, --expect, the warnings. applyMany plans every object with it before writing any.
+Result<core::ShiftPlan> planChecked(Store& store, const doc::Node& object, const Planner& planner,
+                                    const ApplyOptions& options);
+
 // applyPlanned with the plan of `request` (options.shift: the rules, the split options).
 Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& options);
 

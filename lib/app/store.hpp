@@ -57,6 +57,12 @@ class Store {
     // The snapshot is spent by a write: the store may hand what it read over to the Change.
     virtual Result<Change> write(const Snapshot& read, const core::ShiftPlan& plan, DryRun dryRun) = 0;
 
+    // Puts the object back as the last read found it, on condition that it still holds what the last
+    // write left (a later writer's change is never overwritten): applyMany's undo of a write when a
+    // later object's write fails. Only after a write that changed the object. A store that cannot
+    // says so.
+    virtual Status restore() { return fail("this store cannot put an object back"); }
+
     // How a conflict is told: the warning before attempt `next` of `attempts`, and the final error.
     virtual std::string conflictWarning(int next, int attempts) const = 0;
     virtual Error gaveUp(int attempts) const = 0;

@@ -244,6 +244,14 @@ Result<std::string> Api::listVirtualServices(const std::string& ns, const std::s
     return std::move(r->body);
 }
 
+Result<std::string> Api::listVirtualServicesLabeled(const std::string& ns, const std::string& labelSelector) {
+    auto r = getServed(ns, "virtualservices", "", "?labelSelector=" + queryEscaped(labelSelector));
+    if (!r) return r.error();
+    if (!r->ok())
+        return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
+    return std::move(r->body);
+}
+
 Result<std::string> Api::listVirtualServicesPage(const std::string& ns, int limit,
                                                  const std::string& continueToken) {
     std::string query = fmt::format("?limit={}", limit);

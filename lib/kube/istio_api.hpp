@@ -46,6 +46,9 @@ class Api {
     // One LIST of the VirtualServices in ns, or in every namespace when ns is "": the JSON list body.
     // With a name, only that one (fieldSelector=metadata.name=NAME): a list of one or none.
     Result<std::string> listVirtualServices(const std::string& ns, const std::string& name = {});
+    // One LIST of the VirtualServices in ns whose labels match labelSelector (kubectl's syntax, as
+    // given to -l): the JSON list body.
+    Result<std::string> listVirtualServicesLabeled(const std::string& ns, const std::string& labelSelector);
     // One page of that LIST, as kubectl reads lists in chunks: at most limit items, from the continue
     // token of the page before ("" for the first page; a later page is read at the first page's
     // resourceVersion, which the token carries). The JSON list body; its metadata.continue is the next

@@ -108,6 +108,7 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
         auto answer = doc::parseJson(std::move(put->json), "the server's answer");
         if (!answer) return answer.error();
         merged = std::move(answer->docs.at(0));
+        if (!serverDry) written_ = resourceVersion(merged);
         // The server's answer shows what admission and defaulting made of it.
         if (serverDry) shown = dryRunView(merged, live);
         status = serverDry ? "shifted (server dry run)" : "shifted";
@@ -117,6 +118,24 @@ Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::Shif
     return app::Change{
         false,           diffView(live),   std::move(shown), "live/" + label, "merged/" + label,
         printed(merged), std::move(status)};
+}
+
+// The object as read goes back whole (its history annotation too: the undone change leaves no
+// revision), with the resourceVersion shift's write left: a 409 means someone wrote after shift.
+Status KubeStore::restore() {
+    if (live_.docs.empty() || written_.empty()) return fail("nothing was written to put back");
+    doc::Node back = live_.docs.at(0);
+    if (auto* meta = back.get("metadata")) {
+        meta->set("resourceVersion", doc::Node::string(written_));
+        meta->erase("managedFields");
+    }
+    auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(back, 0), false);
+    if (!put) return put.error();
+    if (put->conflict)
+        return fail(fmt::format("virtualservice \"{}\" changed on the server after shift wrote it", name_),
+                    kExitConflict);
+    written_.clear();
+    return okStatus();
 }
 
 std::string KubeStore::conflictWarning(int next, int attempts) const {

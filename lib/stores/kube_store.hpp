@@ -26,6 +26,7 @@ class KubeStore : public app::Store {
     Result<std::optional<core::Mesh>> mesh(const core::ShiftPlan& plan) override;
     Result<app::Change> write(const app::Snapshot& read, const core::ShiftPlan& plan,
                               app::DryRun dryRun) override;
+    Status restore() override;
     std::string conflictWarning(int next, int attempts) const override;
     Error gaveUp(int attempts) const override;
 
@@ -58,6 +59,7 @@ class KubeStore : public app::Store {
     std::string servedVersion_;       // the API version the object was read in ("v1", "v1alpha3")
     doc::Stream live_;                // the object last read
     std::string resourceVersion_;     // its metadata.resourceVersion
+    std::string written_;             // the resourceVersion the last write left, for restore()
     std::vector<doc::Stream> lists_;  // the lists the mesh was last read from
 };
 

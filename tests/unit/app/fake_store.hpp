@@ -23,10 +23,18 @@ class FakeStore : public app::Store {
         racing_ = n;
         racingText_ = std::move(text);
     }
+    // The next write fails with this error (nothing written), as a server refusing it.
+    void failNextWrite(std::string message) { failWrite_ = std::move(message); }
+    // Someone else writes the object after shift's write: restore() then finds it changed.
+    void writeAfterShift(std::string text) {
+        text_ = std::move(text);
+        ++version_;
+    }
     void destinationRulesYaml(std::string yaml) { rulesText_ = std::move(yaml); }
 
     int reads = 0;
     int writes = 0;  // successful ones
+    int restores = 0;
     std::vector<std::string> written;
     const std::string& text() const { return text_; }
     int version() const { return version_; }
@@ -36,6 +44,7 @@ class FakeStore : public app::Store {
         auto s = doc::parse(text_, "fake.yaml");
         if (!s) return s.error();
         object_ = std::move(*s);
+        readText_ = text_;
         readVersion_ = std::to_string(version_);
         return app::Snapshot{&object_.docs.at(0), readVersion_};
     }
@@ -61,6 +70,7 @@ class FakeStore : public app::Store {
         }
         app::Change change;
         if (!plan.changed || dryRun != app::DryRun::None) return change;
+        if (!failWrite_.empty()) return fail(std::exchange(failWrite_, {}), kExitApi);
         if (read.version != std::to_string(version_)) {
             change.conflict = true;
             return change;
@@ -69,7 +79,16 @@ class FakeStore : public app::Store {
         ++writes;
         text_ = doc::toYaml(core::applyToTree(*read.object, plan.vs, plan.rules));
         written.push_back(text_);
+        writtenVersion_ = version_;
         return change;
+    }
+
+    Status restore() override {
+        if (version_ != writtenVersion_) return fail("changed since shift wrote it", kExitConflict);
+        ++restores;
+        ++version_;
+        text_ = readText_;
+        return okStatus();
     }
 
     std::string conflictWarning(int next, int attempts) const override {
@@ -85,6 +104,9 @@ class FakeStore : public app::Store {
     std::string racingText_;
     int racing_ = 0;
     int version_ = 1;
+    int writtenVersion_ = 0;
+    std::string readText_;
+    std::string failWrite_;
     std::string readVersion_;
     doc::Stream object_;
     doc::Stream rules_;

@@ -1,0 +1,43 @@
+#include "many_report.hpp"
+
+#include <fmt/format.h>
+
+#include "term/table.hpp"
+
+namespace shift::cli {
+
+std::string resultText(const app::TargetResult& r, const TargetRow& row, bool dryRun) {
+    using app::TargetState;
+    switch (r.state) {
+        case TargetState::Changed:
+            return "changed";
+        case TargetState::Unchanged:
+            return "unchanged (no-op)";
+        case TargetState::Restored:
+            return "restored (back as it was)";
+        case TargetState::NotRestored:
+            return fmt::format("NOT restored ({}): holds the change; undo it with: {}", r.detail,
+                               row.finishBy);
+        case TargetState::Failed:
+            return "failed: " + r.detail;
+        case TargetState::NotWritten:
+            if (dryRun && r.outcome && r.outcome->plan.changed) return "would change (dry run)";
+            return "not written";
+    }
+    return "";
+}
+
+std::string resultTable(const std::vector<TargetRow>& rows, const app::ManyOutcome& out, bool clusters,
+                        bool dryRun) {
+    std::vector<std::string> header{"NAMESPACE", "NAME", "RESULT"};
+    if (clusters) header.insert(header.begin(), "CLUSTER");
+    std::vector<std::vector<std::string>> cells;
+    for (std::size_t i = 0; i < rows.size() && i < out.results.size(); ++i) {
+        std::vector<std::string> line{rows[i].ns, rows[i].name, resultText(out.results[i], rows[i], dryRun)};
+        if (clusters) line.insert(line.begin(), rows[i].cluster.empty() ? "(current)" : rows[i].cluster);
+        cells.push_back(std::move(line));
+    }
+    return term::table(header, cells);
+}
+
+}  // namespace shift::cli

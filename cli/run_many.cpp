@@ -1,0 +1,117 @@
+// `shift set` on several objects or clusters: every object of every cluster read, planned and checked
+// (app::applyMany), then written; a failed write restores those written; each object's end state.
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+
+#include "app/apply_many.hpp"
+#include "cmd_set.hpp"
+#include "core/request.hpp"
+#include "interrupt.hpp"
+#include "many_report.hpp"
+#include "report.hpp"
+#include "stores/kube_store.hpp"
+#include "targets.hpp"
+
+namespace shift::cli {
+
+namespace {
+
+struct Planned {
+    std::vector<std::unique_ptr<stores::KubeStore>> stores;
+    std::vector<app::Target> targets;
+    std::vector<TargetRow> rows;
+};
+
+std::string undoCommand(const Connection& c, const core::ObjectRef& ref, bool clusters) {
+    auto cmd = fmt::format("shift undo {} -n {}", core::describe(ref), c.cluster.ns);
+    if (clusters && !c.label.empty()) cmd += " --context " + c.label;
+    return cmd;
+}
+
+// The selection in every cluster: a cluster that cannot be reached fails here, before any write.
+Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, const Globals& g,
+                          const app::Planner& planner) {
+    Planned p;
+    bool clusters = conns.size() > 1;
+    for (auto& c : conns) {
+        auto refs = resolveSelection(*c.api, c.cluster.ns, o.selection);
+        if (!refs) return refs.error();
+        if (refs->empty()) refs = std::vector<core::ObjectRef>{o.target};
+        for (const auto& ref : *refs) {
+            auto store =
+                std::make_unique<stores::KubeStore>(*c.api, c.cluster.ns, ref.name, g.output, warn, ref.kind);
+            store->record = stores::KubeStore::Record{
+                kube::recordedUser(c.cluster), recordedCommand(o, core::describe(ref)), o.historyLimit};
+            store->takeOver = o.force;
+            if (o.dryRun == app::DryRun::None) store->beforeSend = WriteGuard::markSent;
+            p.targets.push_back(app::Target{targetLabel(c, ref, clusters), c.label, store.get(), planner});
+            p.rows.push_back(
+                TargetRow{c.label, c.cluster.ns, core::describe(ref), undoCommand(c, ref, clusters), ref.kind});
+            p.stores.push_back(std::move(store));
+        }
+    }
+    return p;
+}
+
+bool anyWritten(const app::ManyOutcome& out) {
+    for (const auto& r : out.results) {
+        if (r.state == app::TargetState::Restored || r.state == app::TargetState::NotRestored ||
+            r.state == app::TargetState::Changed)
+            return true;
+    }
+    return false;
+}
+
+int printSuccess(const app::ManyOutcome& out, const Planned& p, const SetOptions& o, const Globals& g,
+                 bool clusters) {
+    int exit = kExitOk;
+    for (std::size_t i = 0; i < out.results.size(); ++i) {
+        const auto& r = out.results[i];
+        auto name =
+            clusters ? fmt::format("{} (context {})", p.rows[i].name, p.rows[i].cluster) : p.rows[i].name;
+        int code = printClusterChange(*r.outcome, PrintFlags{name, p.rows[i].kind, o.diff, o.quiet, o.exitCode}, g);
+        if (code != kExitOk) exit = code;
+    }
+    if (clusters && !o.quiet)
+        emit(o.diff ? stderr : stdout, resultTable(p.rows, out, true, o.dryRun != app::DryRun::None));
+    return exit;
+}
+
+}  // namespace
+
+int runMany(const SetOptions& o, const Globals& g) {
+    auto request = core::parseRequest(o.weights);
+    if (!request) return report(request.error());
+    auto conns = connectAll(g);
+    if (!conns) return report(conns.error());
+    auto options = applyOptions(o);
+    auto planner = [&](const doc::Node& object) {
+        return core::planShift(object, *request, options.shift, nullptr);
+    };
+    auto planned = targetsOf(*conns, o, g, planner);
+    if (!planned) return report(planned.error());
+    if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    bool clusters = conns->size() > 1;
+    std::optional<WriteGuard> guard;
+    if (o.dryRun == app::DryRun::None) {
+        guard.emplace(
+            "interrupted before any change was sent: nothing changed",
+            "interrupted while the changes were sent: some objects may hold the change and were not "
+            "restored; check them with shift get");
+    }
+    auto out = app::applyMany(planned->targets, options);
+    guard.reset();
+    if (!out.error) return printSuccess(out, *planned, o, g, clusters);
+    report(*out.error);
+    if (!anyWritten(out)) {
+        emit(stderr, fmt::format("nothing written: the {} object{} were left as they were\n",
+                                 out.results.size(), out.results.size() == 1 ? "" : "s"));
+        return out.error->exit;
+    }
+    emit(stderr, resultTable(planned->rows, out, clusters, false));
+    return out.error->exit;
+}
+
+}  // namespace shift::cli

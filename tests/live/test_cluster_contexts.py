@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Several clusters at once (issue 13): --context repeated and --contexts a,b. Two local test API
+servers as two clusters, and two contexts of one server: the same change in each with the same
+discipline (every cluster read and planned first; a cluster that cannot be reached fails before
+anything is written anywhere; a refused write restores the other cluster), a per-cluster table,
+and `get` showing the clusters side by side.
+
+    SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_contexts.py
+"""
+import json
+import os
+import socket
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cluster  # noqa: E402
+from cluster import weights  # noqa: E402
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Contexts(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.east = cluster.make_backend("testserver", "current").start()
+        cls.west = cluster.make_backend("testserver", "current").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.east.stop()
+        cls.west.stop()
+
+    def setUp(self):
+        self.ns = self.east.namespace()
+        for b in (self.east, self.west):
+            b.clear_faults()
+            self.addCleanup(b.clear_faults)
+            b.create(self.ns, "destinationrules", cluster.reviews_dr())
+            b.create(self.ns, "virtualservices", cluster.reviews_vs())
+        self.kubeconfig = os.path.join(self.east.dir, "kubeconfig-%s" % self.ns)
+        port = closed_port()
+        clusters = [("east", self.east.url, self.east.ca), ("west", self.west.url, self.west.ca),
+                    ("gone", "https://127.0.0.1:%d" % port, self.east.ca)]
+        cfg = {
+            "apiVersion": "v1", "kind": "Config",
+            "clusters": [{"name": n, "cluster": {"server": u, "certificate-authority": ca}} for n, u, ca in clusters],
+            "users": [{"name": "east", "user": {"token": self.east.token}},
+                      {"name": "west", "user": {"token": self.west.token}},
+                      {"name": "east-cert", "user": {"client-certificate": self.east.client_cert,
+                                                     "client-key": self.east.client_key}}],
+            "contexts": [{"name": "east", "context": {"cluster": "east", "user": "east", "namespace": self.ns}},
+                         {"name": "west", "context": {"cluster": "west", "user": "west", "namespace": self.ns}},
+                         {"name": "east-cert", "context": {"cluster": "east", "user": "east-cert",
+                                                           "namespace": self.ns}},
+                         {"name": "gone", "context": {"cluster": "gone", "user": "east", "namespace": self.ns}}],
+            "current-context": "east",
+        }
+        with open(self.kubeconfig, "w") as f:
+            json.dump(cfg, f)
+        os.chmod(self.kubeconfig, 0o600)
+
+    def shift(self, *args):
+        env = cluster.clean_env(self.east.dir)
+        env["KUBECONFIG"] = self.kubeconfig
+        r = cluster.run_shift(list(args), env)
+        for secret in (self.east.token, self.west.token):
+            self.assertNotIn(secret, r.out + r.err)
+        return r
+
+    def split(self, backend):
+        return weights(backend.get(self.ns, "virtualservices", "reviews"))
+
+    def test_the_same_change_in_two_clusters(self):
+        r = self.shift("set", "reviews", "v1=80", "v3=20", "--context", "east", "--context", "west")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(self.split(self.east), {"v1": 80, "v3": 20})
+        self.assertEqual(self.split(self.west), {"v1": 80, "v3": 20})
+        table = r.out.split("CLUSTER", 1)[1]
+        self.assertRegex(table, r"\neast\s+%s\s+reviews\s+changed\n" % self.ns)
+        self.assertRegex(table, r"\nwest\s+%s\s+reviews\s+changed\n" % self.ns)
+
+    def test_contexts_comma_list_and_no_op_per_cluster(self):
+        self.shift("set", "reviews", "v1=80", "v3=20", "--context", "west")
+        r = self.shift("set", "reviews", "v1=80", "v3=20", "--contexts", "east,west")
+        self.assertEqual(r.code, 0, r)
+        self.assertRegex(r.out, r"\nwest\s+%s\s+reviews\s+unchanged \(no-op\)\n" % self.ns)
+        self.assertRegex(r.out, r"\neast\s+%s\s+reviews\s+changed\n" % self.ns)
+
+    def test_two_contexts_of_one_server(self):
+        r = self.shift("set", "reviews", "v1=80", "v3=20", "--contexts", "east,east-cert")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(self.split(self.east), {"v1": 80, "v3": 20})
+        self.assertRegex(r.out, r"\neast-cert\s+%s\s+reviews\s+unchanged \(no-op\)\n" % self.ns)
+
+    def test_an_unreachable_cluster_fails_before_anything_is_written(self):
+        rv = self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"]
+        r = self.shift("set", "reviews", "v1=80", "v3=20", "--contexts", "east,gone", "--request-timeout", "2s")
+        self.assertEqual(r.code, 3, r)
+        self.assertIn("nothing written", r.err)
+        self.assertEqual(self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"], rv)
+
+    def test_a_cluster_refusing_mid_way_restores_the_other(self):
+        self.west.fault("error", method="PUT", path="/namespaces/%s/virtualservices/reviews" % self.ns,
+                        status=403, message="admission webhook denied the request")
+        r = self.shift("set", "reviews", "v1=80", "v3=20", "--context", "east", "--context", "west")
+        self.assertNotEqual(r.code, 0, r)
+        self.assertEqual(self.split(self.east), {"v1": 100})
+        self.assertEqual(self.split(self.west), {"v1": 100})
+        self.assertRegex(r.err, r"\neast\s+%s\s+reviews\s+restored" % self.ns)
+        self.assertRegex(r.err, r"\nwest\s+%s\s+reviews\s+failed" % self.ns)
+
+    def test_get_shows_the_clusters_side_by_side(self):
+        self.shift("set", "reviews", "v1=80", "v3=20", "--context", "west")
+        r = self.shift("get", "reviews", "--contexts", "east,west")
+        self.assertEqual(r.code, 0, r)
+        lines = r.out.splitlines()
+        self.assertTrue(lines[0].startswith("CLUSTER"), r.out)
+        rows = [line.split() for line in lines[1:]]
+        self.assertIn(["east", "reviews", "http[0]", "v1", "reviews", "v1", "-", "100"], rows)
+        self.assertIn(["west", "reviews", "http[0]", "v3", "reviews", "v3", "-", "20"], rows)
+
+    def test_history_takes_one_cluster(self):
+        r = self.shift("history", "reviews", "--contexts", "east,west")
+        self.assertEqual(r.code, 2, r)
+        self.assertEqual(r.err, "error: history works on one cluster at a time; give one --context and run it "
+                                "per cluster\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
