@@ -13,9 +13,10 @@ namespace shift::cli {
 void SetCommand::declare(CLI::App& app) {
     auto& o = options;
     // Missing positionals are reported by validate() and parseRequest(), with an example.
-    app.add_option("NAME", o.name,
-                   "VirtualService to shift, or TYPE/NAME (vs/NAME, httproute/NAME); several names before the "
-                   "split: all or nothing");
+    app.add_option(
+        "NAME", o.name,
+        "VirtualService to shift, or TYPE/NAME (vs/NAME, httproute/NAME); several names before the "
+        "split: all or nothing");
     app.add_option("KEY=WEIGHT", o.weights,
                    "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
     app.add_option(

@@ -47,8 +47,8 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
             store->takeOver = o.force;
             if (o.dryRun == app::DryRun::None) store->beforeSend = WriteGuard::markSent;
             p.targets.push_back(app::Target{targetLabel(c, ref, clusters), c.label, store.get(), planner});
-            p.rows.push_back(
-                TargetRow{c.label, c.cluster.ns, core::describe(ref), undoCommand(c, ref, clusters), ref.kind});
+            p.rows.push_back(TargetRow{c.label, c.cluster.ns, core::describe(ref),
+                                       undoCommand(c, ref, clusters), ref.kind});
             p.stores.push_back(std::move(store));
         }
     }
@@ -71,7 +71,8 @@ int printSuccess(const app::ManyOutcome& out, const Planned& p, const SetOptions
         const auto& r = out.results[i];
         auto name =
             clusters ? fmt::format("{} (context {})", p.rows[i].name, p.rows[i].cluster) : p.rows[i].name;
-        int code = printClusterChange(*r.outcome, PrintFlags{name, p.rows[i].kind, o.diff, o.quiet, o.exitCode}, g);
+        int code =
+            printClusterChange(*r.outcome, PrintFlags{name, p.rows[i].kind, o.diff, o.quiet, o.exitCode}, g);
         if (code != kExitOk) exit = code;
     }
     if (clusters && !o.quiet)
