@@ -112,18 +112,17 @@ Status SetCommand::complete(const Globals& globals) {
 }
 
 // With -l every word is the split; else the words before the first KEY=WEIGHT are names
-// (`shift set reviews ratings v3=20`), except with -f. A first word with '=' is left for validate's hint.
+// (`shift set reviews ratings v3=20`). A first word with '=' is left for validate's hint.
 Status SetCommand::splitNames() {
     auto& o = options;
     if (!o.selection.selectorText.empty() && o.name.find('=') != std::string::npos) {
         o.weights.insert(o.weights.begin(), o.name);
         o.name.clear();
-    } else if (!o.name.empty() && o.name.find('=') == std::string::npos && !o.filename.empty()) {
-        // Files hold one object to change: a bare word after NAME is a malformed KEY=WEIGHT.
-        o.selection.words.assign(1, o.name);
     } else if (!o.name.empty() && o.name.find('=') == std::string::npos) {
         auto split = std::find_if(o.weights.begin(), o.weights.end(),
                                   [](const std::string& w) { return w.find('=') != std::string::npos; });
+        // Without any KEY=WEIGHT the words after NAME are a malformed split, not more names.
+        if (split == o.weights.end()) split = o.weights.begin();
         o.selection.words.assign(1, o.name);
         o.selection.words.insert(o.selection.words.end(), o.weights.begin(), split);
         o.weights.erase(o.weights.begin(), split);

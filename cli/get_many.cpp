@@ -7,40 +7,51 @@
 #include "get_list.hpp"
 #include "get_table.hpp"
 #include "report.hpp"
+#include "stores/kube_store.hpp"
 #include "term/charset.hpp"
 
 namespace shift::cli {
 
 namespace {
 
-Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const std::string& name,
+Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const core::ObjectRef& ref,
                                       const GetOptions& o) {
-    auto object = api.getVirtualService(ns, name);
+    auto object = api.getRoute(stores::routeResource(ref.kind), ns, ref.name);
     if (!object) return object.error();
-    auto parsed = doc::parseJson(std::move(object->json), "the server's VirtualService");
+    auto parsed =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(ref.kind)));
     if (!parsed) return parsed.error();
-    if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
+    if (parsed->docs.empty())
+        return fail(fmt::format("the server answered with an empty {}", core::kindName(ref.kind)), kExitApi);
     return core::reportOf(parsed->docs.front(), o.routes);
 }
 
-// One cluster's reports: -l is one LIST (its items are the reports), names are one GET each.
-Result<std::vector<core::SplitReport>> reportsIn(Connection& c, const GetOptions& o) {
+// -l: one LIST per kind (resolveSelection's), whose items are the reports; a selection matching
+// nothing is an empty table, as kubectl get -l prints it.
+Result<std::vector<core::SplitReport>> labeledReports(Connection& c, const GetOptions& o) {
     const auto& s = o.selection;
-    if (s.selector) {
-        if (s.kind && *s.kind != core::RouteKind::VirtualService)
-            return fail("--kind httproute: selecting HTTPRoutes by label is not supported yet; name them");
-        auto body = c.api->listVirtualServicesLabeled(c.cluster.ns, core::toString(*s.selector));
-        if (!body) return body.error();
-        auto list = doc::parseJson(std::move(*body), "the server's list of VirtualServices");
-        if (!list) return list.error();
-        return reportsOfList(*list, o);
-    }
+    std::vector<core::RouteKind> kinds{core::RouteKind::VirtualService, core::RouteKind::HTTPRoute};
+    if (s.kind) kinds.assign(1, *s.kind);
     std::vector<core::SplitReport> reports;
-    for (const auto& ref : s.refs) {
-        if (ref.kind != core::RouteKind::VirtualService)
-            return fail(
-                fmt::format("{}: several objects at once are VirtualServices for now", core::describe(ref)));
-        auto r = namedReport(*c.api, c.cluster.ns, ref.name, o);
+    for (auto kind : kinds) {
+        const auto& resource = stores::routeResource(kind);
+        auto body = c.api->listRoutesLabeled(resource, c.cluster.ns, core::toString(*s.selector), !s.kind);
+        if (!body) return body.error();
+        auto list = doc::parseJson(std::move(*body), fmt::format("the server's list of {}s", resource.kind));
+        if (!list) return list.error();
+        auto some = reportsOfList(*list, o);
+        if (!some) return some.error();
+        for (auto& r : *some) reports.push_back(std::move(r));
+    }
+    return reports;
+}
+
+// One cluster's reports: -l is one LIST per kind, names are one GET each.
+Result<std::vector<core::SplitReport>> reportsIn(Connection& c, const GetOptions& o) {
+    if (o.selection.selector) return labeledReports(c, o);
+    std::vector<core::SplitReport> reports;
+    for (const auto& ref : o.selection.refs) {
+        auto r = namedReport(*c.api, c.cluster.ns, ref, o);
         if (!r) return r.error();
         reports.push_back(std::move(*r));
     }
@@ -75,6 +86,12 @@ int getMany(const GetOptions& o, const Globals& g) {
     if (reports.empty()) {
         emit(stderr, fmt::format("No resources found in {} namespace.\n", conns->front().cluster.ns));
         return kExitOk;
+    }
+    // kubectl get vs,httproute names each row TYPE/NAME; a VirtualService stays a bare NAME, as shift
+    // takes it.
+    for (auto& r : reports) {
+        if (r.apiVersion.rfind(stores::routeResource(core::RouteKind::HTTPRoute).group, 0) == 0)
+            r.name = "httproute/" + r.name;
     }
     SplitTableStyle style{false, term::isTerminal(fileno(stdout)), term::unicodeOutput()};
     emit(stdout, splitTable(reports, style, clusters ? contexts : std::vector<std::string>{}));

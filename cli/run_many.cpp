@@ -48,7 +48,7 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
             if (o.dryRun == app::DryRun::None) store->beforeSend = WriteGuard::markSent;
             p.targets.push_back(app::Target{targetLabel(c, ref, clusters), c.label, store.get(), planner});
             p.rows.push_back(TargetRow{c.label, c.cluster.ns, core::describe(ref),
-                                       undoCommand(c, ref, clusters), ref.kind});
+                                       undoCommand(c, ref, clusters), ref.kind, ref.name});
             p.stores.push_back(std::move(store));
         }
     }
@@ -70,7 +70,7 @@ int printSuccess(const app::ManyOutcome& out, const Planned& p, const SetOptions
     for (std::size_t i = 0; i < out.results.size(); ++i) {
         const auto& r = out.results[i];
         auto name =
-            clusters ? fmt::format("{} (context {})", p.rows[i].name, p.rows[i].cluster) : p.rows[i].name;
+            clusters ? fmt::format("{} (context {})", p.rows[i].object, p.rows[i].cluster) : p.rows[i].object;
         int code =
             printClusterChange(*r.outcome, PrintFlags{name, p.rows[i].kind, o.diff, o.quiet, o.exitCode}, g);
         if (code != kExitOk) exit = code;

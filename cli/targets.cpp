@@ -5,16 +5,18 @@
 #include <algorithm>
 
 #include "doc/parse.hpp"
+#include "stores/kube_store.hpp"
 
 namespace shift::cli {
 
 void declareSelection(CLI::App& app, Selection& s, const std::string& what) {
-    app.add_option("-l,--selector", s.selectorText,
-                   fmt::format("{} every VirtualService whose labels match SELECTOR (kubectl's syntax: "
-                               "app=reviews,tier!=x, env in (a,b), key, !key)",
-                               what))
+    app.add_option(
+           "-l,--selector", s.selectorText,
+           fmt::format("{} every VirtualService and HTTPRoute whose labels match SELECTOR (kubectl's syntax: "
+                       "app=reviews,tier!=x, env in (a,b), key, !key)",
+                       what))
         ->option_text("SELECTOR");
-    app.add_option("--kind", s.kindText, "With -l: only objects of this kind (virtualservice)")
+    app.add_option("--kind", s.kindText, "With -l: only objects of this kind (virtualservice, httproute)")
         ->option_text("KIND");
 }
 
@@ -73,39 +75,45 @@ Result<std::vector<Connection>> connectAll(const Globals& g) {
 
 namespace {
 
-Result<std::vector<std::string>> labeledNames(kube::Api& api, const std::string& ns,
-                                              const core::LabelSelector& selector) {
-    auto body = api.listVirtualServicesLabeled(ns, core::toString(selector));
+Result<std::vector<core::ObjectRef>> labeled(kube::Api& api, const std::string& ns, core::RouteKind kind,
+                                             const core::LabelSelector& selector, bool kindGiven) {
+    const auto& resource = stores::routeResource(kind);
+    auto body = api.listRoutesLabeled(resource, ns, core::toString(selector), !kindGiven);
     if (!body) return body.error();
-    auto list = doc::parseJson(std::move(*body), "the server's list of VirtualServices");
+    auto list = doc::parseJson(std::move(*body), fmt::format("the server's list of {}s", resource.kind));
     if (!list) return list.error();
-    std::vector<std::string> names;
+    std::vector<core::ObjectRef> refs;
     for (const auto* object : doc::objects(*list)) {
-        if (const auto* name = object->at({"metadata", "name"})) names.push_back(name->str());
+        if (const auto* name = object->at({"metadata", "name"}))
+            refs.push_back(core::ObjectRef{kind, name->str(), kind != core::RouteKind::VirtualService});
     }
-    std::sort(names.begin(), names.end());
-    return names;
+    std::sort(refs.begin(), refs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return refs;
 }
 
 }  // namespace
 
+// -l: one LIST per kind (VirtualServices first, then HTTPRoutes), or of --kind's only.
 Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
                                                       const Selection& s) {
     if (!s.selector) return s.refs;
-    // The seam for the Gateway API: one LIST per kind; HTTPRoutes join when their store lands.
-    auto kind = s.kind.value_or(core::RouteKind::VirtualService);
-    if (kind != core::RouteKind::VirtualService)
-        return fail("--kind httproute: selecting HTTPRoutes by label is not supported yet; name them");
-    auto names = labeledNames(api, ns, *s.selector);
-    if (!names) return names.error();
-    if (names->empty()) {
-        return fail(
-            fmt::format("no VirtualService in namespace \"{}\" matches -l {}; check the labels with "
-                        "kubectl get virtualservices -n {} --show-labels",
-                        ns, s.selectorText, ns));
-    }
+    std::vector<core::RouteKind> kinds{core::RouteKind::VirtualService, core::RouteKind::HTTPRoute};
+    if (s.kind) kinds.assign(1, *s.kind);
     std::vector<core::ObjectRef> refs;
-    for (auto& n : *names) refs.push_back(core::ObjectRef{kind, std::move(n), false});
+    for (auto kind : kinds) {
+        auto some = labeled(api, ns, kind, *s.selector, s.kind.has_value());
+        if (!some) return some.error();
+        refs.insert(refs.end(), some->begin(), some->end());
+    }
+    if (refs.empty()) {
+        std::string what = s.kind ? core::kindName(*s.kind) : "VirtualService or HTTPRoute";
+        std::string plural =
+            s.kind ? std::string(core::typeName(*s.kind)) + "s" : "virtualservices,httproutes";
+        return fail(
+            fmt::format("no {} in namespace \"{}\" matches -l {}; check the labels with kubectl get "
+                        "{} -n {} --show-labels",
+                        what, ns, s.selectorText, plural, ns));
+    }
     return refs;
 }
 

@@ -53,8 +53,8 @@ struct Connection {
 // request, so a bad context fails before anything is read.
 Result<std::vector<Connection>> connectAll(const Globals& globals);
 
-// The objects the selection names in ns: the names as given, or those the LIST with labelSelector=
-// returns (one per kind; only VirtualServices are listed until the HTTPRoute store lands), sorted.
+// The objects the selection names in ns: the names as given, or those the LISTs with labelSelector=
+// return (one per kind: VirtualServices, then HTTPRoutes where the Gateway API is served), sorted.
 // A selector matching nothing is an error naming the selector and namespace (exit 2).
 Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
                                                       const Selection& selection);

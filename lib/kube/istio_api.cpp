@@ -133,8 +133,9 @@ std::string& Api::versionOf(const RouteResource& kind) {
     return std::string_view(kind.group) == kGatewayGroup ? gatewayVersion_ : version_;
 }
 
-Result<Response> Api::getServedIn(const RouteResource& kind, const std::string& resource,
-                                  const std::string& ns, const std::string& name, const std::string& query) {
+Result<std::optional<Response>> Api::findServed(const RouteResource& kind, const std::string& resource,
+                                                const std::string& ns, const std::string& name,
+                                                const std::string& query) {
     auto& served = versionOf(kind);
     std::vector<std::string> versions = served.empty() ? kind.versions : std::vector<std::string>{served};
     for (const auto& v : versions) {
@@ -142,8 +143,16 @@ Result<Response> Api::getServedIn(const RouteResource& kind, const std::string& 
         if (!r) return r.error();
         if (unserved(*r)) continue;
         if (r->ok() || r->status == 404) served = v;
-        return r;
+        return std::optional<Response>(std::move(*r));
     }
+    return std::optional<Response>();
+}
+
+Result<Response> Api::getServedIn(const RouteResource& kind, const std::string& resource,
+                                  const std::string& ns, const std::string& name, const std::string& query) {
+    auto r = findServed(kind, resource, ns, name, query);
+    if (!r) return r.error();
+    if (*r) return std::move(**r);
     return std::string_view(kind.group) == kIstioGroup ? noIstio() : noGroup(kind);
 }
 
@@ -210,6 +219,19 @@ Result<std::string> Api::listRoutes(const RouteResource& kind, const std::string
     return std::move(r->body);
 }
 
+Result<std::string> Api::listRoutesLabeled(const RouteResource& kind, const std::string& ns,
+                                           const std::string& labelSelector, bool absentIsEmpty) {
+    auto found = findServed(kind, kind.resource, ns, "", "?labelSelector=" + queryEscaped(labelSelector));
+    if (!found) return found.error();
+    bool istio = std::string_view(kind.group) == kIstioGroup;
+    if (!*found && absentIsEmpty && !istio)
+        return fmt::format(R"({{"kind":"{}List","items":[]}})", kind.kind);
+    if (!*found) return istio ? noIstio() : noGroup(kind);
+    auto& r = *found;
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", kind.resource, kind.group, ns, "", context_});
+    return std::move(r->body);
+}
+
 Result<std::string> Api::listReferenceGrants(const std::string& ns) {
     auto r = get(pathIn(kGatewayGroup, "v1beta1", ns, "referencegrants"));
     if (!r) return r.error();
@@ -238,14 +260,6 @@ Result<std::string> Api::listVirtualServices(const std::string& ns, const std::s
     // A query on the collection: getServed's version discovery applies to it as to the collection.
     auto r =
         getServed(ns, "virtualservices", "", name.empty() ? "" : "?fieldSelector=metadata.name%3D" + name);
-    if (!r) return r.error();
-    if (!r->ok())
-        return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});
-    return std::move(r->body);
-}
-
-Result<std::string> Api::listVirtualServicesLabeled(const std::string& ns, const std::string& labelSelector) {
-    auto r = getServed(ns, "virtualservices", "", "?labelSelector=" + queryEscaped(labelSelector));
     if (!r) return r.error();
     if (!r->ok())
         return responseError(*r, RequestInfo{"list", "virtualservices", kIstioGroup, ns, "", context_});

@@ -46,9 +46,6 @@ class Api {
     // One LIST of the VirtualServices in ns, or in every namespace when ns is "": the JSON list body.
     // With a name, only that one (fieldSelector=metadata.name=NAME): a list of one or none.
     Result<std::string> listVirtualServices(const std::string& ns, const std::string& name = {});
-    // One LIST of the VirtualServices in ns whose labels match labelSelector (kubectl's syntax, as
-    // given to -l): the JSON list body.
-    Result<std::string> listVirtualServicesLabeled(const std::string& ns, const std::string& labelSelector);
     // One page of that LIST, as kubectl reads lists in chunks: at most limit items, from the continue
     // token of the page before ("" for the first page; a later page is read at the first page's
     // resourceVersion, which the token carries). The JSON list body; its metadata.continue is the next
@@ -91,6 +88,11 @@ class Api {
     Result<Object> getRoute(const RouteResource& kind, const std::string& ns, const std::string& name);
     Result<std::string> listRoutes(const RouteResource& kind, const std::string& ns,
                                    const std::string& name = {});
+    // One LIST of the routes of `kind` in ns matching labelSelector (kubectl's syntax, as given to -l): the
+    // JSON list body. A group the cluster does not serve is an empty list when absentIsEmpty (no HTTPRoute
+    // can match where the Gateway API is not installed), else the error that says so.
+    Result<std::string> listRoutesLabeled(const RouteResource& kind, const std::string& ns,
+                                          const std::string& labelSelector, bool absentIsEmpty);
     Result<PutResult> putRoute(const RouteResource& kind, const std::string& ns, const std::string& name,
                                const std::string& version, const std::string& json, bool dryRun);
     // gateway.networking.k8s.io/v1beta1 ReferenceGrants in ns: the JSON list body; a 404 (no such
@@ -109,6 +111,10 @@ class Api {
     Result<Response> getServed(const std::string& ns, const std::string& resource, const std::string& name,
                                const std::string& query = {});
     // getServed for a resource of kind's group, with that group's versions.
+    // The first served version's answer (remembering the version), nullopt when none is served.
+    Result<std::optional<Response>> findServed(const RouteResource& kind, const std::string& resource,
+                                               const std::string& ns, const std::string& name,
+                                               const std::string& query);
     Result<Response> getServedIn(const RouteResource& kind, const std::string& resource,
                                  const std::string& ns, const std::string& name,
                                  const std::string& query = {});

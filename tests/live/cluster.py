@@ -57,8 +57,9 @@ class Backend:
     kind = None
     faults = False  # only the test server injects faults
 
-    def __init__(self, era):
+    def __init__(self, era, gateway=False):
         self.era = era
+        self.gateway = gateway  # the Gateway API's CRDs on the real server (the test server always serves it)
         self.versions = ERAS[era]
         self.preferred = self.versions[0]
         self._ns = itertools.count(1)
@@ -207,7 +208,7 @@ class EnvTestBackend(Backend):
     kind = "envtest"
 
     def start(self):
-        self.env = envtest.EnvTest(era=self.era).start()  # raises envtest.Skip without assets
+        self.env = envtest.EnvTest(era=self.era, gateway=self.gateway).start()  # raises envtest.Skip without assets
         e = self.env
         self.url, self.ca, self.token, self.nobody_token = e.url, e.ca, e.token, e.nobody_token
         self.client_cert, self.client_key = e.client_cert, e.client_key
@@ -233,8 +234,8 @@ class EnvTestBackend(Backend):
 BACKENDS = {"testserver": TestServerBackend, "envtest": EnvTestBackend}
 
 
-def make_backend(kind, era):
-    return BACKENDS[kind](era)
+def make_backend(kind, era, gateway=False):
+    return BACKENDS[kind](era, gateway)
 
 
 # ---- bookinfo ------------------------------------------------------------------------------
@@ -318,6 +319,7 @@ class ClusterCase(unittest.TestCase):
 
     BACKEND = None
     ERA = None
+    GATEWAY = False  # True: the real server gets the HTTPRoute CRD too
     backend = None
 
     @classmethod
@@ -325,7 +327,7 @@ class ClusterCase(unittest.TestCase):
         super().setUpClass()
         if cls.BACKEND is None:
             raise unittest.SkipTest("base class")
-        cls.backend = make_backend(cls.BACKEND, cls.ERA)
+        cls.backend = make_backend(cls.BACKEND, cls.ERA, cls.GATEWAY)
         cls.backend.start()
 
     @classmethod

@@ -37,6 +37,7 @@ def refs(route, rule=0):
 
 
 class GatewayBase(cluster.ClusterCase):
+    GATEWAY = True
     def bookinfo_gateway(self, ns, version="v1"):
         for name in ("reviews-v1", "reviews-v2", "reviews-v3"):
             self.backend.create(ns, "services", service(name))

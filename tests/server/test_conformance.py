@@ -351,7 +351,7 @@ class Conformance(unittest.TestCase):
     def setUpClass(cls):
         if cls.ERA is None:
             raise unittest.SkipTest("base class")
-        cls.real = cluster.EnvTestBackend(cls.ERA)
+        cls.real = cluster.EnvTestBackend(cls.ERA, gateway=True)
         cls.real.start()  # envtest.Skip without assets
         try:
             cls.local = cluster.TestServerBackend(cls.ERA).start()

@@ -65,23 +65,41 @@ def go_syntax_error(text, e):
     return "invalid character %s looking for beginning of value" % q
 
 
+def _label_requirements(selector):
+    """kubectl's label selector split at the commas outside parentheses: ["app=x", "env in (a,b)"]."""
+    reqs, depth, cur = [], 0, ""
+    for ch in selector or "":
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            reqs.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    reqs.append(cur.strip())
+    return [r for r in reqs if r]
+
+
+def _label_matches(labels, req):
+    m = re.match(r"^(\S+)\s+(in|notin)\s*\((.*)\)$", req)
+    if m:
+        values = {v.strip() for v in m.group(3).split(",")}
+        inside = labels.get(m.group(1)) in values if m.group(1) in labels else False
+        return inside if m.group(2) == "in" else not inside
+    if "!=" in req:
+        k, v = req.split("!=", 1)
+        return labels.get(k.strip()) != v.strip()
+    if "=" in req:
+        k, v = req.split("=", 1)
+        return labels.get(k.strip().rstrip("=")) == v.strip().lstrip("=")
+    if req.startswith("!"):
+        return req[1:].strip() not in labels
+    return req in labels
+
+
 def _selects(obj, label_selector, field_selector):
     labels = obj["metadata"].get("labels") or {}
-    for req in filter(None, (label_selector or "").split(",")):
-        req = req.strip()
-        if "!=" in req:
-            k, v = req.split("!=", 1)
-            if labels.get(k.strip()) == v.strip():
-                return False
-        elif "=" in req:
-            k, v = req.split("=", 1)
-            if labels.get(k.strip().rstrip("=")) != v.strip().lstrip("="):
-                return False
-        elif req.startswith("!"):
-            if req[1:].strip() in labels:
-                return False
-        elif req not in labels:
-            return False
+    if not all(_label_matches(labels, req) for req in _label_requirements(label_selector)):
+        return False
     fields = {"metadata.name": obj["metadata"]["name"], "metadata.namespace": obj["metadata"]["namespace"]}
     for req in filter(None, (field_selector or "").split(",")):
         neg = "!=" in req
