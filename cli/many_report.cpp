@@ -20,6 +20,12 @@ std::string resultText(const app::TargetResult& r, const TargetRow& row, bool dr
                                row.finishBy);
         case TargetState::Failed:
             return "failed: " + r.detail;
+        case TargetState::Unsure:
+            // Not restored blindly: what it holds is unknown, and a restore could undo someone else.
+            return fmt::format(
+                "MAY HOLD THE CHANGE (the answer to its write was lost): if `{}` lists it last, "
+                "undo it with: {}",
+                row.checkBy, row.finishBy);
         case TargetState::NotWritten:
             if (dryRun && r.outcome && r.outcome->plan.changed) return "would change (dry run)";
             return "not written";

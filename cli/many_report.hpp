@@ -15,7 +15,8 @@ struct TargetRow {
     std::string name;      // as the user would write it: reviews, httproute/reviews
     std::string finishBy;  // the command that puts it back by hand (shift undo ...)
     core::RouteKind kind = core::RouteKind::VirtualService;
-    std::string object;  // the bare name, for kubectl's TYPE.GROUP/NAME lines
+    std::string object;   // the bare name, for kubectl's TYPE.GROUP/NAME lines
+    std::string checkBy;  // the command that shows its last change (shift history ...)
 };
 
 // One row per target: CLUSTER (with several clusters), NAMESPACE, NAME, RESULT.

@@ -24,8 +24,9 @@ struct Planned {
     std::vector<TargetRow> rows;
 };
 
-std::string undoCommand(const Connection& c, const core::ObjectRef& ref, bool clusters) {
-    auto cmd = fmt::format("shift undo {} -n {}", core::describe(ref), c.cluster.ns);
+// "shift undo NAME -n NS", "shift history ...": the command for one object of one cluster.
+std::string commandFor(const char* verb, const Connection& c, const core::ObjectRef& ref, bool clusters) {
+    auto cmd = fmt::format("shift {} {} -n {}", verb, core::describe(ref), c.cluster.ns);
     if (clusters && !c.label.empty()) cmd += " --context " + c.label;
     return cmd;
 }
@@ -48,7 +49,8 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
             if (o.dryRun == app::DryRun::None) store->beforeSend = WriteGuard::markSent;
             p.targets.push_back(app::Target{targetLabel(c, ref, clusters), c.label, store.get(), planner});
             p.rows.push_back(TargetRow{c.label, c.cluster.ns, core::describe(ref),
-                                       undoCommand(c, ref, clusters), ref.kind, ref.name});
+                                       commandFor("undo", c, ref, clusters), ref.kind, ref.name,
+                                       commandFor("history", c, ref, clusters)});
             p.stores.push_back(std::move(store));
         }
     }
@@ -58,7 +60,7 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
 bool anyWritten(const app::ManyOutcome& out) {
     for (const auto& r : out.results) {
         if (r.state == app::TargetState::Restored || r.state == app::TargetState::NotRestored ||
-            r.state == app::TargetState::Changed)
+            r.state == app::TargetState::Changed || r.state == app::TargetState::Unsure)
             return true;
     }
     return false;

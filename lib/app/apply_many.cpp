@@ -22,6 +22,8 @@ const char* stateName(TargetState state) {
             return "restored";
         case TargetState::NotRestored:
             return "not restored";
+        case TargetState::Unsure:
+            return "unsure";
     }
     return "";
 }
@@ -107,7 +109,8 @@ void restoreWritten(const std::vector<Target>& targets, std::vector<TargetResult
 // The error of the first failed target, in the targets' order (groups fail in any order).
 std::optional<Error> firstError(const std::vector<TargetResult>& results, const std::vector<Error>& errors) {
     for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i].state == TargetState::Failed) return errors[i];
+        if (results[i].state == TargetState::Failed || results[i].state == TargetState::Unsure)
+            return errors[i];
     }
     return std::nullopt;
 }
@@ -120,7 +123,7 @@ ManyOutcome applyMany(const std::vector<Target>& targets, const ApplyOptions& o)
     std::vector<Error> errors(targets.size());
     std::vector<Snapshot> reads(targets.size());
     auto failed = [&](std::size_t i, const Error& e) {
-        out.results[i].state = TargetState::Failed;
+        out.results[i].state = e.maybeApplied ? TargetState::Unsure : TargetState::Failed;
         out.results[i].detail = e.message;
         errors[i] = e;
         return false;

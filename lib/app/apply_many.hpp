@@ -28,6 +28,7 @@ enum class TargetState {
     Failed,       // its own read, plan or write failed (nothing of it written)
     Restored,     // written, then put back as read after another write failed
     NotRestored,  // written, and putting it back failed: it holds the change
+    Unsure,       // its write's answer was lost (Error::maybeApplied): it may hold the change; left alone
 };
 
 const char* stateName(TargetState state);

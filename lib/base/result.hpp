@@ -24,6 +24,10 @@ enum Exit : int {
 struct Error {
     std::string message;  // one line: the problem and the fix
     int exit = kExitInput;
+    // A write whose answer was lost (the connection broke after it may have reached the server, or
+    // the answer was unreadable): it may have been applied. Callers that track several writes must
+    // not count it as "nothing written".
+    bool maybeApplied = false;
 };
 
 template <class T>

@@ -192,10 +192,12 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
         }
         Error e = failure(code, method, path);
         // The write may have reached the server and been applied; saying nothing changed would mislead.
-        if (attempt.transport == Transport::kInterrupted && method != "GET" && method != "HEAD")
+        if (attempt.transport == Transport::kInterrupted && method != "GET" && method != "HEAD") {
             e.message +=
                 "; the server may have applied it before the connection broke: run again to see the current "
                 "state";
+            e.maybeApplied = true;
+        }
         return e;
     }
 }

@@ -382,7 +382,10 @@ Result<Api::PutResult> Api::putRoute(const RouteResource& kind, const std::strin
             if (auto landed = landedObject(kind, version, ns, name, json))
                 return PutResult{false, true, std::move(*landed)};
         Error e = garbled("PUT", p);
-        if (!dryRun) e.message += "; the server may have applied it: run again to see the current state";
+        if (!dryRun) {
+            e.message += "; the server may have applied it: run again to see the current state";
+            e.maybeApplied = true;
+        }
         return e;
     }
     if (r->ok()) return PutResult{false, false, std::move(r->body)};

@@ -25,6 +25,9 @@ class FakeStore : public app::Store {
     }
     // The next write fails with this error (nothing written), as a server refusing it.
     void failNextWrite(std::string message) { failWrite_ = std::move(message); }
+    // The next write is carried out, but its answer is lost (Error::maybeApplied), as a connection
+    // that breaks after the server applied it.
+    void loseNextAnswer() { loseAnswer_ = true; }
     // Someone else writes the object after shift's write: restore() then finds it changed.
     void writeAfterShift(std::string text) {
         text_ = std::move(text);
@@ -78,6 +81,11 @@ class FakeStore : public app::Store {
         ++version_;
         ++writes;
         text_ = doc::toYaml(core::applyToTree(*read.object, plan.vs, plan.rules));
+        if (std::exchange(loseAnswer_, false)) {
+            Error lost{"the connection broke; the server may have applied it", kExitApi};
+            lost.maybeApplied = true;
+            return lost;
+        }
         written.push_back(text_);
         writtenVersion_ = version_;
         return change;
@@ -107,6 +115,7 @@ class FakeStore : public app::Store {
     int writtenVersion_ = 0;
     std::string readText_;
     std::string failWrite_;
+    bool loseAnswer_ = false;
     std::string readVersion_;
     doc::Stream object_;
     doc::Stream rules_;

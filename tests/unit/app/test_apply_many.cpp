@@ -104,6 +104,20 @@ TEST_SUITE("app::apply_many") {
         CHECK(fleet[0].restores == 1);
         CHECK(fleet[3].writes == 0);
     }
+    TEST_CASE("a write whose answer is lost is unsure, left alone, and the others are restored") {
+        Fleet fleet({vs("a", 100, 0), vs("b", 100, 0), vs("c", 100, 0)}, {"v1=80", "v3=20"});
+        fleet[1].loseNextAnswer();
+        auto out = fleet.run();
+        REQUIRE(out.error);
+        CHECK(out.error->maybeApplied);
+        CHECK(states(out) ==
+              std::vector{TargetState::Restored, TargetState::Unsure, TargetState::NotWritten});
+        CHECK(fleet[0].text() == vs("a", 100, 0));
+        CHECK(fleet[1].text() != vs("b", 100, 0));  // it did land: unsure is the honest word
+        CHECK(fleet[1].restores == 0);
+        CHECK(fleet[2].writes == 0);
+    }
+
     TEST_CASE("an object changed by someone else after shift's write is not overwritten by the restore") {
         Fleet again({vs("a", 100, 0), vs("b", 100, 0)}, {"v1=80", "v3=20"});
         again[1].failNextWrite("refused");
