@@ -37,15 +37,16 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
     Planned p;
     bool clusters = conns.size() > 1;
     for (auto& c : conns) {
-        auto refs = resolveSelection(*c.api, c.cluster.ns, o.selection);
-        if (!refs) return refs.error();
-        if (refs->empty()) refs = std::vector<core::ObjectRef>{o.target};
-        for (const auto& ref : *refs) {
+        auto selected = listSelection(*c.api, c.cluster.ns, o.selection);
+        if (!selected) return selected.error();
+        if (selected->empty()) selected->push_back(Selected{o.target, std::nullopt});
+        for (auto& [ref, listed] : *selected) {
             auto store =
                 std::make_unique<stores::KubeStore>(*c.api, c.cluster.ns, ref.name, g.output, warn, ref.kind);
             store->record = stores::KubeStore::Record{
                 kube::recordedUser(c.cluster), recordedCommand(o, core::describe(ref)), o.historyLimit};
             store->takeOver = o.force;
+            if (listed) store->seed(std::move(*listed));
             if (o.dryRun == app::DryRun::None) store->beforeSend = WriteGuard::markSent;
             p.targets.push_back(app::Target{targetLabel(c, ref, clusters), c.label, store.get(), planner});
             p.rows.push_back(TargetRow{c.label, c.cluster.ns, core::describe(ref),

@@ -75,37 +75,41 @@ Result<std::vector<Connection>> connectAll(const Globals& g) {
 
 namespace {
 
-Result<std::vector<core::ObjectRef>> labeled(kube::Api& api, const std::string& ns, core::RouteKind kind,
-                                             const core::LabelSelector& selector, bool kindGiven) {
+Result<std::vector<Selected>> labeled(kube::Api& api, const std::string& ns, core::RouteKind kind,
+                                      const core::LabelSelector& selector, bool kindGiven) {
     const auto& resource = stores::routeResource(kind);
     auto body = api.listRoutesLabeled(resource, ns, core::toString(selector), !kindGiven);
     if (!body) return body.error();
     auto list = doc::parseJson(std::move(*body), fmt::format("the server's list of {}s", resource.kind));
     if (!list) return list.error();
-    std::vector<core::ObjectRef> refs;
-    for (const auto* object : doc::objects(*list)) {
-        if (const auto* name = object->at({"metadata", "name"}))
-            refs.push_back(core::ObjectRef{kind, name->str(), kind != core::RouteKind::VirtualService});
+    std::vector<Selected> out;
+    for (auto* object : doc::objects(*list)) {
+        const auto* name = object->at({"metadata", "name"});
+        if (!name) continue;
+        core::ObjectRef ref{kind, name->str(), kind != core::RouteKind::VirtualService};
+        out.push_back(Selected{std::move(ref), std::move(*object)});
     }
-    std::sort(refs.begin(), refs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    return refs;
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.ref.name < b.ref.name; });
+    return out;
 }
 
 }  // namespace
 
 // -l: one LIST per kind (VirtualServices first, then HTTPRoutes), or of --kind's only.
-Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
-                                                      const Selection& s) {
-    if (!s.selector) return s.refs;
+Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& ns, const Selection& s) {
+    std::vector<Selected> out;
+    if (!s.selector) {
+        for (const auto& ref : s.refs) out.push_back(Selected{ref, std::nullopt});
+        return out;
+    }
     std::vector<core::RouteKind> kinds{core::RouteKind::VirtualService, core::RouteKind::HTTPRoute};
     if (s.kind) kinds.assign(1, *s.kind);
-    std::vector<core::ObjectRef> refs;
     for (auto kind : kinds) {
         auto some = labeled(api, ns, kind, *s.selector, s.kind.has_value());
         if (!some) return some.error();
-        refs.insert(refs.end(), some->begin(), some->end());
+        for (auto& one : *some) out.push_back(std::move(one));
     }
-    if (refs.empty()) {
+    if (out.empty()) {
         std::string what = s.kind ? core::kindName(*s.kind) : "VirtualService or HTTPRoute";
         std::string plural =
             s.kind ? std::string(core::typeName(*s.kind)) + "s" : "virtualservices,httproutes";
@@ -114,6 +118,15 @@ Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std:
                         "{} -n {} --show-labels",
                         what, ns, s.selectorText, plural, ns));
     }
+    return out;
+}
+
+Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
+                                                      const Selection& s) {
+    auto listed = listSelection(api, ns, s);
+    if (!listed) return listed.error();
+    std::vector<core::ObjectRef> refs;
+    for (auto& one : *listed) refs.push_back(std::move(one.ref));
     return refs;
 }
 

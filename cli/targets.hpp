@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "core/label_selector.hpp"
 #include "core/object_ref.hpp"
+#include "doc/node.hpp"
 #include "kube/client.hpp"
 #include "kube/cluster.hpp"
 #include "kube/istio_api.hpp"
@@ -58,6 +59,15 @@ Result<std::vector<Connection>> connectAll(const Globals& globals);
 // A selector matching nothing is an error naming the selector and namespace (exit 2).
 Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
                                                       const Selection& selection);
+
+// The same, with each object as -l's LIST returned it (nullopt for a name given: not read yet), so a
+// label-selected change reads no object twice.
+struct Selected {
+    core::ObjectRef ref;
+    std::optional<doc::Node> listed;
+};
+Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& ns,
+                                            const Selection& selection);
 
 // "east: istio-demo/reviews" (the context only with several clusters).
 std::string targetLabel(const Connection& c, const core::ObjectRef& ref, bool withCluster);

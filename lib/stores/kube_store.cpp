@@ -53,6 +53,17 @@ KubeStore::KubeStore(kube::Api& api, std::string ns, std::string name, app::Outp
       warn_(std::move(warn)) {}
 
 Result<app::Snapshot> KubeStore::read() {
+    if (seeded_) {
+        live_ = doc::Stream{doc::Format::Json, {}, {}};
+        live_.docs.push_back(std::move(*seeded_));
+        seeded_.reset();
+        // The LIST was made in the served version, which its items' apiVersion names (group/version).
+        const auto* apiVersion = live_.docs.front().get("apiVersion");
+        auto text = apiVersion ? apiVersion->str() : std::string();
+        servedVersion_ = text.substr(text.find('/') + 1);
+        resourceVersion_ = resourceVersion(live_.docs.front());
+        return app::Snapshot{&live_.docs.front(), resourceVersion_};
+    }
     auto object = api_.getRoute(routeResource(kind_), ns_, name_);
     if (!object) return object.error();
     auto stream =

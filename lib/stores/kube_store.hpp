@@ -43,6 +43,10 @@ class KubeStore : public app::Store {
     };
     std::optional<Record> record;
 
+    // The object as a LIST returned it (-l): the first read() takes it instead of a GET, so a
+    // label-selected change costs one LIST and a PUT per object. Later reads (after a conflict) GET.
+    void seed(doc::Node listed) { seeded_ = std::move(listed); }
+
     // --force: the write also removes a rollout's mark, taking the object over (the rollout, if it is
     // still running, sees a change it did not make at its next write and stops without writing).
     bool takeOver = false;
@@ -56,11 +60,12 @@ class KubeStore : public app::Store {
     std::string name_;
     app::Output output_;
     app::Warn warn_;
-    std::string servedVersion_;       // the API version the object was read in ("v1", "v1alpha3")
-    doc::Stream live_;                // the object last read
-    std::string resourceVersion_;     // its metadata.resourceVersion
-    std::string written_;             // the resourceVersion the last write left, for restore()
-    std::vector<doc::Stream> lists_;  // the lists the mesh was last read from
+    std::string servedVersion_;        // the API version the object was read in ("v1", "v1alpha3")
+    doc::Stream live_;                 // the object last read
+    std::string resourceVersion_;      // its metadata.resourceVersion
+    std::string written_;              // the resourceVersion the last write left, for restore()
+    std::vector<doc::Stream> lists_;   // the lists the mesh was last read from
+    std::optional<doc::Node> seeded_;  // seed()'s object, until the first read()
 };
 
 }  // namespace shift::stores
