@@ -45,8 +45,7 @@ Status completeSelection(Selection& s) {
 
 Status checkContexts(std::string_view command, const Globals& g) {
     if (g.contexts.size() < 2) return okStatus();
-    // rollout joins when its engine drives several targets together.
-    if (command == "set" || command == "get") return okStatus();
+    if (command == "set" || command == "get" || command == "rollout") return okStatus();
     return fail(
         fmt::format("{} works on one cluster at a time; give one --context and run it per cluster", command));
 }
