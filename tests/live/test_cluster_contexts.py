@@ -126,6 +126,47 @@ class Contexts(unittest.TestCase):
         self.assertIn(["east", "reviews", "http[0]", "v1", "reviews", "v1", "-", "100"], rows)
         self.assertIn(["west", "reviews", "http[0]", "v3", "reviews", "v3", "-", "20"], rows)
 
+    def rollout(self, *args):
+        return self.shift("rollout", "reviews", "--to", "v3", "--steps", "50,100", "--interval", "0", *args)
+
+    def test_rollout_advances_both_clusters_together(self):
+        # At each check both clusters hold the step: SHIFT_TARGETS has one line per cluster's object.
+        check = ('test "$SHIFT_CONTEXT" = east,west && '
+                 'test "$(printf "%s\\n" "$SHIFT_TARGETS" | grep -c "v3=$SHIFT_WEIGHT")" = 2')
+        r = self.rollout("--contexts", "east,west", "--check", check)
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("step 1/2 applied to 2 objects: v3 at 50%", r.out)
+        self.assertIn("  east: %s/reviews http[0]: done: v3=100\n" % self.ns, r.out)
+        self.assertIn("  west: %s/reviews http[0]: done: v3=100" % self.ns, r.out)
+        self.assertEqual(self.split(self.east), {"v3": 100})
+        self.assertEqual(self.split(self.west), {"v3": 100})
+
+    def test_rollout_failed_check_in_one_cluster_restores_both(self):
+        r = self.rollout("--context", "east", "--context", "west", "--check", "test $SHIFT_STEP -lt 2")
+        self.assertEqual(r.code, 5, r)
+        self.assertIn("  east: %s/reviews http[0]: rolled back to v1=100\n" % self.ns, r.err)
+        self.assertEqual(self.split(self.east), {"v1": 100})
+        self.assertEqual(self.split(self.west), {"v1": 100})
+
+    def test_rollout_cluster_refusing_mid_way_restores_both(self):
+        self.west.fault("error", method="PUT", path="/namespaces/%s/virtualservices/reviews" % self.ns,
+                        skip=1, status=403, message="admission webhook denied the request")
+        r = self.rollout("--contexts", "east,west")
+        self.assertNotEqual(r.code, 0, r)
+        self.assertRegex(r.err, r"^error: west: %s/reviews http\[0\]: .*admission webhook denied the request "
+                                r"while writing step 2 of 2; rolled back: every object is as before" % self.ns)
+        self.assertIn("  east: %s/reviews http[0]: rolled back to v1=100\n" % self.ns, r.err)
+        self.assertIn("  west: %s/reviews http[0]: rolled back to v1=100" % self.ns, r.err)
+        self.assertEqual(self.split(self.east), {"v1": 100})
+        self.assertEqual(self.split(self.west), {"v1": 100})
+
+    def test_rollout_unreachable_cluster_fails_before_anything_is_written(self):
+        rv = self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"]
+        r = self.rollout("--contexts", "east,gone", "--request-timeout", "2s")
+        self.assertEqual(r.code, 3, r)
+        self.assertIn("none of the 2 objects was changed", r.err)
+        self.assertEqual(self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"], rv)
+
     def test_history_takes_one_cluster(self):
         r = self.shift("history", "reviews", "--contexts", "east,west")
         self.assertEqual(r.code, 2, r)
