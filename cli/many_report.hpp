@@ -17,6 +17,9 @@ struct TargetRow {
     core::RouteKind kind = core::RouteKind::VirtualService;
 };
 
+// Whether any object was written (changed, restored or not): else nothing changed anywhere.
+bool anyWritten(const app::ManyOutcome& outcome);
+
 // One row per target: CLUSTER (with several clusters), NAMESPACE, NAME, RESULT.
 std::string resultTable(const std::vector<TargetRow>& rows, const app::ManyOutcome& outcome, bool clusters,
                         bool dryRun);

@@ -45,7 +45,9 @@ Status completeSelection(Selection& s) {
 
 Status checkContexts(std::string_view command, const Globals& g) {
     if (g.contexts.size() < 2) return okStatus();
-    if (command == "set" || command == "get" || command == "rollout") return okStatus();
+    for (auto several : {"set", "get", "rollout", "history", "undo"}) {
+        if (command == several) return okStatus();
+    }
     return fail(
         fmt::format("{} works on one cluster at a time; give one --context and run it per cluster", command));
 }

@@ -97,7 +97,9 @@ class Contexts(unittest.TestCase):
         r = self.shift("set", "reviews", "v1=80", "v3=20", "--contexts", "east,east-cert")
         self.assertEqual(r.code, 0, r)
         self.assertEqual(self.split(self.east), {"v1": 80, "v3": 20})
-        self.assertRegex(r.out, r"\neast-cert\s+%s\s+reviews\s+unchanged \(no-op\)\n" % self.ns)
+        # The two contexts are written side by side: whichever reads second finds the change made.
+        results = sorted(line.split(None, 3)[3] for line in r.out.split("CLUSTER", 1)[1].splitlines()[1:])
+        self.assertEqual(results, ["changed", "unchanged (no-op)"], r)
 
     def test_an_unreachable_cluster_fails_before_anything_is_written(self):
         rv = self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"]
@@ -167,12 +169,44 @@ class Contexts(unittest.TestCase):
         self.assertIn("none of the 2 objects was changed", r.err)
         self.assertEqual(self.east.get(self.ns, "virtualservices", "reviews")["metadata"]["resourceVersion"], rv)
 
-    def test_history_takes_one_cluster(self):
+    def test_history_shows_each_cluster_under_a_header(self):
+        self.shift("set", "reviews", "v1=80", "v3=20", "--context", "west")
         r = self.shift("history", "reviews", "--contexts", "east,west")
+        self.assertEqual(r.code, 0, r)
+        east, west = r.out.split("\ncontext west:\n")
+        self.assertEqual(east, "context east:\nno history: shift has not changed reviews yet\n")
+        self.assertRegex(west, r"^REVISION\s+TIME\s+USER\s+COMMAND\s+SPLIT\n1 .*v1=100\n2 .*set reviews v1=80 v3=20")
+        r = self.shift("history", "reviews", "--contexts", "east,west", "-o", "json")
         self.assertEqual(r.code, 2, r)
-        self.assertEqual(r.err, "error: history works on one cluster at a time; give one --context and run it "
-                                "per cluster\n")
+        self.assertIn("-o prints one history", r.err)
 
+    def test_undo_in_each_cluster_all_or_nothing(self):
+        self.shift("set", "reviews", "v1=80", "v3=20", "--contexts", "east,west")
+        self.shift("set", "reviews", "v1=50", "v3=50", "--contexts", "east,west")
+        r = self.shift("undo", "reviews", "--contexts", "east,west")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("rolled back to revision 2", r.out)
+        self.assertRegex(r.out, r"\neast\s+%s\s+reviews\s+changed\n" % self.ns)
+        self.assertEqual(self.split(self.east), {"v1": 80, "v3": 20})
+        self.assertEqual(self.split(self.west), {"v1": 80, "v3": 20})
+        # west refuses the write (late, so that east's has landed): east's undo is put back, as the table says.
+        self.west.fault("delay", method="PUT", path="/namespaces/%s/virtualservices/reviews" % self.ns, ms=500)
+        self.west.fault("error", method="PUT", path="/namespaces/%s/virtualservices/reviews" % self.ns,
+                        status=403, message="admission webhook denied the request")
+        r = self.shift("undo", "reviews", "--context", "east", "--context", "west")
+        self.assertEqual(r.code, 3, r)
+        self.assertRegex(r.err, r"\neast\s+%s\s+reviews\s+restored" % self.ns)
+        self.assertRegex(r.err, r"\nwest\s+%s\s+reviews\s+failed" % self.ns)
+        self.assertEqual(self.split(self.east), {"v1": 80, "v3": 20})
+        self.assertEqual(self.split(self.west), {"v1": 80, "v3": 20})
+
+    def test_undo_without_history_in_one_cluster_writes_nothing(self):
+        self.shift("set", "reviews", "v1=80", "v3=20", "--context", "west")
+        self.shift("set", "reviews", "v1=50", "v3=50", "--context", "west")
+        r = self.shift("undo", "reviews", "--contexts", "west,east")
+        self.assertNotEqual(r.code, 0, r)
+        self.assertIn("nothing written: the 2 clusters were left as they were", r.err)
+        self.assertEqual(self.split(self.west), {"v1": 50, "v3": 50})
 
 if __name__ == "__main__":
     unittest.main()
