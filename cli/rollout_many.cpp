@@ -114,10 +114,12 @@ int runRolloutMany(const RolloutFlags& f, app::RolloutOptions& options, const Gl
     SystemClock wallClock;
     ProgressClock progressClock(progress);
     app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
+    auto see = "kubectl shift get " + selectionWords(f);
+    if (fleet->namespaces.size() == 1) see += " -n " + fleet->namespaces.front();
+    if (conns->size() > 1) see += " --contexts " + joined(fleet->contexts);
     proc::watchSignals(fmt::format(
-        "{}shift: second signal, stopping now: the {} objects may be mid-rollout; see `kubectl shift get {}`",
-        live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "", fleet->targets.size(),
-        selectionWords(f)));
+        "{}shift: second signal, stopping now: the {} objects may be mid-rollout; see `{}`",
+        live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "", fleet->targets.size(), see));
     options.dryRun = f.dryRun;
     auto result = app::runRolloutMany(fleet->targets, checks, clock, options,
                                       [&](const app::Event& e) { progress.event(e); });

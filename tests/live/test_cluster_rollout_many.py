@@ -9,7 +9,10 @@ real kube-apiserver. Intervals are milliseconds.
 """
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -123,6 +126,24 @@ class RolloutMany(cluster.ClusterCase):
         self.assertExit(r, 0)
         for name in ("a", "b", "c"):
             self.assertEqual(self.split(name), {"v3": 100}, name)
+
+    def test_sigint_during_a_wait_rolls_every_object_back(self):
+        env = self.env()
+        p = subprocess.Popen([cluster.BIN, "rollout", "-l", "app=reviews", "--to", "v3", "-n", self.ns,
+                              "--interval", "30s", "--no-progress"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.time() + 20
+        while time.time() < deadline and MARK not in (self.vs("c")["metadata"].get("annotations") or {}):
+            time.sleep(0.05)
+        self.assertEqual(self.split("c"), {"v1": 90, "v3": 10}, "the first step never reached c")
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 6, err)
+        self.assertIn("interrupted at step 1 of 4; rolled back: every object is as before the rollout:", err)
+        for name in ("a", "b", "c"):
+            self.assertIn("  %s/%s http[0]: rolled back to v1=100\n" % (self.ns, name), err)
+            self.assertEqual(self.split(name), {"v1": 100})
+            self.assertNotIn(MARK, self.vs(name)["metadata"].get("annotations") or {})
 
     def test_objects_at_different_shares_are_refused(self):
         self.shift("set", "b", "v1=90", "v3=10", "-n", self.ns)
