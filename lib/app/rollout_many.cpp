@@ -138,7 +138,7 @@ class RolloutMany {
             lanes_.mark, record);
         if (failed)
             return end(o_.onFailure, failed->exit,
-                       fmt::format("{} while writing step {} of {}", failed->message, i + 1, lanes_.steps));
+                       fmt::format("writing step {} of {}: {}", i + 1, lanes_.steps, failed->message));
         lanes_.applied = i + 1;
         emit_({Event::Kind::Step,
                fmt::format("step {}/{} applied to {} objects: {} at {}%", i + 1, lanes_.steps, count(),
@@ -167,8 +167,8 @@ class RolloutMany {
                     i + 1, [](const Lane&) { return std::optional<core::Request>(); }, lanes_.mark, "");
                 if (failed)
                     return end(o_.onFailure, failed->exit,
-                               fmt::format("{} while refreshing the rollout mark after step {} of {}",
-                                           failed->message, i + 1, lanes_.steps));
+                               fmt::format("refreshing the rollout mark after step {} of {}: {}", i + 1,
+                                           lanes_.steps, failed->message));
             }
         }
         if (clock_.interrupted()) return end(o_.onInterrupt, kExitInterrupted, interruptedAt());

@@ -155,8 +155,8 @@ class Contexts(unittest.TestCase):
                         skip=1, status=403, message="admission webhook denied the request")
         r = self.rollout("--contexts", "east,west")
         self.assertNotEqual(r.code, 0, r)
-        self.assertRegex(r.err, r"^error: west: %s/reviews http\[0\]: .*admission webhook denied the request "
-                                r"while writing step 2 of 2; rolled back: every object is as before" % self.ns)
+        self.assertRegex(r.err, r"^error: writing step 2 of 2: west: %s/reviews http\[0\]: .*admission webhook "
+                                r"denied the request; rolled back: every object is as before" % self.ns)
         self.assertIn("  east: %s/reviews http[0]: rolled back to v1=100\n" % self.ns, r.err)
         self.assertIn("  west: %s/reviews http[0]: rolled back to v1=100" % self.ns, r.err)
         self.assertEqual(self.split(self.east), {"v1": 100})

@@ -96,9 +96,8 @@ class RolloutMany(cluster.ClusterCase):
                            skip=1, count=-1, status=500, message="etcd is away")
         r = self.rollout()
         self.assertExit(r, 3)
-        self.assertIn("%s/c http[0]: " % self.ns, r.err.splitlines()[0])
+        self.assertTrue(r.err.startswith("error: writing step 2 of 3: %s/c http[0]: " % self.ns), r.err)
         self.assertIn("etcd is away", r.err)
-        self.assertIn("while writing step 2 of 3", r.err)
         for name in ("a", "b"):
             self.assertIn("  %s/%s http[0]: rolled back to v1=100\n" % (self.ns, name), r.err)
             self.assertEqual(self.split(name), {"v1": 100})

@@ -122,11 +122,10 @@ TEST_SUITE("app::rollout_many") {
         fleet[2].failWrite = 2;  // c's step 2 never lands
         auto run = rollout(fleet, checks, clock, options());
         CHECK(run.report.exit == kExitApi);
-        CHECK(
-            run.report.message ==
-            "istio-demo/c http[0]: the server went away while writing step 2 of 3; rolled back: every object "
-            "is as before the rollout:\n  istio-demo/a http[0]: rolled back to v1=100\n  istio-demo/b "
-            "http[0]: rolled back to v1=100\n  istio-demo/c http[0]: rolled back to v1=100");
+        CHECK(run.report.message ==
+              "writing step 2 of 3: istio-demo/c http[0]: the server went away; rolled back: every object "
+              "is as before the rollout:\n  istio-demo/a http[0]: rolled back to v1=100\n  istio-demo/b "
+              "http[0]: rolled back to v1=100\n  istio-demo/c http[0]: rolled back to v1=100");
         CHECK(fleet[0].splits == std::vector<std::string>{"v3=10,v1=90", "v3=50,v1=50", "v1=100"});
         CHECK(fleet[2].splits == std::vector<std::string>{"v3=10,v1=90", "v1=100"});
         CHECK(checks.calls.size() == 1);  // step 2 was never checked
@@ -148,12 +147,11 @@ TEST_SUITE("app::rollout_many") {
         o.onFailure = app::Policy::Hold;
         auto run = rollout(fleet, checks, clock, o);
         CHECK(run.report.exit == kExitApi);
-        CHECK(
-            run.report.message ==
-            "istio-demo/c http[0]: the server went away while writing step 2 of 3; held at step 1 of 3; run "
-            "the same command again to continue:\n  istio-demo/a http[0]: moved back to step 1 of 3: "
-            "v3=10,v1=90\n  istio-demo/b http[0]: moved back to step 1 of 3: v3=10,v1=90\n  "
-            "istio-demo/c http[0]: held at step 1 of 3: v3=10,v1=90");
+        CHECK(run.report.message ==
+              "writing step 2 of 3: istio-demo/c http[0]: the server went away; held at step 1 of 3; run "
+              "the same command again to continue:\n  istio-demo/a http[0]: moved back to step 1 of 3: "
+              "v3=10,v1=90\n  istio-demo/b http[0]: moved back to step 1 of 3: v3=10,v1=90\n  "
+              "istio-demo/c http[0]: held at step 1 of 3: v3=10,v1=90");
         for (std::size_t i = 0; i < 3; ++i) {
             CHECK(fleet[i].split() == "v3=10,v1=90");
             CHECK_FALSE(fleet[i].state.mark.has_value());
@@ -289,5 +287,40 @@ TEST_SUITE("app::rollout_many") {
         auto none = rollout(done, checks, clock, options());
         CHECK(none.report.exit == kExitOk);
         CHECK(none.report.message == "nothing to do: v3 is at 100% in all 2 objects already");
+    }
+    TEST_CASE("a heartbeat that cannot be written ends the rollout as --on-failure says") {
+        Fleet fleet({"v1=100", "v1=100"});
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        auto o = options();
+        o.interval = 25s;
+        o.heartbeatEvery = 10s;
+        fleet[1].failWrite = 2;  // b's first heartbeat
+        auto run = rollout(fleet, checks, clock, o);
+        CHECK(run.report.exit == kExitApi);
+        CHECK(run.report.message.find(
+                  "refreshing the rollout mark after step 1 of 3: istio-demo/b http[0]: the "
+                  "server went away; rolled back: every object is as before the rollout") == 0);
+        CHECK(fleet[0].split() == "v1=100");
+        CHECK(fleet[1].split() == "v1=100");
+        CHECK(checks.calls.empty());
+    }
+    TEST_CASE("a mark that cannot be removed at the end is named with the command that removes it") {
+        Fleet fleet({"v1=100", "v1=100"});
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        fleet[0].failFrom = 4;  // a's steps land; the removal of its mark never does
+        auto run = rollout(fleet, checks, clock, options());
+        CHECK(run.report.exit == kExitApi);
+        CHECK(run.report.message ==
+              "every step of the rollout of v3 landed and passed its checks, but not every object ended "
+              "cleanly:"
+              "\n  istio-demo/a http[0]: done (v3=100), but its rollout mark may remain (the server went "
+              "away); "
+              "remove it with `kubectl annotate virtualservice reviews -n istio-demo "
+              "traffic-shift.dev/rollout-`"
+              "\n  istio-demo/b http[0]: done: v3=100");
+        CHECK(fleet[1].split() == "v3=100");
+        CHECK_FALSE(fleet[1].state.mark.has_value());
     }
 }
