@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "doc/parse.hpp"
+#include "stores/kube_store.hpp"
 
 namespace shift::cli {
 
@@ -14,7 +15,8 @@ void declareSelection(CLI::App& app, Selection& s, const std::string& what) {
                                "app=reviews,tier!=x, env in (a,b), key, !key)",
                                what))
         ->option_text("SELECTOR");
-    app.add_option("--kind", s.kindText, "With -l: only objects of this kind (virtualservice)")
+    app.add_option("--kind", s.kindText,
+                   "With -l: the kind of objects selected (virtualservice, the default, or httproute)")
         ->option_text("KIND");
 }
 
@@ -74,11 +76,15 @@ Result<std::vector<Connection>> connectAll(const Globals& g) {
 
 namespace {
 
-Result<std::vector<std::string>> labeledNames(kube::Api& api, const std::string& ns,
+// One LIST of the kind's objects matching the selector: their names, sorted.
+Result<std::vector<std::string>> labeledNames(kube::Api& api, const std::string& ns, core::RouteKind kind,
                                               const core::LabelSelector& selector) {
-    auto body = api.listVirtualServicesLabeled(ns, core::toString(selector));
+    auto body = kind == core::RouteKind::VirtualService
+                    ? api.listVirtualServicesLabeled(ns, core::toString(selector))
+                    : api.listRoutesLabeled(stores::routeResource(kind), ns, core::toString(selector));
     if (!body) return body.error();
-    auto list = doc::parseJson(std::move(*body), "the server's list of VirtualServices");
+    auto list =
+        doc::parseJson(std::move(*body), fmt::format("the server's list of {}s", core::kindName(kind)));
     if (!list) return list.error();
     std::vector<std::string> names;
     for (const auto* object : doc::objects(*list)) {
@@ -93,20 +99,20 @@ Result<std::vector<std::string>> labeledNames(kube::Api& api, const std::string&
 Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
                                                       const Selection& s) {
     if (!s.selector) return s.refs;
-    // The seam for the Gateway API: one LIST per kind; HTTPRoutes join when their store lands.
+    // One LIST per kind: VirtualServices unless --kind httproute asks for HTTPRoutes.
     auto kind = s.kind.value_or(core::RouteKind::VirtualService);
-    if (kind != core::RouteKind::VirtualService)
-        return fail("--kind httproute: selecting HTTPRoutes by label is not supported yet; name them");
-    auto names = labeledNames(api, ns, *s.selector);
+    auto names = labeledNames(api, ns, kind, *s.selector);
     if (!names) return names.error();
     if (names->empty()) {
+        auto type = kind == core::RouteKind::VirtualService ? "virtualservices" : "httproutes";
         return fail(
-            fmt::format("no VirtualService in namespace \"{}\" matches -l {}; check the labels with "
-                        "kubectl get virtualservices -n {} --show-labels",
-                        ns, s.selectorText, ns));
+            fmt::format("no {} in namespace \"{}\" matches -l {}; check the labels with kubectl get {} -n {} "
+                        "--show-labels",
+                        core::kindName(kind), ns, s.selectorText, type, ns));
     }
     std::vector<core::ObjectRef> refs;
-    for (auto& n : *names) refs.push_back(core::ObjectRef{kind, std::move(n), false});
+    for (auto& n : *names)
+        refs.push_back(core::ObjectRef{kind, std::move(n), kind != core::RouteKind::VirtualService});
     return refs;
 }
 

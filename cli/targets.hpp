@@ -54,7 +54,7 @@ struct Connection {
 Result<std::vector<Connection>> connectAll(const Globals& globals);
 
 // The objects the selection names in ns: the names as given, or those the LIST with labelSelector=
-// returns (one per kind; only VirtualServices are listed until the HTTPRoute store lands), sorted.
+// returns (one LIST: VirtualServices, or HTTPRoutes with --kind httproute), sorted.
 // A selector matching nothing is an error naming the selector and namespace (exit 2).
 Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
                                                       const Selection& selection);

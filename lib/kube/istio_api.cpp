@@ -210,6 +210,14 @@ Result<std::string> Api::listRoutes(const RouteResource& kind, const std::string
     return std::move(r->body);
 }
 
+Result<std::string> Api::listRoutesLabeled(const RouteResource& kind, const std::string& ns,
+                                           const std::string& labelSelector) {
+    auto r = getServedIn(kind, kind.resource, ns, "", "?labelSelector=" + queryEscaped(labelSelector));
+    if (!r) return r.error();
+    if (!r->ok()) return responseError(*r, RequestInfo{"list", kind.resource, kind.group, ns, "", context_});
+    return std::move(r->body);
+}
+
 Result<std::string> Api::listReferenceGrants(const std::string& ns) {
     auto r = get(pathIn(kGatewayGroup, "v1beta1", ns, "referencegrants"));
     if (!r) return r.error();

@@ -91,6 +91,9 @@ class Api {
     Result<Object> getRoute(const RouteResource& kind, const std::string& ns, const std::string& name);
     Result<std::string> listRoutes(const RouteResource& kind, const std::string& ns,
                                    const std::string& name = {});
+    // One LIST of the routes of a kind in ns whose labels match labelSelector: the JSON list body.
+    Result<std::string> listRoutesLabeled(const RouteResource& kind, const std::string& ns,
+                                          const std::string& labelSelector);
     Result<PutResult> putRoute(const RouteResource& kind, const std::string& ns, const std::string& name,
                                const std::string& version, const std::string& json, bool dryRun);
     // gateway.networking.k8s.io/v1beta1 ReferenceGrants in ns: the JSON list body; a 404 (no such

@@ -34,8 +34,11 @@ def host_vs(name):
             "spec": {"hosts": ["reviews"], "http": [{"route": [{"destination": {"host": "reviews-v1"}}]}]}}
 
 
-def route(name):
-    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": name},
+def route(name, labels=None):
+    md = {"name": name}
+    if labels:
+        md["labels"] = labels
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": md,
             "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "reviews", "port": 9080}],
                      "rules": [{"backendRefs": [{"name": "reviews-v1", "port": 9080}]}]}}
 
@@ -173,6 +176,24 @@ class RolloutMany(cluster.ClusterCase):
         self.assertEqual(weights(self.vs("mesh")), {"reviews-v3": 100})
         refs = self.backend.get(self.ns, "httproutes", "edge")["spec"]["rules"][0]["backendRefs"]
         self.assertEqual([x["name"] for x in refs], ["reviews-v3"])
+
+    def test_label_selected_httproutes_with_kind(self):
+        for name in ("reviews-v1", "reviews-v3"):
+            self.backend.create(self.ns, "services", service(name))
+        for name in ("edge-a", "edge-b"):
+            self.backend.create(self.ns, "httproutes", route(name, labels={"app": "reviews"}))
+        self.backend.create(self.ns, "httproutes", route("edge-other", labels={"app": "ratings"}))
+        r = self.shift("rollout", "-l", "app=reviews", "--kind", "httproute", "--to", "reviews-v3", "-n", self.ns,
+                       "--interval", "0", "--steps", "50,100", "--check", 'test "$SHIFT_NAME" = httproute/edge-a,httproute/edge-b')
+        self.assertExit(r, 0)
+        for name, final in (("edge-a", ["reviews-v3"]), ("edge-b", ["reviews-v3"]), ("edge-other", ["reviews-v1"])):
+            refs = self.backend.get(self.ns, "httproutes", name)["spec"]["rules"][0]["backendRefs"]
+            self.assertEqual([x["name"] for x in refs], final, name)
+        for name in ("a", "b", "c"):
+            self.assertEqual(self.split(name), {"v1": 100})  # the VirtualServices with the same label are not of the kind
+        r = self.shift("set", "-l", "app=nothing", "--kind", "httproute", "reviews-v1=100", "-n", self.ns)
+        self.assertExit(r, 2)
+        self.assertIn('error: no HTTPRoute in namespace "%s" matches -l app=nothing' % self.ns, r.err)
 
 
 cluster.parameterize(globals(), RolloutMany, eras=("current",))
