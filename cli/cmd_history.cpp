@@ -13,8 +13,6 @@
 
 namespace shift::cli {
 
-namespace {
-
 std::string historyTable(const std::vector<core::Revision>& history) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : history) {
@@ -25,7 +23,16 @@ std::string historyTable(const std::vector<core::Revision>& history) {
     return term::table({"REVISION", "TIME", "USER", "COMMAND", "SPLIT"}, rows);
 }
 
-}  // namespace
+Result<std::vector<core::Revision>> historyIn(kube::Api& api, const std::string& ns,
+                                              const core::ObjectRef& ref) {
+    auto object = api.getRoute(stores::routeResource(ref.kind), ns, ref.name);
+    if (!object) return object.error();
+    auto parsed =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(ref.kind)));
+    if (!parsed) return parsed.error();
+    if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
+    return core::historyOf(parsed->docs.front());
+}
 
 Error historyNeedsCluster(const std::string& command) {
     return fail(
@@ -50,20 +57,14 @@ Status HistoryCommand::validate() const {
 }
 
 int HistoryCommand::run(const Globals& g) {
+    if (g.contexts.size() > 1) return historyMany(options, g);
     auto target = core::parseObjectRef(options.name);
     if (!target) return report(target.error());
     auto cluster = kube::loadCluster(g.cluster);
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
-    auto object = api.getRoute(stores::routeResource(target->kind), cluster->ns, target->name);
-    if (!object) return report(object.error());
-    auto parsed =
-        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(target->kind)));
-    if (!parsed) return report(parsed.error());
-    if (parsed->docs.empty())
-        return report(fail("the server answered with an empty VirtualService", kExitApi));
-    auto history = core::historyOf(parsed->docs.front());
+    auto history = historyIn(api, cluster->ns, *target);
     if (!history) return report(history.error());
     if (g.output != app::Output::None) {
         auto node = core::historyNode(cluster->ns, target->name, *history);

@@ -4,6 +4,9 @@
 #include <string>
 
 #include "command.hpp"
+#include "core/history.hpp"
+#include "core/object_ref.hpp"
+#include "kube/istio_api.hpp"
 
 namespace shift::cli {
 
@@ -23,6 +26,14 @@ class HistoryCommand : public Command {
 
     HistoryOptions options;
 };
+
+// The history recorded on the object in the cluster, and its table.
+Result<std::vector<core::Revision>> historyIn(kube::Api& api, const std::string& ns,
+                                              const core::ObjectRef& ref);
+std::string historyTable(const std::vector<core::Revision>& history);
+
+// --context repeated: each cluster's history under a header (history_many.cpp).
+int historyMany(const HistoryOptions& options, const Globals& globals);
 
 // -f given to history or undo: one line saying where the history is.
 Error historyNeedsCluster(const std::string& command);

@@ -33,7 +33,8 @@ std::string hostName() {
 
 void RolloutCommand::declare(CLI::App& app) {
     auto& f = flags;
-    app.add_option("NAME", f.name, "VirtualService to roll out, or TYPE/NAME (httproute/NAME)");
+    app.add_option("NAME", f.selection.words,
+                   "VirtualService to roll out, or TYPE/NAME (httproute/NAME); several move together");
     app.add_option("--to", f.to, "The destination (subset or host) that gets the traffic")
         ->option_text("KEY");
     app.add_option("--steps", f.steps, "KEY's share at each step, rising (default 10,25,50,100)")
@@ -63,12 +64,16 @@ void RolloutCommand::declare(CLI::App& app) {
                  "One timestamped line per event, also on a terminal (no status line redrawn in place)");
     app.add_flag("--no-validate", f.noValidate,
                  "Skip the checks of new hosts and subsets before the first step");
+    declareSelection(app, f.selection, "Roll out");
     app.add_option("--history-limit", f.historyLimit, "Revisions kept in the history annotation (default 10)")
         ->option_text("N");
 }
 
-Status RolloutCommand::complete(const Globals&) {
+Status RolloutCommand::complete(const Globals& globals) {
     auto& o = options;
+    if (auto st = completeSelection(flags.selection); !st) return st;
+    if (flags.selection.refs.size() == 1) flags.name = flags.selection.words.front();
+    several_ = flags.selection.several() || globals.contexts.size() > 1;
     o.key = flags.to;
     auto steps = core::parseSteps(flags.steps);
     if (!steps) return steps.error();
@@ -90,13 +95,13 @@ Status RolloutCommand::complete(const Globals&) {
     o.force = flags.force;
     o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
                            ::getpid());
-    o.command = fmt::format("rollout {} --to {} --steps {}", flags.name, flags.to, flags.steps);
+    o.command = fmt::format("rollout {} --to {} --steps {}", selectionWords(flags), flags.to, flags.steps);
     o.staleAfter = core::kMarkStaleAfter;
     return okStatus();
 }
 
 Status RolloutCommand::validate() const {
-    if (flags.name.empty())
+    if (flags.selection.refs.empty() && !flags.selection.selector)
         return fail("name the VirtualService, e.g. `kubectl shift rollout reviews --to v3`");
     if (flags.to.empty()) return fail("say which destination gets the traffic: --to KEY (e.g. --to v3)");
     if (flags.maxFailures < 0) return fail("--max-failures must be 0 or more");
@@ -104,6 +109,7 @@ Status RolloutCommand::validate() const {
 }
 
 int RolloutCommand::run(const Globals& g) {
+    if (several_) return runRolloutMany(flags, options, g);
     auto ref = core::parseObjectRef(flags.name);
     if (!ref) return report(ref.error());
     auto cluster = kube::loadCluster(g.cluster);
@@ -147,10 +153,10 @@ int RolloutCommand::run(const Globals& g) {
     return result.exit;
 }
 
-Candidates RolloutCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>& args,
+Candidates RolloutCommand::completeArgs(const completion::Scope& scope, const std::vector<std::string>&,
                                         const std::string&) const {
     Candidates c;
-    if (args.empty()) c.words = completion::virtualServiceNames(scope);
+    c.words = completion::virtualServiceNames(scope);  // several names are several objects
     return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "app/rollout.hpp"
 #include "command.hpp"
+#include "targets.hpp"
 
 namespace shift::cli {
 
@@ -19,7 +20,13 @@ struct RolloutFlags {
     bool dryRun = false, force = false, noValidate = false, noProgress = false;
     std::size_t historyLimit = core::kDefaultHistoryLimit;
     std::string fieldManager = "shift";
+    Selection selection;  // NAME words, -l, --kind: several objects (rollout_many.cpp)
 };
+
+// Several objects or clusters: every one moved step by step together (rollout_many.cpp).
+int runRolloutMany(const RolloutFlags& flags, app::RolloutOptions& options, const Globals& globals);
+// The objects as the command line gave them: "reviews ratings", "-l app=reviews".
+std::string selectionWords(const RolloutFlags& flags);
 
 class RolloutCommand : public Command {
    public:
@@ -32,6 +39,9 @@ class RolloutCommand : public Command {
 
     RolloutFlags flags;
     app::RolloutOptions options;  // filled by complete()
+
+   private:
+    bool several_ = false;  // several objects or clusters
 };
 
 }  // namespace shift::cli

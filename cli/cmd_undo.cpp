@@ -59,6 +59,7 @@ std::string recordedCommand(const UndoOptions& o) {
 
 int UndoCommand::run(const Globals& g) {
     const auto& o = options;
+    if (g.contexts.size() > 1) return undoMany(o, g);
     auto target = core::parseObjectRef(o.name);
     if (!target) return report(target.error());
     auto cluster = kube::loadCluster(g.cluster);

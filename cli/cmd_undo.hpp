@@ -34,6 +34,9 @@ class UndoCommand : public Command {
     CLI::Option* toRevisionOption = nullptr;
 };
 
+// --context repeated: each cluster's object undone, all or nothing (history_many.cpp).
+int undoMany(const UndoOptions& options, const Globals& globals);
+
 // The command as the history records it: "undo reviews" or "undo reviews --to-revision 2".
 std::string recordedCommand(const UndoOptions& options);
 

@@ -33,6 +33,15 @@ std::string resultText(const app::TargetResult& r, const TargetRow& row, bool dr
     return "";
 }
 
+bool anyWritten(const app::ManyOutcome& out) {
+    for (const auto& r : out.results) {
+        if (r.state == app::TargetState::Restored || r.state == app::TargetState::NotRestored ||
+            r.state == app::TargetState::Changed || r.state == app::TargetState::Unsure)
+            return true;
+    }
+    return false;
+}
+
 std::string resultTable(const std::vector<TargetRow>& rows, const app::ManyOutcome& out, bool clusters,
                         bool dryRun) {
     std::vector<std::string> header{"NAMESPACE", "NAME", "RESULT"};

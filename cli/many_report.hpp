@@ -19,6 +19,9 @@ struct TargetRow {
     std::string checkBy;  // the command that shows its last change (shift history ...)
 };
 
+// Whether any object was written (changed, restored or not): else nothing changed anywhere.
+bool anyWritten(const app::ManyOutcome& outcome);
+
 // One row per target: CLUSTER (with several clusters), NAMESPACE, NAME, RESULT.
 std::string resultTable(const std::vector<TargetRow>& rows, const app::ManyOutcome& outcome, bool clusters,
                         bool dryRun);

@@ -17,6 +17,7 @@ app::CheckOutcome ShellChecks::run(const std::string& command, const app::CheckC
     env["SHIFT_STEPS"] = std::to_string(context.steps);
     env["SHIFT_WEIGHT"] = std::to_string(context.weight);
     env["SHIFT_SPLIT"] = context.split;
+    if (!context.targets.empty()) env["SHIFT_TARGETS"] = context.targets;
     auto result = proc::runCommand(command, env, timeout, proc::stopRequested());
     auto detail = proc::describe(result);
     if (result.timedOut) detail = "timed out after " + core::formatDuration(timeout) + " (killed)";

@@ -58,15 +58,6 @@ Result<Planned> targetsOf(std::vector<Connection>& conns, const SetOptions& o, c
     return p;
 }
 
-bool anyWritten(const app::ManyOutcome& out) {
-    for (const auto& r : out.results) {
-        if (r.state == app::TargetState::Restored || r.state == app::TargetState::NotRestored ||
-            r.state == app::TargetState::Changed || r.state == app::TargetState::Unsure)
-            return true;
-    }
-    return false;
-}
-
 int printSuccess(const app::ManyOutcome& out, const Planned& p, const SetOptions& o, const Globals& g,
                  bool clusters) {
     int exit = kExitOk;

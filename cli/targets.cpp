@@ -47,8 +47,9 @@ Status completeSelection(Selection& s) {
 
 Status checkContexts(std::string_view command, const Globals& g) {
     if (g.contexts.size() < 2) return okStatus();
-    // rollout joins when its engine drives several targets together.
-    if (command == "set" || command == "get") return okStatus();
+    for (auto several : {"set", "get", "rollout", "history", "undo"}) {
+        if (command == several) return okStatus();
+    }
     return fail(
         fmt::format("{} works on one cluster at a time; give one --context and run it per cluster", command));
 }

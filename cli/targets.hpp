@@ -38,7 +38,7 @@ void declareSelection(CLI::App& app, Selection& selection, const std::string& wh
 // Parses the words, -l and --kind; rejects a selector beside names and a --kind a name contradicts.
 Status completeSelection(Selection& selection);
 
-// --context repeated or --contexts: several clusters. Only set and get take several (for now).
+// --context repeated or --contexts: several clusters. set, get, rollout, history and undo take several.
 Status checkContexts(std::string_view command, const Globals& globals);
 
 // One cluster: its kubeconfig resolution, its connection and API. label is its context ("" for the

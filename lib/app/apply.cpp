@@ -70,9 +70,9 @@ Result<Outcome> applyShift(Store& store, const core::Request& request, const App
     return applyPlanned(store, planner, o);
 }
 
-Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision, const ApplyOptions& o) {
-    long long revision = 0;
-    auto planner = [&](const doc::Node& object) -> Result<core::ShiftPlan> {
+Planner undoPlanner(std::optional<long long> toRevision, const core::SplitOptions& split,
+                    long long& revision) {
+    return [toRevision, split, &revision](const doc::Node& object) -> Result<core::ShiftPlan> {
         auto vs = core::readVirtualService(object);
         if (!vs) return vs.error();
         auto history = core::historyOf(object);
@@ -80,9 +80,13 @@ Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision,
         auto undo = core::planUndo(*vs, *history, toRevision);
         if (!undo) return undo.error();
         revision = undo->revision;
-        return core::planRestore(object, *undo, o.shift.split);
+        return core::planRestore(object, *undo, split);
     };
-    auto out = applyPlanned(store, planner, o);
+}
+
+Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision, const ApplyOptions& o) {
+    long long revision = 0;
+    auto out = applyPlanned(store, undoPlanner(toRevision, o.shift.split, revision), o);
     if (!out) return out.error();
     return UndoOutcome{std::move(*out), revision};
 }

@@ -63,6 +63,11 @@ struct UndoOutcome {
 // records must still exist; a conflict re-reads the history too.
 Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision, const ApplyOptions& options);
 
+// applyUndo's plan, for applyMany (undo in several clusters): `revision` is set to the revision
+// returned to each time it plans.
+Planner undoPlanner(std::optional<long long> toRevision, const core::SplitOptions& split,
+                    long long& revision);
+
 // Writers that just collided collide again if they all re-read at once: waits a random while (full
 // jitter) of up to 100ms, 200ms, 400ms... 1.6s, as client-go backs off.
 void jitteredBackoff(int attempt);

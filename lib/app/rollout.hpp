@@ -59,6 +59,8 @@ struct CheckContext {
     long long step = 0, steps = 0;  // 1-based step just applied, and how many
     long long weight = 0;           // KEY's share now
     std::string split;              // "v1=90,v3=10"
+    // Several objects (rollout_many.hpp): one line per object, "NAME SPLIT"; "" for one object.
+    std::string targets{};
 };
 
 struct CheckOutcome {

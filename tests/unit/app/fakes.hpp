@@ -41,7 +41,8 @@ class FakeTarget : public app::RolloutTarget {
         state.version = "1";
     }
 
-    std::string name() const override { return "istio-demo/reviews http[0]"; }
+    std::string name() const override { return label; }
+    std::string label = "istio-demo/reviews http[0]";  // several objects: each its own
     std::string setCommand(const core::RuleSplit& split) const override {
         std::string out = "kubectl shift set reviews -n istio-demo";
         for (const auto& d : split.destinations) out += " " + d.key + "=" + std::to_string(d.weight);
