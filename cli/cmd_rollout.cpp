@@ -65,6 +65,7 @@ void RolloutCommand::declare(CLI::App& app) {
                  "Skip the checks of new hosts and subsets before the first step");
     app.add_option("--history-limit", f.historyLimit, "Revisions kept in the history annotation (default 10)")
         ->option_text("N");
+    declareAnalysis(app, f.analysis);
 }
 
 Status RolloutCommand::complete(const Globals&) {
@@ -86,6 +87,9 @@ Status RolloutCommand::complete(const Globals&) {
     if (!interrupt) return interrupt.error();
     o.onInterrupt = *interrupt;
     o.checks = flags.checks;
+    auto analysed = completeAnalysis(flags.analysis, o.interval, o.checks);
+    if (!analysed) return analysed.error();
+    analysis = *analysed;
     o.maxFailures = flags.maxFailures;
     o.force = flags.force;
     o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
@@ -116,7 +120,7 @@ int RolloutCommand::run(const Globals& g) {
         flags.historyLimit, !flags.noValidate, ref->kind};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
-                              term::unicodeOutput(), flags.to, !flags.checks.empty(),
+                              term::unicodeOutput(), flags.to, !options.checks.empty(),
                               options.interval > app::Duration::zero()});
     // A warning goes above the status line, which comes back at the next redraw.
     stores::KubeRouteTarget target(api, t, [&](const std::string& message) {
@@ -126,6 +130,10 @@ int RolloutCommand::run(const Globals& g) {
     ShellChecks checks({{"SHIFT_NAME", ref->name},
                         {"SHIFT_NAMESPACE", cluster->ns},
                         {"SHIFT_CONTEXT", cluster->contextName}});
+    AnalysisChecks gates(checks, analysis);
+    auto prometheus = prepareAnalysis(gates, flags.analysis.prometheus, *client, api, target, cluster->ns,
+                                      flags.to, flags.dryRun, g.verbosity);
+    if (!prometheus) return report(prometheus.error());
     SystemClock wallClock;
     ProgressClock progressClock(progress);
     app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
@@ -137,7 +145,7 @@ int RolloutCommand::run(const Globals& g) {
                     core::kindName(ref->kind), cluster->ns, ref->name, flags.name, cluster->ns));
     options.dryRun = flags.dryRun;
     auto result =
-        app::runRollout(target, checks, clock, options, [&](const app::Event& e) { progress.event(e); });
+        app::runRollout(target, gates, clock, options, [&](const app::Event& e) { progress.event(e); });
     progress.clear();
     if (result.exit == kExitOk) {
         emit(stdout, result.message + "\n");

@@ -6,6 +6,7 @@
 
 #include "app/rollout.hpp"
 #include "command.hpp"
+#include "rollout_analysis.hpp"
 
 namespace shift::cli {
 
@@ -19,6 +20,7 @@ struct RolloutFlags {
     bool dryRun = false, force = false, noValidate = false, noProgress = false;
     std::size_t historyLimit = core::kDefaultHistoryLimit;
     std::string fieldManager = "shift";
+    AnalysisFlags analysis;  // --analysis and Prometheus's flags (rollout_analysis.hpp)
 };
 
 class RolloutCommand : public Command {
@@ -32,6 +34,7 @@ class RolloutCommand : public Command {
 
     RolloutFlags flags;
     app::RolloutOptions options;  // filled by complete()
+    Analysis analysis;            // filled by complete()
 };
 
 }  // namespace shift::cli

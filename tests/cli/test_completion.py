@@ -139,7 +139,7 @@ class Protocol(unittest.TestCase):
         self.assertEqual(sorted(self.complete("-f", d, "byhost", "")[0]), ["db=", "reviews-v1=", "reviews-v2="])
 
     def test_unreachable_cluster_prints_nothing_else(self):
-        self.assertEqual(self.complete("")[0], ["get", "rollout", "history", "undo", "completion"])  # the commands, no names
+        self.assertEqual(self.complete("")[0], ["get", "rollout", "history", "undo", "verify", "completion"])  # the commands, no names
 
 
 def shell_bin_dir(test):

@@ -1,0 +1,266 @@
+#include "rollout_analysis.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "core/duration.hpp"
+#include "report.hpp"
+
+namespace shift::cli {
+
+namespace {
+
+constexpr const char* kGatePrefix = "analysis ";
+
+std::string percent(double v) { return fmt::format("{:.2f}%", v); }
+
+std::string valueText(const prom::Gate& g, double v) {
+    switch (g.kind) {
+        case prom::Gate::Kind::SuccessRate:
+            return "success rate " + percent(v);
+        case prom::Gate::Kind::Latency:
+            return fmt::format("p{:g} latency {:.0f}ms", g.quantile * 100, v);
+        case prom::Gate::Kind::Custom:
+            return fmt::format("value {:g}", v);
+    }
+    return fmt::format("{:g}", v);
+}
+
+}  // namespace
+
+void declarePrometheus(CLI::App& app, PrometheusFlags& f) {
+    app.add_option("--prometheus", f.url, "Prometheus's address (default $SHIFT_PROMETHEUS_URL)")
+        ->option_text("URL");
+    app.add_option(
+           "--prometheus-service", f.service,
+           "Reach Prometheus through the API server's service proxy, e.g. istio-system/prometheus:9090")
+        ->option_text("NS/NAME:PORT");
+    app.add_option("--prometheus-token-file", f.tokenFile, "Send this file's token to Prometheus (Bearer)")
+        ->option_text("FILE");
+    app.add_option("--prometheus-ca-file", f.caFile, "Verify Prometheus's certificate against this CA")
+        ->option_text("FILE");
+    app.add_option("--prometheus-timeout", f.timeout,
+                   "Give up on a Prometheus query after this long (default 10s)")
+        ->option_text("DURATION");
+}
+
+Result<prom::Access> prometheusAccess(const PrometheusFlags& f) {
+    prom::Access a;
+    a.url = f.url;
+    if (a.url.empty() && std::getenv("SHIFT_PROMETHEUS_URL")) a.url = std::getenv("SHIFT_PROMETHEUS_URL");
+    if (!a.url.empty() && !f.service.empty())
+        return fail("give --prometheus or --prometheus-service, not both");
+    if (a.url.empty() && f.service.empty())
+        return fail(
+            "say where Prometheus is: --prometheus URL (or SHIFT_PROMETHEUS_URL), or "
+            "--prometheus-service NAMESPACE/NAME:PORT (e.g. istio-system/prometheus:9090)");
+    if (!a.url.empty() && a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0)
+        return fail(
+            fmt::format("invalid --prometheus \"{}\": use http://HOST:PORT or https://HOST:PORT", a.url));
+    auto t = core::parseDuration(f.timeout, "--prometheus-timeout");
+    if (!t) return t.error();
+    a.timeoutSeconds = double(t->count()) / 1e9;
+    a.tokenFile = f.tokenFile;
+    a.caFile = f.caFile;
+    if (!f.service.empty()) {
+        if (auto p = prom::serviceProxyPrefix(f.service); !p) return p.error();
+    }
+    return a;
+}
+
+Result<std::unique_ptr<Prometheus>> Prometheus::open(const PrometheusFlags& f, kube::Client& cluster,
+                                                     int verbosity) {
+    auto access = prometheusAccess(f);
+    if (!access) return access.error();
+    auto p = std::make_unique<Prometheus>();
+    if (!f.service.empty()) {
+        p->client_ = std::make_unique<prom::Client>(cluster, *prom::serviceProxyPrefix(f.service));
+    } else {
+        p->own_ = kube::connect(prom::directCluster(*access), verbosity);
+        p->client_ = std::make_unique<prom::Client>(*p->own_, "");
+    }
+    return p;
+}
+
+Status Prometheus::checkWindow(core::Duration window, const std::string& flag) {
+    auto scrape = client_->scrapeInterval();
+    if (!scrape) return scrape.error();
+    if (!*scrape) {
+        warn(fmt::format(
+            "Prometheus does not show its configuration: cannot check that {} {} covers two scrapes", flag,
+            core::formatDuration(window)));
+        return okStatus();
+    }
+    if (window < 2 * **scrape)
+        return fail(
+            fmt::format("{} {} is shorter than two of Prometheus's scrapes (scrape_interval {}): rate() "
+                        "would see no traffic; use {} {} or more",
+                        flag, core::formatDuration(window), core::formatDuration(**scrape), flag,
+                        core::formatDuration(2 * **scrape)));
+    return okStatus();
+}
+
+void declareAnalysis(CLI::App& app, AnalysisFlags& f) {
+    app.add_option("--analysis", f.gates,
+                   "A gate judged from Prometheus after each step: success-rate>=99, latency-p99<=500ms, "
+                   "'QUERY>=X'")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text("GATE");
+    app.add_option("--analysis-window", f.window, "The span each gate looks back over (default the interval)")
+        ->option_text("DURATION");
+    app.add_option("--min-requests", f.minRequests,
+                   "Fewer requests to KEY in the window is no traffic: inconclusive (default 20)")
+        ->option_text("N");
+    app.add_option("--inconclusive", f.inconclusive, "An inconclusive gate counts as: fail (default) or pass")
+        ->option_text("fail|pass");
+    declarePrometheus(app, f.prometheus);
+}
+
+Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interval,
+                                  std::vector<std::string>& checks) {
+    Analysis a;
+    for (const auto& text : f.gates) {
+        auto g = prom::parseGate(text);
+        if (!g) return g.error();
+        a.gates.push_back(*g);
+        checks.push_back(kGatePrefix + text);
+    }
+    if (f.inconclusive != "fail" && f.inconclusive != "pass")
+        return fail(fmt::format("invalid --inconclusive \"{}\": use fail or pass", f.inconclusive));
+    a.inconclusivePasses = f.inconclusive == "pass";
+    if (f.minRequests < 0) return fail("--min-requests must be 0 or more");
+    a.minRequests = f.minRequests;
+    a.window = interval;
+    if (!f.window.empty()) {
+        auto w = core::parseDuration(f.window, "--analysis-window");
+        if (!w) return w.error();
+        a.window = *w;
+    }
+    if (a.gates.empty()) return a;
+    if (a.window < std::chrono::seconds(1))
+        return fail(
+            fmt::format("--analysis needs a window of at least 1s (now {}): set --analysis-window or "
+                        "--interval",
+                        core::formatDuration(a.window)));
+    if (auto access = prometheusAccess(f.prometheus); !access) return access.error();
+    return a;
+}
+
+std::string versionLabel(kube::Api& api, const std::string& ns, const std::string& host,
+                         const std::string& subset) {
+    auto body = api.listDestinationRules(ns);
+    if (!body) return subset;
+    auto doc = nlohmann::json::parse(*body, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("items")) return subset;
+    const std::string shortHost = host.substr(0, host.find('.'));
+    for (const auto& dr : doc["items"]) {
+        const auto& spec = dr.value("spec", nlohmann::json::object());
+        std::string drHost = spec.value("host", "");
+        if (drHost != host && drHost.substr(0, drHost.find('.')) != shortHost) continue;
+        for (const auto& s : spec.value("subsets", nlohmann::json::array())) {
+            if (s.value("name", "") != subset) continue;
+            const auto& labels = s.value("labels", nlohmann::json::object());
+            for (const char* key : {"version", "app.kubernetes.io/version"})
+                if (labels.contains(key) && labels[key].is_string()) return labels[key].get<std::string>();
+        }
+    }
+    return subset;
+}
+
+void AnalysisChecks::connect(Prometheus* prometheus, prom::Workload workload, int verbosity) {
+    prometheus_ = prometheus;
+    workload_ = std::move(workload);
+    verbosity_ = verbosity;
+}
+
+std::vector<std::string> AnalysisChecks::queries() const {
+    std::vector<std::string> out;
+    if (analysis_.gates.empty()) return out;
+    out.push_back(fmt::format("requests (--min-requests {}): {}", analysis_.minRequests,
+                              prom::requestCountQuery(workload_, analysis_.window)));
+    for (const auto& g : analysis_.gates)
+        out.push_back(fmt::format("{}: {}", g.text, prom::gateQuery(g, workload_, analysis_.window)));
+    return out;
+}
+
+std::optional<app::CheckOutcome> AnalysisChecks::inconclusive(const std::string& why) const {
+    if (analysis_.inconclusivePasses)
+        return app::CheckOutcome{
+            true, fmt::format("no traffic ({}): inconclusive, passed as --inconclusive pass", why)};
+    return app::CheckOutcome{false,
+                             fmt::format("no traffic ({}): inconclusive, which fails the step; send traffic "
+                                         "to {}, lower --min-requests or give --inconclusive pass",
+                                         why, workload_.version)};
+}
+
+app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
+    prom::Client& client = prometheus_->client();
+    const std::string count = prom::requestCountQuery(workload_, analysis_.window);
+    if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", count);
+    auto requests = client.query(count);
+    if (!requests) return {false, requests.error().message};
+    auto n = prom::singleValue(*requests, count);
+    if (!n) return {false, n.error().message};
+    const std::string win = core::formatDuration(analysis_.window);
+    if (!*n || **n < double(analysis_.minRequests))
+        return *inconclusive(fmt::format("{:.0f} requests to version {} in the last {}, --min-requests {}",
+                                         n->value_or(0), workload_.version, win, analysis_.minRequests));
+    const std::string q = prom::gateQuery(gate, workload_, analysis_.window);
+    if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", q);
+    auto answer = client.query(q);
+    if (!answer) return {false, answer.error().message};
+    auto v = prom::singleValue(*answer, q);
+    if (!v) return {false, v.error().message};
+    if (!*v)
+        return *inconclusive(
+            fmt::format("Prometheus returned no sample for {} over the last {}", gate.text, win));
+    bool ok = prom::holds(gate.op, **v, gate.threshold);
+    const char* unit = gate.kind == prom::Gate::Kind::SuccessRate ? "%"
+                       : gate.kind == prom::Gate::Kind::Latency   ? "ms"
+                                                                  : "";
+    return {ok, fmt::format("{} over the last {}, {} {}{:g}{}", valueText(gate, **v), win,
+                            ok ? "within" : "needs", prom::opText(gate.op), gate.threshold, unit)};
+}
+
+app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::CheckContext& context,
+                                      app::Duration timeout) {
+    if (command.rfind(kGatePrefix, 0) == 0) {
+        const std::string text = command.substr(std::string(kGatePrefix).size());
+        for (const auto& g : analysis_.gates)
+            if (g.text == text && prometheus_) return judge(g);
+    }
+    return shell_.run(command, context, timeout);
+}
+
+Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
+                                                    kube::Client& cluster, kube::Api& api,
+                                                    app::RolloutTarget& target, const std::string& ns,
+                                                    const std::string& key, bool dryRun, int verbosity) {
+    if (gates.analysis().gates.empty()) return std::unique_ptr<Prometheus>();
+    auto state = target.read();
+    if (!state) return state.error();
+    std::string host, subset = key;
+    for (const auto& d : state->split.destinations) {
+        if (d.key == key || (host.empty() && !d.subset.empty())) host = d.host;
+        if (d.key == key) break;
+    }
+    if (host.empty()) subset.clear();
+    prom::Workload w{ns, subset.empty() ? key : versionLabel(api, ns, host, subset),
+                     host.substr(0, host.find('.'))};
+    std::unique_ptr<Prometheus> p;
+    if (!dryRun) {
+        auto opened = Prometheus::open(f, cluster, verbosity);
+        if (!opened) return opened.error();
+        p = std::move(*opened);
+        if (Status s = p->checkWindow(gates.analysis().window, "--analysis-window"); !s) return s.error();
+    }
+    gates.connect(p.get(), w, verbosity);
+    if (dryRun || verbosity >= 1)
+        for (const auto& line : gates.queries()) fmt::print(dryRun ? stdout : stderr, "analysis: {}\n", line);
+    return p;
+}
+
+}  // namespace shift::cli

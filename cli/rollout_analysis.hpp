@@ -1,0 +1,103 @@
+#pragma once
+// `shift rollout --analysis GATE...`: each gate is judged from Prometheus after each step's interval,
+// as one more named check beside the --check commands, so --max-failures, --on-failure and the
+// restore apply to it unchanged (the engine, lib/app/rollout.hpp, sees only check names).
+#include <CLI/CLI.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/rollout.hpp"
+#include "kube/client.hpp"
+#include "kube/istio_api.hpp"
+#include "prom/client.hpp"
+#include "prom/queries.hpp"
+
+namespace shift::cli {
+
+inline constexpr long long kDefaultMinRequests = 20;
+
+// Where Prometheus is: the flags `rollout` and `verify` share.
+struct PrometheusFlags {
+    std::string url;  // --prometheus, else SHIFT_PROMETHEUS_URL
+    std::string tokenFile, caFile, service;
+    std::string timeout = "10s";
+};
+void declarePrometheus(CLI::App& app, PrometheusFlags& f);
+// Which way to reach Prometheus; an Error when neither --prometheus nor --prometheus-service is set.
+Result<prom::Access> prometheusAccess(const PrometheusFlags& f);
+
+// The connection to Prometheus: its own HTTP client for a URL, or the cluster's through the proxy.
+class Prometheus {
+   public:
+    static Result<std::unique_ptr<Prometheus>> open(const PrometheusFlags& f, kube::Client& cluster,
+                                                    int verbosity);
+    prom::Client& client() { return *client_; }
+    // Refuses a window shorter than two scrapes (rate() has nothing to work on); warns when the
+    // scrape interval cannot be read.
+    Status checkWindow(core::Duration window, const std::string& flag);
+
+   private:
+    std::unique_ptr<kube::Client> own_;
+    std::unique_ptr<prom::Client> client_;
+};
+
+struct AnalysisFlags {
+    PrometheusFlags prometheus;
+    std::vector<std::string> gates;  // --analysis
+    std::string window;              // --analysis-window, "" for the interval
+    long long minRequests = kDefaultMinRequests;
+    std::string inconclusive = "fail";
+};
+void declareAnalysis(CLI::App& app, AnalysisFlags& f);
+
+struct Analysis {
+    std::vector<prom::Gate> gates;
+    core::Duration window{};
+    long long minRequests = kDefaultMinRequests;
+    bool inconclusivePasses = false;
+};
+// Checks the flags; `checks` gets one entry per gate, the name the gate's runner knows it by.
+Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interval,
+                                  std::vector<std::string>& checks);
+
+// The version label Istio puts on the canary's requests: the DestinationRule subset's `version`
+// label (or app.kubernetes.io/version), else the subset's name.
+std::string versionLabel(kube::Api& api, const std::string& ns, const std::string& host,
+                         const std::string& subset);
+
+// Runs the gates named in the checks, and hands every other check to `shell`.
+class AnalysisChecks : public app::CheckRunner {
+   public:
+    AnalysisChecks(app::CheckRunner& shell, Analysis analysis)
+        : shell_(shell), analysis_(std::move(analysis)) {}
+    // Where the gates look (nullptr: no gates to run) and which workload they judge.
+    void connect(Prometheus* prometheus, prom::Workload workload, int verbosity);
+    // The queries, one line each, as --dry-run and -v print them.
+    std::vector<std::string> queries() const;
+    app::CheckOutcome run(const std::string& command, const app::CheckContext& context,
+                          app::Duration timeout) override;
+    const Analysis& analysis() const { return analysis_; }
+
+   private:
+    app::CheckOutcome judge(const prom::Gate& gate);
+    std::optional<app::CheckOutcome> inconclusive(const std::string& why) const;
+
+    app::CheckRunner& shell_;
+    Analysis analysis_;
+    Prometheus* prometheus_ = nullptr;
+    prom::Workload workload_;
+    int verbosity_ = 0;
+};
+
+// Connects the gates to Prometheus and to the version they judge: KEY's host from the route, its
+// version label from the DestinationRule; refuses a window shorter than two scrapes. Prints the
+// queries under --dry-run (which does not contact Prometheus) and -v. nullptr when there are no gates.
+Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
+                                                    kube::Client& cluster, kube::Api& api,
+                                                    app::RolloutTarget& target, const std::string& ns,
+                                                    const std::string& key, bool dryRun, int verbosity);
+
+}  // namespace shift::cli

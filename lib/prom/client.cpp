@@ -1,0 +1,60 @@
+#include "prom/client.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace shift::prom {
+
+kube::Cluster directCluster(const Access& access) {
+    kube::Cluster c;
+    c.server = access.url;
+    while (!c.server.empty() && c.server.back() == '/') c.server.pop_back();
+    c.origin = "--prometheus";
+    c.caFile = access.caFile;
+    c.tokenFile = access.tokenFile;
+    c.timeoutSeconds = access.timeoutSeconds;
+    return c;
+}
+
+Result<std::string> serviceProxyPrefix(const std::string& service) {
+    auto slash = service.find('/');
+    auto colon = service.rfind(':');
+    if (slash == std::string::npos || colon == std::string::npos || colon < slash || slash == 0 ||
+        colon == slash + 1 || colon + 1 == service.size())
+        return fail(
+            fmt::format("invalid --prometheus-service \"{}\": use NAMESPACE/NAME:PORT, e.g. "
+                        "istio-system/prometheus:9090",
+                        service));
+    return fmt::format("/api/v1/namespaces/{}/services/{}:{}/proxy", service.substr(0, slash),
+                       service.substr(slash + 1, colon - slash - 1), service.substr(colon + 1));
+}
+
+std::string encode(const std::string& value) {
+    std::string out;
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += char(c);
+        } else {
+            out += fmt::format("%{:02X}", c);
+        }
+    }
+    return out;
+}
+
+Result<Answer> Client::query(const std::string& promql) {
+    auto r = http_.request("GET", prefix_ + "/api/v1/query?query=" + encode(promql));
+    if (!r) return fail(fmt::format("the query `{}`: {}", promql, r.error().message), r.error().exit);
+    return decodeAnswer(r->status, r->body, promql);
+}
+
+Result<std::optional<core::Duration>> Client::scrapeInterval() {
+    auto r = http_.request("GET", prefix_ + "/api/v1/status/config");
+    if (!r) return r.error();
+    if (r->status == 403 || r->status == 404 || r->status == 401) return std::optional<core::Duration>();
+    auto d = decodeScrapeInterval(r->body);
+    if (!d) return std::optional<core::Duration>();
+    return std::optional<core::Duration>(*d);
+}
+
+}  // namespace shift::prom

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""`shift verify` against a real Prometheus (promharness.py): the clients' side (reporter="source") sees
+traffic that matches the VirtualService, that lags behind a change and then matches (--wait), that never
+moved, or none at all; -o json for scripts. Windows are 2-3 s: the scrape interval is 1 s."""
+import json
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import test_prom_rollout  # noqa: E402
+from cluster import weights  # noqa: E402
+
+
+class Verify(test_prom_rollout.PromCase):
+    def verify(self, ns, *args):
+        return self.shift("verify", "reviews", "-n", ns, "--prometheus", self.prom.url, *args)
+
+    def test_traffic_that_follows_the_split_matches(self):
+        ns, _ = self.start(subsets=(("v1", 90), ("v3", 10)))
+        time.sleep(3)
+        r = self.verify(ns, "--window", "3s")
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"DESTINATION +INTENDED +OBSERVED +DIFF")
+        self.assertRegex(r.out, r"v1 +90% +(89|90|91)\.\d% +[+-]\d\.\d")
+        self.assertIn("observed traffic matches the split within 5 points over the last 3s", r.out)
+        r = self.verify(ns, "--window", "3s", "-o", "json")
+        self.assertExit(r, 0)
+        doc = json.loads(r.out)
+        self.assertTrue(doc["matches"])
+        self.assertEqual([d["key"] for d in doc["destinations"]], ["v1", "v3"])
+        self.assertAlmostEqual(doc["destinations"][1]["observed"], 10, delta=1.5)
+
+    def test_traffic_that_lags_matches_with_wait(self):
+        ns, traffic = self.start(subsets=(("v1", 50), ("v3", 50)))
+        moved_at = time.monotonic() + 4
+        backend = self.backend
+        traffic.source_weights = lambda: ({"v1": 100} if time.monotonic() < moved_at
+                                          else weights(backend.get(ns, "virtualservices", "reviews")))
+        time.sleep(2)
+        r = self.verify(ns, "--window", "2s")
+        self.assertExit(r, 5)
+        self.assertIn("v3 gets 0.0%, intended 50% (-50.0 points, --tolerance 5)", r.err)
+        r = self.verify(ns, "--window", "2s", "--wait", "30s")
+        self.assertExit(r, 0)
+        self.assertIn("observed traffic matches", r.out)
+
+    def test_traffic_that_never_moved_fails_after_the_wait(self):
+        ns, traffic = self.start(subsets=(("v1", 50), ("v3", 50)))
+        traffic.source_weights = lambda: {"v1": 100}
+        time.sleep(2)
+        r = self.verify(ns, "--window", "2s", "--wait", "2s")
+        self.assertExit(r, 5)
+        self.assertGreaterEqual(r.seconds, 2)
+        self.assertRegex(r.out, r"v3 +50% +0\.0% +-50\.0")
+        self.assertIn("error: the observed split differs from the intended: v3 gets 0.0%, intended 50%", r.err)
+
+    def test_no_traffic_says_so(self):
+        ns, _ = self.start(rps=0)
+        r = self.verify(ns, "--window", "2s")
+        self.assertExit(r, 5)
+        self.assertIn("no traffic: Prometheus saw no requests", r.err)
+
+    def test_a_window_shorter_than_two_scrapes_is_refused(self):
+        ns, _ = self.start()
+        r = self.verify(ns, "--window", "1s")
+        self.assertExit(r, 2)
+        self.assertIn("--window 1s is shorter than two of Prometheus's scrapes", r.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
