@@ -40,30 +40,6 @@ std::string json(const prom::SplitComparison& c, const std::string& window, doub
     return j.dump(2) + "\n";
 }
 
-// Why the split does not match, in one line.
-std::string mismatch(const prom::SplitComparison& c, double tolerance, const std::string& window) {
-    if (c.requestsPerSecond <= 0)
-        return fmt::format(
-            "no traffic: Prometheus saw no requests to this route's destinations in the last {} "
-            "(reporter=\"source\"); send traffic or widen --window",
-            window);
-    // The row furthest off; on a tie the one short of traffic, which the change meant to move.
-    const prom::SplitRow* worst = nullptr;
-    for (const auto& r : c.rows)
-        if (!worst || std::fabs(r.diff()) > std::fabs(worst->diff()) ||
-            (std::fabs(r.diff()) == std::fabs(worst->diff()) && r.diff() < worst->diff()))
-            worst = &r;
-    if (worst && std::fabs(worst->diff()) > tolerance) {
-        const auto& r = *worst;
-        return fmt::format(
-            "the observed split differs from the intended: {} gets {:.1f}%, intended {:g}% ({} "
-            "points, --tolerance {:g}); Envoy may not have the new route yet (--wait) or "
-            "clients bypass it",
-            r.key, r.observed, r.intended, points(r.diff()), tolerance);
-    }
-    return "";
-}
-
 }  // namespace
 
 void VerifyCommand::declare(CLI::App& app) {
@@ -148,7 +124,10 @@ int VerifyCommand::run(const Globals& g) {
         emit(stdout, table(c));
     }
     if (!c.matches) {
-        fmt::print(stderr, "error: {}\n", mismatch(c, flags.tolerance, win));
+        fmt::print(stderr, "error: {}; {}\n", prom::mismatch(c, flags.tolerance, win, "--tolerance"),
+                   c.requestsPerSecond > 0
+                       ? "Envoy may not have the new route yet (--wait) or clients bypass it"
+                       : "send traffic or widen --window");
         return kExitCheckFailed;
     }
     if (g.output != app::Output::Json)

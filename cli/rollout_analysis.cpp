@@ -13,6 +13,7 @@ namespace shift::cli {
 namespace {
 
 constexpr const char* kGatePrefix = "analysis ";
+constexpr const char* kVerifyCheck = "verify the observed split";
 
 std::string percent(double v) { return fmt::format("{:.2f}%", v); }
 
@@ -116,6 +117,12 @@ void declareAnalysis(CLI::App& app, AnalysisFlags& f) {
         ->option_text("N");
     app.add_option("--inconclusive", f.inconclusive, "An inconclusive gate counts as: fail (default) or pass")
         ->option_text("fail|pass");
+    app.add_flag(
+        "--verify", f.verify,
+        "Before a step's other checks, check in Prometheus that the traffic moved (as `shift verify`)");
+    app.add_option("--verify-tolerance", f.verifyTolerance,
+                   "Percentage points the observed split may be off with --verify (default 5)")
+        ->option_text("POINTS");
     declarePrometheus(app, f.prometheus);
 }
 
@@ -139,11 +146,16 @@ Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interva
         if (!w) return w.error();
         a.window = *w;
     }
-    if (a.gates.empty()) return a;
+    a.verify = f.verify;
+    a.verifyTolerance = f.verifyTolerance;
+    if (f.verifyTolerance < 0 || f.verifyTolerance > 100)
+        return fail("--verify-tolerance is percentage points, from 0 to 100");
+    if (a.verify) checks.insert(checks.begin(), kVerifyCheck);
+    if (!a.active()) return a;
     if (a.window < std::chrono::seconds(1))
         return fail(
-            fmt::format("--analysis needs a window of at least 1s (now {}): set --analysis-window or "
-                        "--interval",
+            fmt::format("--analysis and --verify need a window of at least 1s (now {}): set "
+                        "--analysis-window or --interval",
                         core::formatDuration(a.window)));
     if (auto access = prometheusAccess(f.prometheus); !access) return access.error();
     return a;
@@ -170,14 +182,19 @@ std::string versionLabel(kube::Api& api, const std::string& ns, const std::strin
     return subset;
 }
 
-void AnalysisChecks::connect(Prometheus* prometheus, prom::Workload workload, int verbosity) {
+void AnalysisChecks::connect(Prometheus* prometheus, prom::Workload workload, prom::Service service,
+                             std::map<std::string, std::string> labels, int verbosity) {
     prometheus_ = prometheus;
     workload_ = std::move(workload);
+    service_ = std::move(service);
+    labels_ = std::move(labels);
     verbosity_ = verbosity;
 }
 
 std::vector<std::string> AnalysisChecks::queries() const {
     std::vector<std::string> out;
+    if (analysis_.verify)
+        out.push_back(fmt::format("--verify: {}", prom::observedSplitQuery(service_, analysis_.window)));
     if (analysis_.gates.empty()) return out;
     out.push_back(fmt::format("requests (--min-requests {}): {}", analysis_.minRequests,
                               prom::requestCountQuery(workload_, analysis_.window)));
@@ -225,8 +242,32 @@ app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
                             ok ? "within" : "needs", prom::opText(gate.op), gate.threshold, unit)};
 }
 
+app::CheckOutcome AnalysisChecks::verifySplit(const std::string& split) {
+    std::vector<prom::Intended> intended;
+    for (std::size_t at = 0; at < split.size();) {  // "v1=90,v3=10"
+        std::size_t end = std::min(split.find(',', at), split.size());
+        std::string item = split.substr(at, end - at);
+        std::size_t eq = item.rfind('=');
+        std::string key = item.substr(0, eq);
+        double weight = eq == std::string::npos ? 0 : std::strtod(item.c_str() + eq + 1, nullptr);
+        intended.push_back({key, labels_.count(key) ? labels_.at(key) : key, weight});
+        at = end + 1;
+    }
+    const std::string q = prom::observedSplitQuery(service_, analysis_.window);
+    if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", q);
+    auto answer = prometheus_->client().query(q);
+    if (!answer) return {false, answer.error().message};
+    auto c = prom::compareSplit(intended, *answer, service_.byLabel, analysis_.verifyTolerance);
+    const std::string win = core::formatDuration(analysis_.window);
+    if (c.matches)
+        return {true,
+                fmt::format("the observed split matches within {:g} points", analysis_.verifyTolerance)};
+    return {false, prom::mismatch(c, analysis_.verifyTolerance, win, "--verify-tolerance")};
+}
+
 app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::CheckContext& context,
                                       app::Duration timeout) {
+    if (command == kVerifyCheck && prometheus_) return verifySplit(context.split);
     if (command.rfind(kGatePrefix, 0) == 0) {
         const std::string text = command.substr(std::string(kGatePrefix).size());
         for (const auto& g : analysis_.gates)
@@ -235,11 +276,34 @@ app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::Che
     return shell_.run(command, context, timeout);
 }
 
+namespace {
+
+// --verify's view of the route: subsets of one host are told apart by their version label, hosts
+// (HTTPRoute backends) by their service name. `labels` maps each destination key to its label.
+prom::Service observedService(kube::Api& api, const core::RuleSplit& split, const prom::Workload& w,
+                              const std::string& key, bool bySubset,
+                              std::map<std::string, std::string>& labels) {
+    prom::Service service{{}, w.ns, bySubset ? "destination_version" : "destination_service_name"};
+    labels[key] = bySubset ? w.version : key.substr(0, key.find('.'));
+    for (const auto& d : split.destinations) {
+        std::string shortHost = d.host.substr(0, d.host.find('.'));
+        labels[d.key] = bySubset ? versionLabel(api, w.ns, d.host, d.subset) : shortHost;
+    }
+    if (bySubset) {
+        service.names = {w.service};
+    } else {
+        for (const auto& [k, label] : labels) service.names.push_back(label);
+    }
+    return service;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
                                                     kube::Client& cluster, kube::Api& api,
                                                     app::RolloutTarget& target, const std::string& ns,
                                                     const std::string& key, bool dryRun, int verbosity) {
-    if (gates.analysis().gates.empty()) return std::unique_ptr<Prometheus>();
+    if (!gates.analysis().active()) return std::unique_ptr<Prometheus>();
     auto state = target.read();
     if (!state) return state.error();
     std::string host, subset = key;
@@ -250,6 +314,8 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
     if (host.empty()) subset.clear();
     prom::Workload w{ns, subset.empty() ? key : versionLabel(api, ns, host, subset),
                      host.substr(0, host.find('.'))};
+    std::map<std::string, std::string> labels;
+    prom::Service service = observedService(api, state->split, w, key, !subset.empty(), labels);
     std::unique_ptr<Prometheus> p;
     if (!dryRun) {
         auto opened = Prometheus::open(f, cluster, verbosity);
@@ -257,7 +323,7 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
         p = std::move(*opened);
         if (Status s = p->checkWindow(gates.analysis().window, "--analysis-window"); !s) return s.error();
     }
-    gates.connect(p.get(), w, verbosity);
+    gates.connect(p.get(), w, service, labels, verbosity);
     if (dryRun || verbosity >= 1)
         for (const auto& line : gates.queries()) fmt::print(dryRun ? stdout : stderr, "analysis: {}\n", line);
     return p;

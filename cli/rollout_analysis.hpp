@@ -13,6 +13,7 @@
 #include "kube/client.hpp"
 #include "kube/istio_api.hpp"
 #include "prom/client.hpp"
+#include "prom/observed.hpp"
 #include "prom/queries.hpp"
 
 namespace shift::cli {
@@ -50,6 +51,8 @@ struct AnalysisFlags {
     std::string window;              // --analysis-window, "" for the interval
     long long minRequests = kDefaultMinRequests;
     std::string inconclusive = "fail";
+    bool verify = false;  // --verify: the observed split, before the other checks of a step
+    double verifyTolerance = 5;
 };
 void declareAnalysis(CLI::App& app, AnalysisFlags& f);
 
@@ -58,6 +61,9 @@ struct Analysis {
     core::Duration window{};
     long long minRequests = kDefaultMinRequests;
     bool inconclusivePasses = false;
+    bool verify = false;
+    double verifyTolerance = 5;
+    bool active() const { return verify || !gates.empty(); }
 };
 // Checks the flags; `checks` gets one entry per gate, the name the gate's runner knows it by.
 Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interval,
@@ -73,8 +79,10 @@ class AnalysisChecks : public app::CheckRunner {
    public:
     AnalysisChecks(app::CheckRunner& shell, Analysis analysis)
         : shell_(shell), analysis_(std::move(analysis)) {}
-    // Where the gates look (nullptr: no gates to run) and which workload they judge.
-    void connect(Prometheus* prometheus, prom::Workload workload, int verbosity);
+    // Where the gates look (nullptr: no gates to run), which workload they judge, and for --verify the
+    // service whose split is observed and the metric label of each destination key.
+    void connect(Prometheus* prometheus, prom::Workload workload, prom::Service service,
+                 std::map<std::string, std::string> labels, int verbosity);
     // The queries, one line each, as --dry-run and -v print them.
     std::vector<std::string> queries() const;
     app::CheckOutcome run(const std::string& command, const app::CheckContext& context,
@@ -83,12 +91,15 @@ class AnalysisChecks : public app::CheckRunner {
 
    private:
     app::CheckOutcome judge(const prom::Gate& gate);
+    app::CheckOutcome verifySplit(const std::string& split);
     std::optional<app::CheckOutcome> inconclusive(const std::string& why) const;
 
     app::CheckRunner& shell_;
     Analysis analysis_;
     Prometheus* prometheus_ = nullptr;
     prom::Workload workload_;
+    prom::Service service_;
+    std::map<std::string, std::string> labels_;
     int verbosity_ = 0;
 };
 

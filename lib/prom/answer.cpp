@@ -75,6 +75,12 @@ Result<Answer> decodeAnswer(long status, const std::string& body, const std::str
                         status, query, firstLine(body)),
             kExitApi);
     }
+    // The API server's own answer, when the service proxy could not reach Prometheus.
+    if (doc.value("kind", "") == "Status") {
+        return fail(fmt::format("the API server's service proxy answered HTTP {} to the query `{}`: {}",
+                                status, query, doc.value("message", "")),
+                    kExitApi);
+    }
     if (doc.value("status", "") != "success") {
         return fail(
             fmt::format("Prometheus refused the query `{}`: {}: {}", query, doc.value("errorType", "error"),
@@ -103,6 +109,8 @@ Result<std::optional<double>> singleValue(const Answer& answer, const std::strin
 
 Result<core::Duration> decodeScrapeInterval(const std::string& body) {
     json doc = json::parse(body, nullptr, false);
+    if (doc.is_object() && doc.value("kind", "") == "Status")
+        return fail(fmt::format("the API server's service proxy: {}", doc.value("message", "")), kExitApi);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("data") || !doc["data"].contains("yaml") ||
         !doc["data"]["yaml"].is_string())
         return fail("not an answer of /api/v1/status/config", kExitApi);

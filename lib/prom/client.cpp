@@ -51,9 +51,10 @@ Result<Answer> Client::query(const std::string& promql) {
 Result<std::optional<core::Duration>> Client::scrapeInterval() {
     auto r = http_.request("GET", prefix_ + "/api/v1/status/config");
     if (!r) return r.error();
-    if (r->status == 403 || r->status == 404 || r->status == 401) return std::optional<core::Duration>();
     auto d = decodeScrapeInterval(r->body);
-    if (!d) return std::optional<core::Duration>();
+    // A Status from the API server: the service proxy failed (no such service, no endpoints, RBAC).
+    if (!d && d.error().message.rfind("the API server's", 0) == 0) return d.error();
+    if (!d) return std::optional<core::Duration>();  // 401/403/404: hidden by a proxy or the server
     return std::optional<core::Duration>(*d);
 }
 

@@ -1,5 +1,7 @@
 #include "prom/observed.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
 
@@ -33,6 +35,25 @@ SplitComparison compareSplit(const std::vector<Intended>& intended, const Answer
     for (const auto& r : c.rows)
         if (std::fabs(r.diff()) > tolerance) c.matches = false;
     return c;
+}
+
+std::string mismatch(const SplitComparison& c, double tolerance, const std::string& window,
+                     const std::string& toleranceFlag) {
+    if (c.requestsPerSecond <= 0)
+        return fmt::format(
+            "no traffic: Prometheus saw no requests to the route's destinations in the last {} "
+            "(reporter=\"source\")",
+            window);
+    const SplitRow* worst = nullptr;
+    for (const auto& r : c.rows)
+        if (!worst || std::fabs(r.diff()) > std::fabs(worst->diff()) ||
+            (std::fabs(r.diff()) == std::fabs(worst->diff()) && r.diff() < worst->diff()))
+            worst = &r;
+    if (!worst || std::fabs(worst->diff()) <= tolerance) return "";
+    return fmt::format(
+        "the observed split differs from the intended: {} gets {:.1f}%, intended {:g}% ({:+.1f} "
+        "points, {} {:g})",
+        worst->key, worst->observed, worst->intended, worst->diff(), toleranceFlag, tolerance);
 }
 
 }  // namespace shift::prom

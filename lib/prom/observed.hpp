@@ -29,4 +29,9 @@ struct SplitComparison {
 SplitComparison compareSplit(const std::vector<Intended>& intended, const Answer& observed,
                              const std::string& byLabel, double tolerance);
 
+// Why the split does not match, in one line: "no traffic: ..." or the destination furthest off (on a
+// tie the one short of traffic, which the change meant to move); "" when it matches.
+std::string mismatch(const SplitComparison& c, double tolerance, const std::string& window,
+                     const std::string& toleranceFlag);
+
 }  // namespace shift::prom

@@ -116,6 +116,51 @@ class Analysis(PromCase):
                       'response_code!~"5.*"}[3s]))' % ns, r.out)
         self.assertIn("analysis: requests (--min-requests 20): sum(increase(", r.out)
 
+    def test_verify_passes_traffic_that_moved_and_fails_traffic_that_did_not(self):
+        ns, _ = self.start()
+        r = self.rollout(ns, "--steps", "10,100", "--verify", "--analysis", "success-rate>=99")
+        self.assertExit(r, 0)
+        self.assertIn("check passed: `verify the observed split`", r.out)
+        ns, traffic = self.start()
+        traffic.source_weights = lambda: {"v1": 100}  # the clients never got the new route
+        r = self.rollout(ns, "--steps", "10,100", "--verify", "--analysis", "success-rate>=99")
+        self.assertExit(r, 5)
+        self.assertIn("check failed: `verify the observed split`: the observed split differs from the intended: "
+                      "v3 gets 0.0%, intended 10% (-10.0 points, --verify-tolerance 5)", r.err)
+        self.assertNotIn("step 2/2 applied", r.out)
+        self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 100})
+
+    def test_through_the_api_servers_service_proxy(self):
+        ns, _ = self.start()
+        port = int(self.prom.url.rsplit(":", 1)[1])
+        self.backend.create(ns, "services", {"kind": "Service", "metadata": {"name": "prometheus"},
+                                             "spec": {"ports": [{"name": "http", "port": 9090, "targetPort": port}]}})
+        r = self.shift("rollout", "reviews", "--to", "v3", "-n", ns, "--interval", "3s", "--no-progress",
+                       "--steps", "100", "--prometheus-service", "%s/prometheus:9090" % ns,
+                       "--analysis", "success-rate>=99", "-v")
+        self.assertExit(r, 0)
+        self.assertIn("check passed: `analysis success-rate>=99`", r.out)
+        self.assertIn("/api/v1/namespaces/%s/services/prometheus:9090/proxy/api/v1/query?query=sum" % ns, r.err)
+        r = self.shift("rollout", "reviews", "--to", "v1", "-n", ns, "--interval", "3s", "--steps", "100",
+                       "--prometheus-service", "%s/nothere:9090" % ns, "--analysis", "success-rate>=99")
+        self.assertExit(r, 3)
+        self.assertIn("error: the API server's service proxy: services \"nothere\" not found", r.err)
+        self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v3": 100})
+
+    def test_bad_flags_are_usage_errors(self):
+        for args, text in ((["--analysis", "latency-p98<=1s"], "the latency quantiles are p50, p90, p95 and p99"),
+                           (["--analysis", "success-rate>=99", "--inconclusive", "maybe"], 'invalid --inconclusive "maybe"'),
+                           (["--analysis", "success-rate>=99", "--prometheus-service", "prometheus"],
+                            "use NAMESPACE/NAME:PORT")):
+            r = self.shift("rollout", "reviews", "--to", "v3", "-n", "x", *args)
+            self.assertExit(r, 2)
+            self.assertIn(text, r.err)
+            self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        r = self.shift("rollout", "reviews", "--to", "v3", "-n", "x", "--analysis", "success-rate>=99",
+                       env=self.env(SHIFT_PROMETHEUS_URL=None))
+        self.assertExit(r, 2)
+        self.assertIn("say where Prometheus is: --prometheus URL (or SHIFT_PROMETHEUS_URL)", r.err)
+
     def test_prometheus_errors_name_the_query_and_its_text(self):
         ns, _ = self.start()
         r = self.rollout(ns, "--steps", "100", "--analysis", "sum(rate(nope[3s])>=1")

@@ -57,6 +57,16 @@ class Verify(test_prom_rollout.PromCase):
         self.assertRegex(r.out, r"v3 +50% +0\.0% +-50\.0")
         self.assertIn("error: the observed split differs from the intended: v3 gets 0.0%, intended 50%", r.err)
 
+    def test_through_the_api_servers_service_proxy(self):
+        ns, _ = self.start(subsets=(("v1", 90), ("v3", 10)))
+        port = int(self.prom.url.rsplit(":", 1)[1])
+        self.backend.create(ns, "services", {"kind": "Service", "metadata": {"name": "prometheus"},
+                                             "spec": {"ports": [{"port": 9090, "targetPort": port}]}})
+        time.sleep(3)
+        r = self.shift("verify", "reviews", "-n", ns, "--window", "3s", "--prometheus-service", ns + "/prometheus:9090")
+        self.assertExit(r, 0)
+        self.assertIn("observed traffic matches", r.out)
+
     def test_no_traffic_says_so(self):
         ns, _ = self.start(rps=0)
         r = self.verify(ns, "--window", "2s")

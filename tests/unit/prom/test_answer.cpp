@@ -81,6 +81,18 @@ TEST_SUITE("prom::answer") {
         REQUIRE_FALSE(matrix);
         CHECK(matrix.error().message.find("a matrix result") != std::string::npos);
     }
+    TEST_CASE("the API server's Status, when its service proxy could not reach Prometheus") {
+        const char* status = R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+                             R"("message":"services \"nothere\" not found","reason":"NotFound","code":404})";
+        auto a = decodeAnswer(404, status, "up");
+        REQUIRE_FALSE(a);
+        CHECK(a.error().message ==
+              "the API server's service proxy answered HTTP 404 to the query `up`: services \"nothere\" not "
+              "found");
+        auto d = decodeScrapeInterval(status);
+        REQUIRE_FALSE(d);
+        CHECK(d.error().message == "the API server's service proxy: services \"nothere\" not found");
+    }
     TEST_CASE("the scrape interval from the configuration's YAML") {
         auto d = decodeScrapeInterval(
             R"({"status":"success","data":{"yaml":"global:\n  scrape_interval: 15s\n  scrape_timeout: 10s\n)"

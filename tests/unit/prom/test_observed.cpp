@@ -24,6 +24,7 @@ TEST_SUITE("prom::observed") {
         REQUIRE(c.rows.size() == 2);
         CHECK(c.rows[1].observed == doctest::Approx(12));
         CHECK(c.rows[1].diff() == doctest::Approx(2));
+        CHECK(shift::prom::mismatch(c, 5, "1m", "--tolerance").empty());
     }
     TEST_CASE("traffic that never moved is off by the whole step") {
         auto c = compareSplit({{"v1", "v1", 50}, {"v3", "v3", 50}}, byVersion({{"v1", 10}}),
@@ -31,6 +32,9 @@ TEST_SUITE("prom::observed") {
         CHECK_FALSE(c.matches);
         CHECK(c.rows[1].observed == 0);
         CHECK(c.rows[1].diff() == -50);
+        CHECK(shift::prom::mismatch(c, 5, "1m", "--tolerance") ==
+              "the observed split differs from the intended: v3 gets 0.0%, intended 50% (-50.0 points, "
+              "--tolerance 5)");
     }
     TEST_CASE("a subset's version label is how its traffic is found, and others are shown") {
         auto c = compareSplit({{"canary", "v3", 100}}, byVersion({{"v3", 9}, {"v2", 1}}),
@@ -46,5 +50,6 @@ TEST_SUITE("prom::observed") {
         auto c = compareSplit({{"v1", "v1", 100}}, Answer{}, "destination_version", 5);
         CHECK_FALSE(c.matches);
         CHECK(c.requestsPerSecond == 0);
+        CHECK(shift::prom::mismatch(c, 5, "1m", "--tolerance").rfind("no traffic: ", 0) == 0);
     }
 }
