@@ -12,11 +12,14 @@ import http.server
 import os
 import shutil
 import socket
+import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -137,6 +140,40 @@ class Exporter:
         self.server.server_close()
 
 
+class RecordingProxy:
+    """Forwards GETs to Prometheus and records each request's Authorization header: what a Prometheus
+    behind an authenticating proxy would check (Prometheus itself takes no bearer tokens)."""
+
+    def __init__(self, target):
+        self.authorizations = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                proxy.authorizations.append(self.headers.get("Authorization"))
+                try:
+                    with urllib.request.urlopen(target + self.path, timeout=10) as r:
+                        status, body, ctype = r.status, r.read(), r.headers.get("Content-Type", "")
+                except urllib.error.HTTPError as e:
+                    status, body, ctype = e.code, e.read(), e.headers.get("Content-Type", "")
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -144,12 +181,26 @@ def free_port():
 
 
 class Prometheus:
-    def __init__(self, config_api=True):
+    """tls: serve HTTPS with a certificate of a fresh CA (self.ca_file), as tests/server's certs.py makes."""
+
+    def __init__(self, tls=False):
         require_prometheus()
         self.dir = tempfile.mkdtemp(prefix="shift-prom-test-")
         self.exporter = Exporter()
         self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
+        self.context = None
+        web = []
+        if tls:
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "server"))
+            import certs
+            certs.generate(self.dir)
+            self.ca_file = os.path.join(self.dir, "ca.crt")
+            self.context = ssl.create_default_context(cafile=self.ca_file)
+            with open(os.path.join(self.dir, "web.yml"), "w") as f:
+                f.write("tls_server_config:\n  cert_file: %s\n  key_file: %s\n"
+                        % (os.path.join(self.dir, "server.crt"), os.path.join(self.dir, "server.key")))
+            web = ["--web.config.file=" + os.path.join(self.dir, "web.yml")]
         config = os.path.join(self.dir, "prometheus.yml")
         with open(config, "w") as f:
             f.write("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
@@ -157,7 +208,7 @@ class Prometheus:
         self.log = open(os.path.join(self.dir, "prometheus.log"), "w")
         self.proc = subprocess.Popen(
             [PROMETHEUS, "--config.file=" + config, "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
-             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"],
+             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn", *web],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 
@@ -167,7 +218,7 @@ class Prometheus:
             if self.proc.poll() is not None:
                 raise RuntimeError("prometheus exited: see " + self.log.name)
             try:
-                with urllib.request.urlopen(self.url + "/-/ready", timeout=1) as r:
+                with urllib.request.urlopen(self.url + "/-/ready", timeout=1, context=self.context) as r:
                     if r.status == 200:
                         return
             except OSError:
@@ -178,7 +229,7 @@ class Prometheus:
     def query(self, q):
         url = self.url + "/api/v1/query?" + urllib.parse.urlencode({"query": q})
         import json
-        with urllib.request.urlopen(url, timeout=5) as r:
+        with urllib.request.urlopen(url, timeout=5, context=self.context) as r:
             return json.load(r)["data"]["result"]
 
     def wait_for_series(self, q, timeout=15):

@@ -18,13 +18,14 @@ from cluster import weights  # noqa: E402
 
 class PromCase(cluster.ClusterCase):
     BACKEND, ERA = "testserver", "current"
+    TLS = False
     prom = None
 
     @classmethod
     def setUpClass(cls):
         promharness.require_prometheus()
         super().setUpClass()
-        cls.prom = promharness.Prometheus()
+        cls.prom = promharness.Prometheus(tls=cls.TLS)
 
     @classmethod
     def tearDownClass(cls):
@@ -160,6 +161,32 @@ class Analysis(PromCase):
                        env=self.env(SHIFT_PROMETHEUS_URL=None))
         self.assertExit(r, 2)
         self.assertIn("say where Prometheus is: --prometheus URL (or SHIFT_PROMETHEUS_URL)", r.err)
+
+    def test_unreachable_prometheus_and_unreadable_token_stop_before_any_change(self):
+        ns, _ = self.start()
+        before = self.backend.get(ns, "virtualservices", "reviews")
+        r = self.rollout(ns, "--analysis", "success-rate>=99", url="http://127.0.0.1:1")
+        self.assertExit(r, 3)
+        self.assertIn("error: cannot reach http://127.0.0.1:1: connection refused; check the server address in "
+                      "--prometheus", r.err)
+        r = self.rollout(ns, "--analysis", "success-rate>=99", "--prometheus-token-file", os.path.join(self.tmp, "none"))
+        self.assertExit(r, 2)
+        self.assertIn("cannot read token file %s" % os.path.join(self.tmp, "none"), r.err)
+        after = self.backend.get(ns, "virtualservices", "reviews")
+        self.assertEqual(after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"])
+
+    def test_the_token_is_sent_and_never_printed(self):
+        ns, _ = self.start()
+        token = "prom-secret-token-123"
+        self.extra_secrets = [token]
+        path = self.write("token", token + "\n")
+        proxy = promharness.RecordingProxy(self.prom.url)
+        self.addCleanup(proxy.stop)
+        r = self.rollout(ns, "--steps", "100", "--analysis", "success-rate>=99", "--prometheus-token-file", path, "-v",
+                         url=proxy.url)
+        self.assertExit(r, 0)  # assertNoSecrets (self.shift) checks both outputs
+        self.assertGreaterEqual(len(proxy.authorizations), 3)  # the configuration, the count, the gate
+        self.assertEqual(set(proxy.authorizations), {"Bearer " + token})
 
     def test_prometheus_errors_name_the_query_and_its_text(self):
         ns, _ = self.start()

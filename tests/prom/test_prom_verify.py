@@ -80,5 +80,21 @@ class Verify(test_prom_rollout.PromCase):
         self.assertIn("--window 1s is shorter than two of Prometheus's scrapes", r.err)
 
 
+class VerifyTls(test_prom_rollout.PromCase):
+    TLS = True
+
+    def test_tls_is_verified_against_the_ca_file(self):
+        ns, _ = self.start(subsets=(("v1", 90), ("v3", 10)))
+        time.sleep(3)
+        args = ["verify", "reviews", "-n", ns, "--window", "3s", "--prometheus", self.prom.url]
+        r = self.shift(*args)
+        self.assertExit(r, 3)
+        self.assertIn("certificate", r.err)
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        r = self.shift(*args, "--prometheus-ca-file", self.prom.ca_file)
+        self.assertExit(r, 0)
+        self.assertIn("observed traffic matches", r.out)
+
+
 if __name__ == "__main__":
     unittest.main()
