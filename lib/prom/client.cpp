@@ -42,15 +42,29 @@ std::string encode(const std::string& value) {
     return out;
 }
 
+namespace {
+
+// The HTTP client words its fixes for a kubeconfig ("check certificate-authority in WHERE"); a
+// Prometheus URL's CA comes from a flag.
+Error reworded(Error e) {
+    const std::string kubeconfigFix = "check certificate-authority in --prometheus";
+    if (auto at = e.message.find(kubeconfigFix); at != std::string::npos)
+        e.message.replace(at, kubeconfigFix.size(), "give the CA that signed it with --prometheus-ca-file");
+    return e;
+}
+
+}  // namespace
+
 Result<Answer> Client::query(const std::string& promql) {
     auto r = http_.request("GET", prefix_ + "/api/v1/query?query=" + encode(promql));
-    if (!r) return fail(fmt::format("the query `{}`: {}", promql, r.error().message), r.error().exit);
+    if (!r)
+        return fail(fmt::format("the query `{}`: {}", promql, reworded(r.error()).message), r.error().exit);
     return decodeAnswer(r->status, r->body, promql);
 }
 
 Result<std::optional<core::Duration>> Client::scrapeInterval() {
     auto r = http_.request("GET", prefix_ + "/api/v1/status/config");
-    if (!r) return r.error();
+    if (!r) return reworded(r.error());
     auto d = decodeScrapeInterval(r->body);
     // A Status from the API server: the service proxy failed (no such service, no endpoints, RBAC).
     if (!d && d.error().message.rfind("the API server's", 0) == 0) return d.error();

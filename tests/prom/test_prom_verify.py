@@ -89,7 +89,8 @@ class VerifyTls(test_prom_rollout.PromCase):
         args = ["verify", "reviews", "-n", ns, "--window", "3s", "--prometheus", self.prom.url]
         r = self.shift(*args)
         self.assertExit(r, 3)
-        self.assertIn("certificate", r.err)
+        self.assertIn("cannot verify the TLS certificate of %s" % self.prom.url, r.err)
+        self.assertIn("give the CA that signed it with --prometheus-ca-file", r.err)
         self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
         r = self.shift(*args, "--prometheus-ca-file", self.prom.ca_file)
         self.assertExit(r, 0)
