@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
-#include "rollout_analysis.hpp"
+#include "prometheus.hpp"
 
 namespace shift::cli {
 

@@ -12,38 +12,13 @@
 #include "app/rollout.hpp"
 #include "kube/client.hpp"
 #include "kube/istio_api.hpp"
-#include "prom/client.hpp"
 #include "prom/observed.hpp"
 #include "prom/queries.hpp"
+#include "prometheus.hpp"
 
 namespace shift::cli {
 
 inline constexpr long long kDefaultMinRequests = 20;
-
-// Where Prometheus is: the flags `rollout` and `verify` share.
-struct PrometheusFlags {
-    std::string url;  // --prometheus, else SHIFT_PROMETHEUS_URL
-    std::string tokenFile, caFile, service;
-    std::string timeout = "10s";
-};
-void declarePrometheus(CLI::App& app, PrometheusFlags& f);
-// Which way to reach Prometheus; an Error when neither --prometheus nor --prometheus-service is set.
-Result<prom::Access> prometheusAccess(const PrometheusFlags& f);
-
-// The connection to Prometheus: its own HTTP client for a URL, or the cluster's through the proxy.
-class Prometheus {
-   public:
-    static Result<std::unique_ptr<Prometheus>> open(const PrometheusFlags& f, kube::Client& cluster,
-                                                    int verbosity);
-    prom::Client& client() { return *client_; }
-    // Refuses a window shorter than two scrapes (rate() has nothing to work on); warns when the
-    // scrape interval cannot be read.
-    Status checkWindow(core::Duration window, const std::string& flag);
-
-   private:
-    std::unique_ptr<kube::Client> own_;
-    std::unique_ptr<prom::Client> client_;
-};
 
 struct AnalysisFlags {
     PrometheusFlags prometheus;
@@ -68,11 +43,6 @@ struct Analysis {
 // Checks the flags; `checks` gets one entry per gate, the name the gate's runner knows it by.
 Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interval,
                                   std::vector<std::string>& checks);
-
-// The version label Istio puts on the canary's requests: the DestinationRule subset's `version`
-// label (or app.kubernetes.io/version), else the subset's name.
-std::string versionLabel(kube::Api& api, const std::string& ns, const std::string& host,
-                         const std::string& subset);
 
 // Runs the gates named in the checks, and hands every other check to `shell`.
 class AnalysisChecks : public app::CheckRunner {
