@@ -109,6 +109,10 @@ std::vector<std::string> AnalysisChecks::queries() const {
     return out;
 }
 
+std::string AnalysisChecks::target() const {
+    return workload_.version.empty() ? "service " + workload_.service : "version " + workload_.version;
+}
+
 std::optional<app::CheckOutcome> AnalysisChecks::inconclusive(const std::string& why) const {
     if (analysis_.inconclusivePasses)
         return app::CheckOutcome{
@@ -116,7 +120,7 @@ std::optional<app::CheckOutcome> AnalysisChecks::inconclusive(const std::string&
     return app::CheckOutcome{false,
                              fmt::format("no traffic ({}): inconclusive, which fails the step; send traffic "
                                          "to {}, lower --min-requests or give --inconclusive pass",
-                                         why, workload_.version)};
+                                         why, target())};
 }
 
 app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
@@ -129,8 +133,8 @@ app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
     if (!n) return {false, n.error().message};
     const std::string win = core::formatDuration(analysis_.window);
     if (!*n || **n < double(analysis_.minRequests))
-        return *inconclusive(fmt::format("{:.0f} requests to version {} in the last {}, --min-requests {}",
-                                         n->value_or(0), workload_.version, win, analysis_.minRequests));
+        return *inconclusive(fmt::format("{:.0f} requests to {} in the last {}, --min-requests {}",
+                                         n->value_or(0), target(), win, analysis_.minRequests));
     const std::string q = prom::gateQuery(gate, workload_, analysis_.window);
     if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", q);
     auto answer = client.query(q);
@@ -212,14 +216,17 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
     if (!gates.analysis().active()) return std::unique_ptr<Prometheus>();
     auto state = target.read();
     if (!state) return state.error();
-    std::string host, subset = key;
-    for (const auto& d : state->split.destinations) {
-        if (d.key == key || (host.empty() && !d.subset.empty())) host = d.host;
-        if (d.key == key) break;
-    }
-    if (host.empty()) subset.clear();
-    prom::Workload w{ns, subset.empty() ? key : versionLabel(api, ns, host, subset),
-                     host.substr(0, host.find('.'))};
+    // On a route with subsets KEY is a subset of their host (perhaps one the route does not name yet);
+    // otherwise KEY is a host.
+    std::string host, subset;
+    for (const auto& d : state->split.destinations)
+        if (!d.subset.empty() && host.empty()) host = d.host;
+    for (const auto& d : state->split.destinations)
+        if (d.key == key) host = d.host;
+    if (!host.empty() && host != key) subset = key;
+    // A subset is found by its version label; a host (HTTPRoute backend) by its service name.
+    prom::Workload w{ns, subset.empty() ? "" : versionLabel(api, ns, host, subset),
+                     (subset.empty() ? key : host).substr(0, (subset.empty() ? key : host).find('.'))};
     std::map<std::string, std::string> labels;
     prom::Service service = observedService(api, state->split, w, key, !subset.empty(), labels);
     std::unique_ptr<Prometheus> p;

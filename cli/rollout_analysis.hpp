@@ -63,6 +63,7 @@ class AnalysisChecks : public app::CheckRunner {
     app::CheckOutcome judge(const prom::Gate& gate);
     app::CheckOutcome verifySplit(const std::string& split);
     std::optional<app::CheckOutcome> inconclusive(const std::string& why) const;
+    std::string target() const;  // "version v3" or "service reviews-v3", for messages
 
     app::CheckRunner& shell_;
     Analysis analysis_;

@@ -54,7 +54,7 @@ std::optional<Split> splitComparison(std::string_view text) {
 std::string selector(const Workload& w, std::string_view extra = {}) {
     std::string s = fmt::format("reporter=\"destination\",destination_workload_namespace={}", quoted(w.ns));
     if (!w.service.empty()) s += fmt::format(",destination_service_name={}", quoted(w.service));
-    s += fmt::format(",destination_version={}", quoted(w.version));
+    if (!w.version.empty()) s += fmt::format(",destination_version={}", quoted(w.version));
     if (!extra.empty()) s += fmt::format(",{}", extra);
     return s;
 }

@@ -14,7 +14,8 @@ namespace shift::prom {
 // Which requests a gate looks at: the version being rolled out, as Istio's destination side labels it.
 struct Workload {
     std::string ns;       // destination_workload_namespace
-    std::string version;  // destination_version (the DestinationRule subset's `version` label)
+    std::string version;  // destination_version (the DestinationRule subset's `version` label), "" for
+                          // a host-keyed route, whose destinations are told apart by their service
     std::string service;  // destination_service_name, "" to leave it out
 };
 

@@ -37,8 +37,9 @@ class Traffic:
     the VirtualService's, read from the API server); source_weights() what the clients' side sees
     (defaults to the same); rps is the total rate; errors and latency_ms are per version."""
 
-    def __init__(self, ns, service, weights, rps=100.0, versions=("v1", "v2", "v3")):
+    def __init__(self, ns, service, weights, rps=100.0, versions=("v1", "v2", "v3"), by_host=False):
         self.ns, self.service, self.weights, self.rps = ns, service, weights, rps
+        self.by_host = by_host  # the keys are Services (HTTPRoute backends), all pods without a version label
         self.versions = versions  # their series exist from the start, at 0, as Istio's once a pod served
         self.source_weights = None
         self.errors = {}      # version -> share of 503 answers
@@ -68,6 +69,14 @@ class Traffic:
                     b[-1] += n
                     self.buckets.setdefault("sum:" + version, [0.0])[0] += n * ms
 
+    def names(self, key):
+        """The values of destination_workload (two parts), destination_workload_namespace,
+        destination_service (two parts), destination_service_name, destination_service_namespace and
+        destination_version for a destination key: what tells one destination from another."""
+        if self.by_host:
+            return (key, "workload", self.ns, key, self.ns, key, self.ns, "unknown")
+        return (self.service, key, self.ns, self.service, self.ns, self.service, self.ns, key)
+
     def lines(self):
         out = []
         for (reporter, version, code), v in sorted(self.count.items()):
@@ -76,15 +85,15 @@ class Traffic:
                       'destination_service="%s.%s.svc.cluster.local",destination_service_name="%s",'
                       'destination_service_namespace="%s",destination_version="%s",request_protocol="http",'
                       'response_code="%s",response_flags="-",connection_security_policy="mutual_tls"'
-                      % (reporter, self.ns, self.service, version, self.ns, self.service, self.ns, self.service,
-                         self.ns, version, code))
+                      % ((reporter, self.ns) + self.names(version) + (code,)))
             out.append("istio_requests_total{%s} %f" % (labels, v))
         for version, b in sorted(self.buckets.items()):
             if version.startswith("sum:"):
                 continue
             labels = ('reporter="destination",destination_workload="%s-%s",destination_workload_namespace="%s",'
-                      'destination_service_name="%s",destination_service_namespace="%s",destination_version="%s",'
-                      'response_code="200"' % (self.service, version, self.ns, self.service, self.ns, version))
+                      'destination_service="%s.%s.svc.cluster.local",destination_service_name="%s",'
+                      'destination_service_namespace="%s",destination_version="%s",response_code="200"'
+                      % self.names(version))
             for le, v in zip([str(x) for x in BUCKETS] + ["+Inf"], b):
                 out.append('istio_request_duration_milliseconds_bucket{%s,le="%s"} %f' % (labels, le, v))
             out.append("istio_request_duration_milliseconds_sum{%s} %f" % (labels, self.buckets["sum:" + version][0]))
@@ -116,8 +125,8 @@ class Exporter:
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def service(self, ns, name, weights, rps=100.0):
-        t = Traffic(ns, name, weights, rps)
+    def service(self, ns, name, weights, rps=100.0, **kw):
+        t = Traffic(ns, name, weights, rps, **kw)
         with self.lock:
             self.services.append(t)
         return t

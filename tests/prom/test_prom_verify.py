@@ -80,6 +80,39 @@ class Verify(test_prom_rollout.PromCase):
         self.assertIn("--window 1s is shorter than two of Prometheus's scrapes", r.err)
 
 
+class VerifyHttpRoute(test_prom_rollout.PromCase):
+    """An HTTPRoute's backends are Services: their traffic is told apart by destination_service_name."""
+
+    def test_verify_and_rollout_on_an_httproute(self):
+        ns = self.namespace()
+        for name in ("reviews-v1", "reviews-v3"):
+            self.backend.create(ns, "services", {"kind": "Service", "metadata": {"name": name},
+                                                 "spec": {"ports": [{"port": 9080}]}})
+        self.backend.create(ns, "httproutes", {
+            "kind": "HTTPRoute", "metadata": {"name": "reviews"},
+            "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "reviews", "port": 9080}],
+                     "rules": [{"backendRefs": [{"name": "reviews-v1", "port": 9080, "weight": 90},
+                                                {"name": "reviews-v3", "port": 9080, "weight": 10}]}]}})
+        backend = self.backend
+
+        def split():
+            refs = backend.get(ns, "httproutes", "reviews")["spec"]["rules"][0]["backendRefs"]
+            total = sum(r.get("weight", 1) for r in refs) or 1  # a backendRef's weight defaults to 1
+            return {r["name"]: 100.0 * r.get("weight", 1) / total for r in refs}
+        self.prom.exporter.service(ns, "reviews", split, versions=("reviews-v1", "reviews-v3"), by_host=True)
+        self.prom.wait_for_series('istio_requests_total{destination_service_name="reviews-v3",reporter="source"}')
+        time.sleep(3)
+        r = self.shift("verify", "httproute/reviews", "-n", ns, "--window", "3s", "--prometheus", self.prom.url)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"reviews-v3 +10% +(9|10|11)\.\d%")
+        r = self.shift("rollout", "httproute/reviews", "--to", "reviews-v3", "-n", ns, "--steps", "50,100",
+                       "--interval", "3s", "--no-progress", "--prometheus", self.prom.url, "--verify",
+                       "--analysis", "success-rate>=99", "--analysis", "latency-p99<=500ms")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.count("check passed: `verify the observed split`"), 2, r.out)
+        self.assertEqual(r.out.count("check passed: `analysis success-rate>=99`"), 2, r.out)
+
+
 class VerifyTls(test_prom_rollout.PromCase):
     TLS = True
 

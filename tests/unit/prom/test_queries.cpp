@@ -66,6 +66,12 @@ TEST_SUITE("prom::queries") {
               "\"ns\","
               "destination_version=\"v\\\"3\"}[1500ms]))");
     }
+    TEST_CASE("a host-keyed route's destination is its service, without a version") {
+        CHECK(requestCountQuery({"ns", "", "reviews-v3"}, 3s) ==
+              "sum(increase(istio_requests_total{reporter=\"destination\",destination_workload_namespace="
+              "\"ns\","
+              "destination_service_name=\"reviews-v3\"}[3s]))");
+    }
     TEST_CASE("the observed split, as the clients report it") {
         CHECK(observedSplitQuery({{"reviews"}, "istio-demo", "destination_version"}, 60s) ==
               "sum by (destination_version) (rate(istio_requests_total{reporter=\"source\","
