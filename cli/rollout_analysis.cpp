@@ -113,28 +113,32 @@ std::string AnalysisChecks::target() const {
     return workload_.version.empty() ? "service " + workload_.service : "version " + workload_.version;
 }
 
-std::optional<app::CheckOutcome> AnalysisChecks::inconclusive(const std::string& why) const {
+app::CheckOutcome AnalysisChecks::inconclusive(const std::string& why) const {
     if (analysis_.inconclusivePasses)
-        return app::CheckOutcome{
-            true, fmt::format("no traffic ({}): inconclusive, passed as --inconclusive pass", why)};
-    return app::CheckOutcome{false,
-                             fmt::format("no traffic ({}): inconclusive, which fails the step; send traffic "
-                                         "to {}, lower --min-requests or give --inconclusive pass",
-                                         why, target())};
+        return {true, fmt::format("no traffic ({}): inconclusive, passed as --inconclusive pass", why)};
+    return {false, fmt::format("no traffic ({}): inconclusive, which fails the step; send traffic "
+                               "to {}, lower --min-requests or give --inconclusive pass",
+                               why, target())};
+}
+
+std::optional<app::CheckOutcome> AnalysisChecks::tooFewRequests() {
+    const std::string count = prom::requestCountQuery(workload_, analysis_.window);
+    if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", count);
+    auto requests = prometheus_->client().query(count);
+    if (!requests) return app::CheckOutcome{false, requests.error().message};
+    auto n = prom::singleValue(*requests, count);
+    if (!n) return app::CheckOutcome{false, n.error().message};
+    if (*n && **n >= double(analysis_.minRequests)) return std::nullopt;
+    return inconclusive(fmt::format("{:.0f} requests to {} in the last {}, --min-requests {}", n->value_or(0),
+                                    target(), core::formatDuration(analysis_.window), analysis_.minRequests));
 }
 
 app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
     prom::Client& client = prometheus_->client();
-    const std::string count = prom::requestCountQuery(workload_, analysis_.window);
-    if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", count);
-    auto requests = client.query(count);
-    if (!requests) return {false, requests.error().message};
-    auto n = prom::singleValue(*requests, count);
-    if (!n) return {false, n.error().message};
+    // A custom query measures what its author chose: only the built-in gates count KEY's requests.
+    if (gate.kind != prom::Gate::Kind::Custom)
+        if (auto few = tooFewRequests()) return *few;
     const std::string win = core::formatDuration(analysis_.window);
-    if (!*n || **n < double(analysis_.minRequests))
-        return *inconclusive(fmt::format("{:.0f} requests to {} in the last {}, --min-requests {}",
-                                         n->value_or(0), target(), win, analysis_.minRequests));
     const std::string q = prom::gateQuery(gate, workload_, analysis_.window);
     if (verbosity_ >= 1) fmt::print(stderr, "query: {}\n", q);
     auto answer = client.query(q);
@@ -142,7 +146,7 @@ app::CheckOutcome AnalysisChecks::judge(const prom::Gate& gate) {
     auto v = prom::singleValue(*answer, q);
     if (!v) return {false, v.error().message};
     if (!*v)
-        return *inconclusive(
+        return inconclusive(
             fmt::format("Prometheus returned no sample for {} over the last {}", gate.text, win));
     bool ok = prom::holds(gate.op, **v, gate.threshold);
     const char* unit = gate.kind == prom::Gate::Kind::SuccessRate ? "%"
@@ -180,8 +184,13 @@ app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::Che
     if (command == kVerifyCheck && prometheus_) return verifySplit(context.split);
     if (command.rfind(kGatePrefix, 0) == 0) {
         const std::string text = command.substr(std::string(kGatePrefix).size());
-        for (const auto& g : analysis_.gates)
-            if (g.text == text && prometheus_) return judge(g);
+        for (const auto& g : analysis_.gates) {
+            if (g.text != text || !prometheus_) continue;
+            auto outcome = judge(g);
+            // The engine shows a passed check's name only; -v shows what was measured.
+            if (verbosity_ >= 1 && outcome.passed) fmt::print(stderr, "{}: {}\n", command, outcome.detail);
+            return outcome;
+        }
     }
     return shell_.run(command, context, timeout);
 }

@@ -62,7 +62,9 @@ class AnalysisChecks : public app::CheckRunner {
    private:
     app::CheckOutcome judge(const prom::Gate& gate);
     app::CheckOutcome verifySplit(const std::string& split);
-    std::optional<app::CheckOutcome> inconclusive(const std::string& why) const;
+    app::CheckOutcome inconclusive(const std::string& why) const;
+    // Inconclusive (or failed) when Prometheus counts fewer than --min-requests to KEY; else nullopt.
+    std::optional<app::CheckOutcome> tooFewRequests();
     std::string target() const;  // "version v3" or "service reviews-v3", for messages
 
     app::CheckRunner& shell_;

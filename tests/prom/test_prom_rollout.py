@@ -97,6 +97,11 @@ class Analysis(PromCase):
         r = self.rollout(ns, "--steps", "10,100", "--analysis", "success-rate>=99", "--inconclusive", "pass")
         self.assertExit(r, 0)
         self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v3": 100})
+        # A custom query is judged on its own result: it has one whatever the traffic.
+        r = self.shift("rollout", "reviews", "--to", "v1", "-n", ns, "--interval", "3s", "--steps", "100",
+                       "--no-progress", "--prometheus", self.prom.url, "--analysis", "sum(up)>=1", "-v")
+        self.assertExit(r, 0)
+        self.assertIn("analysis sum(up)>=1: value 1 over the last 3s, within >=1", r.err)
 
     def test_a_window_shorter_than_two_scrapes_is_refused_before_any_change(self):
         ns, _ = self.start()
