@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "prom/answer.hpp"
 
@@ -9,7 +11,46 @@ using shift::prom::decodeAnswer;
 using shift::prom::decodeScrapeInterval;
 using shift::prom::singleValue;
 
-// Answers recorded from Prometheus 2.42 (Debian 12's package).
+namespace {
+
+// tests/data/prom/: answers recorded from Debian 12's Prometheus 2.42 scraping tests/prom's exporter.
+std::string recorded(const std::string& name) {
+    std::ifstream in(std::string(SHIFT_TEST_DATA) + "/prom/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    REQUIRE_FALSE(text.str().empty());
+    return text.str();
+}
+
+}  // namespace
+
+TEST_SUITE("prom::answer recorded") {
+    TEST_CASE("a vector by version") {
+        auto a = decodeAnswer(200, recorded("vector-by-version.json"), "q");
+        REQUIRE(a);
+        REQUIRE(a->samples.size() == 3);
+        CHECK(a->samples[0].labels.at("destination_version") == "v1");
+        CHECK(a->samples[0].value == doctest::Approx(89.9481245));
+        CHECK(a->samples[1].value == 0);  // v2: its series exist, without traffic
+    }
+    TEST_CASE("one number, a scalar, nothing and NaN") {
+        CHECK(**singleValue(*decodeAnswer(200, recorded("vector-one.json"), "q"), "q") == 100);
+        CHECK(**singleValue(*decodeAnswer(200, recorded("scalar.json"), "q"), "q") == 1);
+        CHECK_FALSE(singleValue(*decodeAnswer(200, recorded("empty.json"), "q"), "q")->has_value());
+        CHECK_FALSE(singleValue(*decodeAnswer(200, recorded("nan.json"), "q"), "q")->has_value());
+    }
+    TEST_CASE("an error") {
+        auto a = decodeAnswer(400, recorded("error-bad-data.json"), "sum(rate(nope[3s])");
+        REQUIRE_FALSE(a);
+        CHECK(
+            a.error().message ==
+            "Prometheus refused the query `sum(rate(nope[3s])`: bad_data: invalid parameter \"query\": 1:19: "
+            "parse error: unclosed left parenthesis");
+    }
+    TEST_CASE("the configuration") { CHECK(*decodeScrapeInterval(recorded("status-config.json")) == 1s); }
+}
+
+// Answers written in Prometheus's format, for the cases a recording does not cover.
 TEST_SUITE("prom::answer") {
     TEST_CASE("a vector of one series is its number") {
         auto a = decodeAnswer(200,
