@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 
-#include "prom/client.hpp"
 #include "prom/queries.hpp"
 
 using namespace std::chrono_literals;
@@ -84,12 +83,5 @@ TEST_SUITE("prom::queries") {
     TEST_CASE("the window is whole seconds or milliseconds") {
         CHECK(shift::prom::window(60s) == "60s");
         CHECK(shift::prom::window(1500ms) == "1500ms");
-    }
-    TEST_CASE("the service proxy path and query encoding") {
-        CHECK(*shift::prom::serviceProxyPrefix("istio-system/prometheus:9090") ==
-              "/api/v1/namespaces/istio-system/services/prometheus:9090/proxy");
-        for (const char* bad : {"prometheus:9090", "istio-system/prometheus", "/p:1", "ns/:1", "ns/p:"})
-            CHECK_FALSE(shift::prom::serviceProxyPrefix(bad));
-        CHECK(shift::prom::encode("sum(x{a=\"b\"}) >= 1") == "sum%28x%7Ba%3D%22b%22%7D%29%20%3E%3D%201");
     }
 }
