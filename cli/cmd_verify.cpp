@@ -90,19 +90,11 @@ int VerifyCommand::run(const Globals& g) {
     stores::KubeRouteTarget target(api, t, [](const std::string& m) { warn(m); });
     auto state = target.read();
     if (!state) return report(state.error());
-    // Subsets of one host are told apart by their version label; hosts by their service name.
+    ObservedRoute route = observedRoute(api, cluster->ns, state->split);
     std::vector<prom::Intended> intended;
-    prom::Service service{{}, cluster->ns, "destination_version"};
     for (const auto& d : state->split.destinations)
-        if (!d.subset.empty()) service.names = {d.host.substr(0, d.host.find('.'))};
-    if (service.names.empty()) service.byLabel = "destination_service_name";
-    for (const auto& d : state->split.destinations) {
-        std::string shortHost = d.host.substr(0, d.host.find('.'));
-        bool bySubset = service.byLabel == "destination_version";
-        if (!bySubset) service.names.push_back(shortHost);
-        intended.push_back({d.key, bySubset ? versionLabel(api, cluster->ns, d.host, d.subset) : shortHost,
-                            double(d.weight)});
-    }
+        intended.push_back({d.key, route.labels.at(d.key), double(d.weight)});
+    const prom::Service& service = route.service;
     auto prometheus = Prometheus::open(flags.prometheus, *client, g.verbosity);
     if (!prometheus) return report(prometheus.error());
     if (Status s = (*prometheus)->checkWindow(window, "--window"); !s) return report(s.error());

@@ -102,4 +102,28 @@ std::string versionLabel(kube::Api& api, const std::string& ns, const std::strin
     return subset;
 }
 
+namespace {
+std::string shortName(const std::string& host) { return host.substr(0, host.find('.')); }
+}  // namespace
+
+ObservedRoute observedRoute(kube::Api& api, const std::string& ns, const core::RuleSplit& split,
+                            const std::string& extraKey) {
+    ObservedRoute r;
+    for (const auto& d : split.destinations)
+        if (!d.subset.empty() && r.host.empty()) r.host = d.host;
+    if (r.host.empty()) {
+        r.service = {{}, ns, "destination_service_name"};
+        for (const auto& d : split.destinations) r.labels[d.key] = shortName(d.host);
+        if (!extraKey.empty()) r.labels[extraKey] = shortName(extraKey);
+        for (const auto& [key, label] : r.labels) r.service.names.push_back(label);
+        return r;
+    }
+    r.service = {{shortName(r.host)}, ns, "destination_version"};
+    for (const auto& d : split.destinations)
+        r.labels[d.key] = d.subset.empty() ? d.key : versionLabel(api, ns, d.host, d.subset);
+    if (!extraKey.empty() && !r.labels.count(extraKey))
+        r.labels[extraKey] = versionLabel(api, ns, r.host, extraKey);
+    return r;
+}
+
 }  // namespace shift::cli

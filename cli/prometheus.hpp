@@ -3,13 +3,16 @@
 // connection (its own HTTP client for a URL, or the cluster's through the API server's service proxy),
 // and the version label Istio's metrics give a DestinationRule subset.
 #include <CLI/CLI.hpp>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "core/duration.hpp"
+#include "core/split_view.hpp"
 #include "kube/client.hpp"
 #include "kube/istio_api.hpp"
 #include "prom/client.hpp"
+#include "prom/queries.hpp"
 
 namespace shift::cli {
 
@@ -42,5 +45,16 @@ class Prometheus {
 // label (or app.kubernetes.io/version), else the subset's name.
 std::string versionLabel(kube::Api& api, const std::string& ns, const std::string& host,
                          const std::string& subset);
+
+// How Istio's metrics tell a route's destinations apart: subsets of one host by their version label,
+// hosts (HTTPRoute backends) by their service name. `labels` maps each destination key, and `extraKey`
+// (a key the route may not name yet, "" for none), to its label.
+struct ObservedRoute {
+    prom::Service service;
+    std::map<std::string, std::string> labels;
+    std::string host;  // the subsets' host, "" when the keys are hosts
+};
+ObservedRoute observedRoute(kube::Api& api, const std::string& ns, const core::RuleSplit& split,
+                            const std::string& extraKey = {});
 
 }  // namespace shift::cli

@@ -195,29 +195,6 @@ app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::Che
     return shell_.run(command, context, timeout);
 }
 
-namespace {
-
-// --verify's view of the route: subsets of one host are told apart by their version label, hosts
-// (HTTPRoute backends) by their service name. `labels` maps each destination key to its label.
-prom::Service observedService(kube::Api& api, const core::RuleSplit& split, const prom::Workload& w,
-                              const std::string& key, bool bySubset,
-                              std::map<std::string, std::string>& labels) {
-    prom::Service service{{}, w.ns, bySubset ? "destination_version" : "destination_service_name"};
-    labels[key] = bySubset ? w.version : key.substr(0, key.find('.'));
-    for (const auto& d : split.destinations) {
-        std::string shortHost = d.host.substr(0, d.host.find('.'));
-        labels[d.key] = bySubset ? versionLabel(api, w.ns, d.host, d.subset) : shortHost;
-    }
-    if (bySubset) {
-        service.names = {w.service};
-    } else {
-        for (const auto& [k, label] : labels) service.names.push_back(label);
-    }
-    return service;
-}
-
-}  // namespace
-
 Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
                                                     kube::Client& cluster, kube::Api& api,
                                                     app::RolloutTarget& target, const std::string& ns,
@@ -225,19 +202,10 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
     if (!gates.analysis().active()) return std::unique_ptr<Prometheus>();
     auto state = target.read();
     if (!state) return state.error();
-    // On a route with subsets KEY is a subset of their host (perhaps one the route does not name yet);
-    // otherwise KEY is a host.
-    std::string host, subset;
-    for (const auto& d : state->split.destinations)
-        if (!d.subset.empty() && host.empty()) host = d.host;
-    for (const auto& d : state->split.destinations)
-        if (d.key == key) host = d.host;
-    if (!host.empty() && host != key) subset = key;
-    // A subset is found by its version label; a host (HTTPRoute backend) by its service name.
-    prom::Workload w{ns, subset.empty() ? "" : versionLabel(api, ns, host, subset),
-                     (subset.empty() ? key : host).substr(0, (subset.empty() ? key : host).find('.'))};
-    std::map<std::string, std::string> labels;
-    prom::Service service = observedService(api, state->split, w, key, !subset.empty(), labels);
+    // KEY is a subset of the route's host (perhaps one the route does not name yet), or a host.
+    ObservedRoute route = observedRoute(api, ns, state->split, key);
+    prom::Workload w{ns, route.host.empty() ? "" : route.labels.at(key),
+                     route.host.empty() ? route.labels.at(key) : route.service.names.at(0)};
     std::unique_ptr<Prometheus> p;
     if (!dryRun) {
         auto opened = Prometheus::open(f, cluster, verbosity);
@@ -245,7 +213,7 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
         p = std::move(*opened);
         if (Status s = p->checkWindow(gates.analysis().window, "--analysis-window"); !s) return s.error();
     }
-    gates.connect(p.get(), w, service, labels, verbosity);
+    gates.connect(p.get(), w, route.service, route.labels, verbosity);
     if (dryRun || verbosity >= 1)
         for (const auto& line : gates.queries()) fmt::print(dryRun ? stdout : stderr, "analysis: {}\n", line);
     return p;
