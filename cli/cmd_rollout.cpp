@@ -67,6 +67,7 @@ void RolloutCommand::declare(CLI::App& app) {
     declareSelection(app, f.selection, "Roll out");
     app.add_option("--history-limit", f.historyLimit, "Revisions kept in the history annotation (default 10)")
         ->option_text("N");
+    declareAnalysis(app, f.analysis);
 }
 
 Status RolloutCommand::complete(const Globals& globals) {
@@ -91,6 +92,9 @@ Status RolloutCommand::complete(const Globals& globals) {
     if (!interrupt) return interrupt.error();
     o.onInterrupt = *interrupt;
     o.checks = flags.checks;
+    auto analysed = completeAnalysis(flags.analysis, o.interval, o.checks);
+    if (!analysed) return analysed.error();
+    analysis = *analysed;
     o.maxFailures = flags.maxFailures;
     o.force = flags.force;
     o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
@@ -105,6 +109,11 @@ Status RolloutCommand::validate() const {
         return fail("name the VirtualService, e.g. `kubectl shift rollout reviews --to v3`");
     if (flags.to.empty()) return fail("say which destination gets the traffic: --to KEY (e.g. --to v3)");
     if (flags.maxFailures < 0) return fail("--max-failures must be 0 or more");
+    // The gates' queries name one route's destinations; several objects would need one query each.
+    if (several_ && analysis.active())
+        return fail(
+            "--analysis and --verify judge one object's rollout for now; roll out one object with them, "
+            "or give the several objects --check commands");
     return checkClusterFlags(flags.historyLimit, flags.fieldManager);
 }
 
@@ -122,7 +131,7 @@ int RolloutCommand::run(const Globals& g) {
         flags.historyLimit, !flags.noValidate, ref->kind};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
-                              term::unicodeOutput(), flags.to, !flags.checks.empty(),
+                              term::unicodeOutput(), flags.to, !options.checks.empty(),
                               options.interval > app::Duration::zero()});
     // A warning goes above the status line, which comes back at the next redraw.
     stores::KubeRouteTarget target(api, t, [&](const std::string& message) {
@@ -132,6 +141,10 @@ int RolloutCommand::run(const Globals& g) {
     ShellChecks checks({{"SHIFT_NAME", ref->name},
                         {"SHIFT_NAMESPACE", cluster->ns},
                         {"SHIFT_CONTEXT", cluster->contextName}});
+    AnalysisChecks gates(checks, analysis);
+    auto prometheus = prepareAnalysis(gates, flags.analysis.prometheus, *client, api, target, cluster->ns,
+                                      flags.to, flags.dryRun, g.verbosity);
+    if (!prometheus) return report(prometheus.error());
     SystemClock wallClock;
     ProgressClock progressClock(progress);
     app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
@@ -143,7 +156,7 @@ int RolloutCommand::run(const Globals& g) {
                     core::kindName(ref->kind), cluster->ns, ref->name, flags.name, cluster->ns));
     options.dryRun = flags.dryRun;
     auto result =
-        app::runRollout(target, checks, clock, options, [&](const app::Event& e) { progress.event(e); });
+        app::runRollout(target, gates, clock, options, [&](const app::Event& e) { progress.event(e); });
     progress.clear();
     if (result.exit == kExitOk) {
         emit(stdout, result.message + "\n");

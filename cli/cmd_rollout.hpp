@@ -6,6 +6,7 @@
 
 #include "app/rollout.hpp"
 #include "command.hpp"
+#include "rollout_analysis.hpp"
 #include "targets.hpp"
 
 namespace shift::cli {
@@ -20,7 +21,8 @@ struct RolloutFlags {
     bool dryRun = false, force = false, noValidate = false, noProgress = false;
     std::size_t historyLimit = core::kDefaultHistoryLimit;
     std::string fieldManager = "shift";
-    Selection selection;  // NAME words, -l, --kind: several objects (rollout_many.cpp)
+    Selection selection;     // NAME words, -l, --kind: several objects (rollout_many.cpp)
+    AnalysisFlags analysis;  // --analysis and Prometheus's flags (rollout_analysis.hpp)
 };
 
 // Several objects or clusters: every one moved step by step together (rollout_many.cpp).
@@ -39,6 +41,7 @@ class RolloutCommand : public Command {
 
     RolloutFlags flags;
     app::RolloutOptions options;  // filled by complete()
+    Analysis analysis;            // filled by complete()
 
    private:
     bool several_ = false;  // several objects or clusters

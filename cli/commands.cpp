@@ -9,6 +9,7 @@
 #include "cmd_rollout.hpp"
 #include "cmd_set.hpp"
 #include "cmd_undo.hpp"
+#include "cmd_verify.hpp"
 #include "command.hpp"
 #include "complete.hpp"
 #include "report.hpp"
@@ -24,6 +25,7 @@ std::unique_ptr<Command> makeGet() { return std::make_unique<GetCommand>(); }
 std::unique_ptr<Command> makeRollout() { return std::make_unique<RolloutCommand>(); }
 std::unique_ptr<Command> makeHistory() { return std::make_unique<HistoryCommand>(); }
 std::unique_ptr<Command> makeUndo() { return std::make_unique<UndoCommand>(); }
+std::unique_ptr<Command> makeVerify() { return std::make_unique<VerifyCommand>(); }
 
 constexpr const char* kAbout =
     "shift: move live traffic between versions of a service in an Istio mesh.\n"
@@ -42,6 +44,7 @@ const std::vector<CommandInfo> kCommands = {
      makeRollout},
     {"history", "NAME", "Show the revisions shift recorded on a VirtualService", makeHistory},
     {"undo", "NAME [--to-revision N]", "Return a VirtualService to an earlier revision's split", makeUndo},
+    {"verify", "NAME", "Compare the intended split with the traffic Prometheus observes", makeVerify},
     {"completion", "bash|zsh|fish", "Print the shell completion script", nullptr, printCompletionScript},
     {"__complete", "WORDS... CURRENT", "Answer the completion scripts", nullptr, complete, true},
 };

@@ -108,12 +108,18 @@ Answer values(const Line& line, const CLI::Option* o, const std::string& prefix,
     Answer a;
     std::vector<std::string> all;
     auto k = key(o);
-    if (k == "filename" || k == "kubeconfig") return Answer{{}, 0};
+    if (k == "filename" || k == "kubeconfig" || k == "prometheus-token-file" || k == "prometheus-ca-file")
+        return Answer{{}, 0};
     if (k == "namespace") all = completion::namespaces(line.scope);
     if (k == "context") all = completion::contexts(line.scope);
     if (k == "output") all = {"yaml", "json"};
     if (k == "color") all = {"auto", "always", "never"};
     if (k == "dry-run") all = {"client", "server", "none"};
+    if (k == "inconclusive") all = {"fail", "pass"};
+    if (k == "analysis") {  // the built-in gates, for a threshold to follow
+        all = {"success-rate>=", "latency-p50<=", "latency-p90<=", "latency-p95<=", "latency-p99<="};
+        a.directive |= kNoSpace;
+    }
     if (k == "route" && !line.positionals.empty())
         all = completion::routesOf(line.scope, line.positionals[0]);
     for (const auto& v : all) addMatching(a, current, prefix + v);

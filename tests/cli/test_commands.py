@@ -70,7 +70,7 @@ class Completion(unittest.TestCase):
         self.assertEqual(self.complete("-n", "x", "set", "-o", "")[0], ["yaml", "json"])
 
     def test_a_counting_flag_takes_no_value(self):
-        self.assertEqual(self.complete("-v", "")[0], ["get", "rollout", "history", "undo", "completion"])
+        self.assertEqual(self.complete("-v", "")[0], ["get", "rollout", "history", "undo", "verify", "completion"])
         self.assertEqual(self.complete("-v", "completion", "")[0], ["bash", "zsh", "fish"])
 
 

@@ -89,6 +89,15 @@ class Protocol(unittest.TestCase):
     def test_file_flags_leave_it_to_the_shell(self):
         self.assertEqual(self.complete("-f", ""), ([], 0))
         self.assertEqual(self.complete("--kubeconfig", ""), ([], 0))
+        self.assertEqual(self.complete("rollout", "--prometheus-ca-file", ""), ([], 0))
+        self.assertEqual(self.complete("verify", "--prometheus-token-file", ""), ([], 0))
+
+    def test_analysis_values(self):
+        self.assertEqual(self.complete("rollout", "--inconclusive", "")[0], ["fail", "pass"])
+        gates, directive = self.complete("rollout", "--analysis", "lat")
+        self.assertEqual(gates, ["latency-p50<=", "latency-p90<=", "latency-p95<=", "latency-p99<="])
+        self.assertEqual(directive & 2, 2)  # no space: the threshold follows
+        self.assertIn("--tolerance", self.complete("verify", "--")[0])
 
     def test_names_and_subsets_from_files(self):
         d = tempfile.mkdtemp(prefix="shift-complete-")
@@ -139,7 +148,7 @@ class Protocol(unittest.TestCase):
         self.assertEqual(sorted(self.complete("-f", d, "byhost", "")[0]), ["db=", "reviews-v1=", "reviews-v2="])
 
     def test_unreachable_cluster_prints_nothing_else(self):
-        self.assertEqual(self.complete("")[0], ["get", "rollout", "history", "undo", "completion"])  # the commands, no names
+        self.assertEqual(self.complete("")[0], ["get", "rollout", "history", "undo", "verify", "completion"])  # the commands, no names
 
 
 def shell_bin_dir(test):

@@ -135,6 +135,8 @@ def handle_namespaces(h, info):
 def handle_services(h, info, manager, dry_run):
     """/api/v1/namespaces/NS/services[/NAME] (and the cluster-wide list) for the Handler h."""
     services = h.server.services
+    if info.subresource == "proxy" and info.verb == "get":
+        return proxy(h, info, services)
     if info.subresource:
         return h._plain404()
     if info.verb == "list":
@@ -155,3 +157,30 @@ def handle_services(h, info, manager, dry_run):
         return h._object(200, services.delete(info.namespace, info.name, dry_run))
     raise ApiError(405, "MethodNotAllowed", '%s is not supported by the shift test API server on services'
                    % info.verb, details("", "services", group=""))
+
+
+def proxy(h, info, services):
+    """GET .../services/NAME:PORT/proxy/PATH: the API server's service proxy. The test server has no pods:
+    the request goes to 127.0.0.1 at the targetPort of the Service's port PORT (number or name), over
+    plain HTTP, and its answer comes back as it was (status, Content-Type, body)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    name, _, port = info.name.partition(":")
+    svc = services.get(info.namespace, name)
+    target = None
+    for p in svc.get("spec", {}).get("ports", []):
+        if port in (str(p.get("port")), p.get("name", ""), ""):
+            target = p.get("targetPort", p.get("port"))
+            break
+    if target is None:
+        raise ApiError(503, "ServiceUnavailable", 'no endpoints available for service "%s"' % info.name, {})
+    query = urllib.parse.urlsplit(h.path).query
+    url = "http://127.0.0.1:%s/%s%s" % (target, "/".join(info.extra), "?" + query if query else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return h._reply(r.status, r.read().decode("utf-8", "replace"), r.headers.get("Content-Type", ""))
+    except urllib.error.HTTPError as e:
+        return h._reply(e.code, e.read().decode("utf-8", "replace"), e.headers.get("Content-Type", ""))
+    except OSError as e:
+        raise ApiError(503, "ServiceUnavailable", "error trying to reach service: %s" % e, {})
