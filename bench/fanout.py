@@ -11,7 +11,12 @@ Every run changes something (the weights alternate 90/10 and 80/20). Prints the 
 targets: >= 20x faster than the kubectl loop; each object past the first <= 0.3x a single shift set;
 three clusters <= 1.5x one.
 
+With --growth instead: `shift set -l` over 10, 100 and 1,000 labelled VirtualServices (issue 12's
+limits): wall time and peak RSS at each size, per object and the growth from one size to the next (10x
+the objects should cost about 10x the time, not 100x; the memory of one object at a time, not of all).
+
     python3 bench/fanout.py [--shift build/cli/shift] [--runs 5] [--loop-runs 2]
+    python3 bench/fanout.py --growth [--runs 3]
 """
 import argparse
 import json
@@ -61,12 +66,54 @@ def median_ms(walls):
     return statistics.median(walls) * 1000
 
 
+def growth(a):
+    sizes = (10, 100, 1000)
+    scratch = tempfile.mkdtemp(prefix="shift-growth-")
+    server = TestServer(era="current").start()
+    try:
+        items = []
+        for n in sizes:
+            ns = f"g{n}"
+            items.append((f"{GROUP_PATH}/namespaces/{ns}/destinationrules", dict(dr(), metadata={"name": "reviews"})))
+            items += [(f"{GROUP_PATH}/namespaces/{ns}/virtualservices",
+                       dict(vs(f"vs-{j:04d}", {"app": "fanout"}), metadata={"name": f"vs-{j:04d}",
+                                                                            "labels": {"app": "fanout"}}))
+                      for j in range(n)]
+        Poster(server).post_all(items)
+        cfg = os.path.join(scratch, "kubeconfig")
+        kubeconfig([server], cfg)
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update(KUBECONFIG=cfg, NO_COLOR="1")
+        r = Runner(scratch)
+        walls, rss = {n: [] for n in sizes}, {n: [] for n in sizes}
+        for i in range(a.runs):
+            for n in sizes:
+                w = 80 if i % 2 == 0 else 90
+                argv = [a.shift, "set", "-q", "-l", "app=fanout", "-n", f"g{n}", f"v1={w}", f"v3={100 - w}"]
+                walls[n].append(r.timed(argv, env))
+                argv[-2:] = [f"v1={170 - w}", f"v3={w - 70}"]  # back the other way, measured for memory
+                rss[n].append(r.peak_rss(argv, env))
+    finally:
+        server.stop()
+    print(f"{'objects':>8s} {'median ms':>10s} {'ms/object':>10s} {'growth':>8s} {'peak RSS MiB':>13s}")
+    last = None
+    for n in sizes:
+        m = median_ms(walls[n])
+        kib = statistics.median(rss[n]) if all(x is not None for x in rss[n]) else None
+        grown = f"{m / last:7.1f}x" if last else "       -"
+        print(f"{n:8d} {m:10.1f} {m / n:10.2f} {grown:>8s} {kib / 1024 if kib else float('nan'):13.1f}")
+        last = m
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shift", default=os.path.join(ROOT, "build", "cli", "shift"))
     ap.add_argument("--runs", type=int, default=5, help="timed runs of the one-process commands")
     ap.add_argument("--loop-runs", type=int, default=2, help="timed runs of the 100-process loops")
+    ap.add_argument("--growth", action="store_true", help="set -l over 10, 100 and 1,000 objects instead")
     a = ap.parse_args()
+    if a.growth:
+        return growth(a)
     scratch = tempfile.mkdtemp(prefix="shift-fanout-")
     servers = [TestServer(era="current").start() for _ in range(3)]
     try:
