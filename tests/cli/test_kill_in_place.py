@@ -60,20 +60,31 @@ class KillInPlace(TempDirCase):
     def kill_loop(self, files, target, seconds):
         """Runs shift, kills it after a random delay, checks every file, again and again."""
         old = dict(files)
+        # The fastest of two whole runs: a first run slowed by a cold cache would put every kill after
+        # the rename.
         new, took = self.new_content(files, target)
+        took = min(took, self.new_content(files, target)[1])
         seed = int(os.environ.get("SHIFT_KILL_SEED") or random.randrange(1 << 30))
         rng = random.Random(seed)
         stats = {"old": 0, "new": 0, "temps": 0, "runs": 0, "seed": seed}
         seen = set()
         deadline = time.monotonic() + seconds
-        # At least five kills however loaded the machine is; more while the time lasts.
-        while time.monotonic() < deadline or stats["runs"] < 5:
+        # At least five kills however loaded the machine is, more while the time lasts, and (up to 40) until
+        # kills have landed both before and after the rename, so every phase of the write is hit.
+        while (time.monotonic() < deadline or stats["runs"] < 5 or not (stats["old"] and stats["new"])) \
+                and stats["runs"] < 40:
             for name, text in old.items():
                 self.write(name, text)
             p = subprocess.Popen([BIN, "-f", target, "--in-place", "--no-validate", *REQUEST],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # Half the kills anywhere in the run, half near its end, where the write and rename are.
-            time.sleep(rng.uniform(0, took * 1.5) if rng.random() < 0.5 else rng.uniform(took * 0.8, took * 1.5))
+            # The first kills at fixed fractions of the run, so that a short time budget still covers the
+            # read, the write and the rename whatever the seed; then half anywhere, half near the end.
+            fixed = (0.3, 0.6, 0.95, 1.4)
+            if stats["runs"] < len(fixed):
+                time.sleep(took * fixed[stats["runs"]])
+            else:
+                time.sleep(rng.uniform(0, took * 1.5) if rng.random() < 0.5 else rng.uniform(took * 0.8, took * 1.5))
             p.send_signal(signal.SIGKILL)
             p.wait()
             stats["runs"] += 1
