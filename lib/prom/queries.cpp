@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/text.hpp"
+
 namespace shift::prom {
 
 namespace {
@@ -14,7 +16,7 @@ constexpr const char* kForms =
     "use success-rate>=PERCENT, latency-p50|p90|p95|p99<=DURATION (e.g. 500ms) or 'QUERY>=NUMBER'";
 
 Error badGate(std::string_view text, std::string_view why) {
-    return fail(fmt::format("invalid --analysis \"{}\": {}; {}", text, why, kForms));
+    return fail(fmt::format("invalid --analysis \"{}\": {}; {}", printable(text), printable(why), kForms));
 }
 
 Result<double> parseNumber(std::string_view s) {

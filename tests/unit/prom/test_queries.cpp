@@ -39,7 +39,9 @@ TEST_SUITE("prom::queries") {
     }
     TEST_CASE("bad gates are one-line usage errors") {
         for (const char* bad : {"success-rate", "success-rate>=abc", "success-rate>=101", "latency-p98<=1s",
-                                "latency-p99<=500", ">=3", "up>=", "sum(x)>=1e999"}) {
+                                "latency-p99<=500", ">=3", "up>=", "sum(x)>=1e999",
+                                // a newline in the gate or after the comparison (fuzz_prom's finding)
+                                "lat\n500ms", "up>=\n1"}) {
             auto g = parseGate(bad);
             CAPTURE(bad);
             REQUIRE_FALSE(g);
