@@ -19,7 +19,7 @@ using text::Edit;
 using text::Text;
 
 // The lines of one block sequence item: from its `-` line to its last line
-// indented deeper than the dash (trailing blank lines excluded).
+// indented deeper than the dash (trailing blank lines and comments left of it excluded).
 struct ItemSpan {
     std::size_t begin = 0, end = 0;
     std::size_t dashColumn = 0;
@@ -43,8 +43,11 @@ std::optional<ItemSpan> itemSpan(const Text& t, const doc::Node& item) {
     for (auto line = span.end; line < t.s.size();) {
         auto next = t.lineEnd(line);
         if (!t.blank(line, next)) {
-            if (t.indent(line) <= dash) break;
-            span.end = next;
+            // A comment left of the item's keys ends nothing: the item goes on if deeper lines follow.
+            if (t.indent(line) > dash)
+                span.end = next;
+            else if (!t.restIsComment(line))
+                break;
         }
         line = next;
     }

@@ -82,6 +82,34 @@ TEST_SUITE("core::apply") {
                              "        host: reviews\n"
                              "        subset: v3\n");
     }
+    TEST_CASE("a comment left of an item's keys does not end the item: a removed item goes whole") {
+        // Found by fuzz_edit (tests/fuzz/regressions/edit): the item's `weight:` line after such a comment
+        // was left behind, under the new destination appended there.
+        auto a = apply(kHead +
+                           "    - destination:\n"
+                           "        host: reviews\n"
+                           "        subset: v1\n"
+                           "      weight: 50\n"
+                           "    - destination:\n"
+                           "        host: reviews\n"
+                           "# v2 was here\n"
+                           "        subset: v2\n"
+                           "      weight: 50\n"
+                           "    # the canary goes last\n",
+                       {"v1=50", "v3=50"});
+        REQUIRE(a.text);
+        CHECK(*a.text == kHead +
+                             "    - destination:\n"
+                             "        host: reviews\n"
+                             "        subset: v1\n"
+                             "      weight: 50\n"
+                             "    - destination:\n"
+                             "        host: reviews\n"
+                             "        subset: v3\n"
+                             "      weight: 50\n"
+                             "    # the canary goes last\n");
+        CHECK(doc::toJson(test::yaml(*a.text).docs.at(0)) == doc::toJson(a.tree));
+    }
     TEST_CASE("a weight changes in place, comment kept") {
         auto a = apply(kHead +
                            "    - destination: {host: reviews, subset: v1}\n"
