@@ -10,7 +10,6 @@
 #include "get_table.hpp"
 #include "kube/istio_api.hpp"
 #include "report.hpp"
-#include "stores/kube_store.hpp"
 #include "term/charset.hpp"
 
 namespace shift::cli {
@@ -18,8 +17,13 @@ namespace shift::cli {
 // With --route, an object without the rule is left out: the question is "where is this rule, and
 // how is it split".
 Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, const GetOptions& o) {
+    return reportsOf(doc::objects(list), o);
+}
+
+Result<std::vector<core::SplitReport>> reportsOf(const std::vector<const doc::Node*>& objects,
+                                                 const GetOptions& o) {
     std::vector<core::SplitReport> reports;
-    for (const auto* object : doc::objects(list)) {
+    for (const auto* object : objects) {
         auto r = core::reportOf(*object, o.routes);
         if (r) {
             reports.push_back(std::move(*r));
@@ -33,18 +37,6 @@ Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, co
 namespace {
 
 // NAME: one GET, its Split.
-Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const GetOptions& o) {
-    auto target = core::parseObjectRef(o.name);
-    if (!target) return target.error();
-    auto object = api.getRoute(stores::routeResource(target->kind), ns, target->name);
-    if (!object) return object.error();
-    auto parsed =
-        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(target->kind)));
-    if (!parsed) return parsed.error();
-    if (parsed->docs.empty()) return fail("the server answered with an empty VirtualService", kExitApi);
-    return core::reportOf(parsed->docs.front(), o.routes);
-}
-
 std::string printed(const core::SplitReport& report, app::Output output) {
     doc::Node node = core::toNode(report);
     return output == app::Output::Json ? doc::toJson(node) + "\n" : doc::toYaml(node);
@@ -156,7 +148,9 @@ int runCluster(const GetOptions& o, const Globals& g) {
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     if (!o.name.empty()) {
-        auto r = namedReport(api, cluster->ns, o);
+        auto ref = core::parseObjectRef(o.name);
+        if (!ref) return report(ref.error());
+        auto r = namedReport(api, cluster->ns, *ref, o);
         if (!r) return report(r.error());
         if (g.output != app::Output::None) {
             emit(stdout, printed(*r, g.output));

@@ -27,6 +27,8 @@ Result<std::vector<core::SplitReport>> fileReports(const GetOptions& options);
 
 // The reports of a LIST body's items. With --route, an object without the rule is left out.
 Result<std::vector<core::SplitReport>> reportsOfList(const doc::Stream& list, const GetOptions& o);
+Result<std::vector<core::SplitReport>> reportsOf(const std::vector<const doc::Node*>& objects,
+                                                 const GetOptions& o);
 
 // Several names, -l, or several clusters (get_many.cpp): the named or selected objects of each
 // cluster in one table, a CLUSTER column first when there are several.

@@ -1,11 +1,14 @@
 #include "get_list.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <string_view>
 
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"
 #include "report.hpp"
+#include "stores/kube_store.hpp"
 
 namespace shift::cli {
 
@@ -31,6 +34,18 @@ Status forEachListed(kube::Api& api, const std::string& ns, const GetOptions& o,
         for (auto& r : *reports) each(std::move(r));
     } while (!token.empty());
     return okStatus();
+}
+
+Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const core::ObjectRef& ref,
+                                      const GetOptions& o) {
+    auto object = api.getRoute(stores::routeResource(ref.kind), ns, ref.name);
+    if (!object) return object.error();
+    auto parsed =
+        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(ref.kind)));
+    if (!parsed) return parsed.error();
+    if (parsed->docs.empty())
+        return fail(fmt::format("the server answered with an empty {}", core::kindName(ref.kind)), kExitApi);
+    return core::reportOf(parsed->docs.front(), o.routes);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include "app/store.hpp"
 #include "cmd_get.hpp"
+#include "core/object_ref.hpp"
 #include "core/split_report.hpp"
 #include "kube/istio_api.hpp"
 
@@ -22,6 +23,10 @@ int listChunk();
 // Each report of the LIST of ns ("" for every namespace), page by page, in the server's order.
 Status forEachListed(kube::Api& api, const std::string& ns, const GetOptions& o, int chunk,
                      const std::function<void(core::SplitReport&&)>& each);
+
+// The report of one named object of either kind (one GET).
+Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const core::ObjectRef& ref,
+                                      const GetOptions& o);
 
 // -o json or -o yaml of a SplitList as it comes: the header with the first item (or the empty list
 // at finish), each item when added, the closing at finish.

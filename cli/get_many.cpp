@@ -14,36 +14,14 @@ namespace shift::cli {
 
 namespace {
 
-Result<core::SplitReport> namedReport(kube::Api& api, const std::string& ns, const core::ObjectRef& ref,
-                                      const GetOptions& o) {
-    auto object = api.getRoute(stores::routeResource(ref.kind), ns, ref.name);
-    if (!object) return object.error();
-    auto parsed =
-        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(ref.kind)));
-    if (!parsed) return parsed.error();
-    if (parsed->docs.empty())
-        return fail(fmt::format("the server answered with an empty {}", core::kindName(ref.kind)), kExitApi);
-    return core::reportOf(parsed->docs.front(), o.routes);
-}
-
-// -l: one LIST per kind (resolveSelection's), whose items are the reports; a selection matching
-// nothing is an empty table, as kubectl get -l prints it.
+// -l: one LIST per kind (listLabeled's), whose items are the reports; a selection matching nothing is
+// an empty table, as kubectl get -l prints it.
 Result<std::vector<core::SplitReport>> labeledReports(Connection& c, const GetOptions& o) {
-    const auto& s = o.selection;
-    std::vector<core::RouteKind> kinds{core::RouteKind::VirtualService, core::RouteKind::HTTPRoute};
-    if (s.kind) kinds.assign(1, *s.kind);
-    std::vector<core::SplitReport> reports;
-    for (auto kind : kinds) {
-        const auto& resource = stores::routeResource(kind);
-        auto body = c.api->listRoutesLabeled(resource, c.cluster.ns, core::toString(*s.selector), !s.kind);
-        if (!body) return body.error();
-        auto list = doc::parseJson(std::move(*body), fmt::format("the server's list of {}s", resource.kind));
-        if (!list) return list.error();
-        auto some = reportsOfList(*list, o);
-        if (!some) return some.error();
-        for (auto& r : *some) reports.push_back(std::move(r));
-    }
-    return reports;
+    auto listed = listLabeled(*c.api, c.cluster.ns, o.selection);
+    if (!listed) return listed.error();
+    std::vector<const doc::Node*> objects;
+    for (const auto& one : *listed) objects.push_back(&*one.listed);
+    return reportsOf(objects, o);
 }
 
 // One cluster's reports: -l is one LIST per kind, names are one GET each.

@@ -97,7 +97,7 @@ Result<std::vector<Selected>> labeled(kube::Api& api, const std::string& ns, cor
 }  // namespace
 
 // -l: one LIST per kind (VirtualServices first, then HTTPRoutes), or of --kind's only.
-Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& ns, const Selection& s) {
+Result<std::vector<Selected>> listLabeled(kube::Api& api, const std::string& ns, const Selection& s) {
     std::vector<Selected> out;
     if (!s.selector) {
         for (const auto& ref : s.refs) out.push_back(Selected{ref, std::nullopt});
@@ -110,7 +110,14 @@ Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& n
         if (!some) return some.error();
         for (auto& one : *some) out.push_back(std::move(one));
     }
-    if (out.empty()) {
+    return out;
+}
+
+// The same, where a selection that matches nothing is an error.
+Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& ns, const Selection& s) {
+    auto listed = listLabeled(api, ns, s);
+    if (!listed) return listed.error();
+    if (listed->empty() && s.selector) {
         std::string what = s.kind ? core::kindName(*s.kind) : "VirtualService or HTTPRoute";
         std::string plural =
             s.kind ? std::string(core::typeName(*s.kind)) + "s" : "virtualservices,httproutes";
@@ -119,16 +126,7 @@ Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& n
                         "{} -n {} --show-labels",
                         what, ns, s.selectorText, plural, ns));
     }
-    return out;
-}
-
-Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
-                                                      const Selection& s) {
-    auto listed = listSelection(api, ns, s);
-    if (!listed) return listed.error();
-    std::vector<core::ObjectRef> refs;
-    for (auto& one : *listed) refs.push_back(std::move(one.ref));
-    return refs;
+    return listed;
 }
 
 std::string targetLabel(const Connection& c, const core::ObjectRef& ref, bool withCluster) {

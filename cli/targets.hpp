@@ -54,20 +54,18 @@ struct Connection {
 // request, so a bad context fails before anything is read.
 Result<std::vector<Connection>> connectAll(const Globals& globals);
 
-// The objects the selection names in ns: the names as given, or those the LISTs with labelSelector=
-// return (one per kind: VirtualServices, then HTTPRoutes where the Gateway API is served), sorted.
-// A selector matching nothing is an error naming the selector and namespace (exit 2).
-Result<std::vector<core::ObjectRef>> resolveSelection(kube::Api& api, const std::string& ns,
-                                                      const Selection& selection);
-
-// The same, with each object as -l's LIST returned it (nullopt for a name given: not read yet), so a
-// label-selected change reads no object twice.
+// The objects the selection names in ns: the names as given (not read yet: `listed` is nullopt), or
+// those the LISTs with labelSelector= return (one per kind: VirtualServices, then HTTPRoutes where the
+// Gateway API is served), sorted, each as the LIST returned it, so a label-selected command reads no
+// object twice. A selector matching nothing is an error naming the selector and namespace (exit 2).
 struct Selected {
     core::ObjectRef ref;
     std::optional<doc::Node> listed;
 };
 Result<std::vector<Selected>> listSelection(kube::Api& api, const std::string& ns,
                                             const Selection& selection);
+// The same LISTs where a selection matching nothing is no error (get prints an empty table).
+Result<std::vector<Selected>> listLabeled(kube::Api& api, const std::string& ns, const Selection& selection);
 
 // "east: istio-demo/reviews" (the context only with several clusters).
 std::string targetLabel(const Connection& c, const core::ObjectRef& ref, bool withCluster);
