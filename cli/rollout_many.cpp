@@ -62,20 +62,22 @@ Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, con
     Fleet fleet;
     bool clusters = conns.size() > 1;
     for (auto& c : conns) {
-        auto refs = resolveSelection(*c.api, c.cluster.ns, f.selection);
-        if (!refs) {
-            if (!clusters) return refs.error();
-            return Error{fmt::format("context {}: {}", c.label, refs.error().message), refs.error().exit};
+        auto selected = listSelection(*c.api, c.cluster.ns, f.selection);
+        if (!selected) {
+            if (!clusters) return selected.error();
+            return Error{fmt::format("context {}: {}", c.label, selected.error().message),
+                         selected.error().exit};
         }
         c.api->setFieldManager(f.fieldManager);
         addOnce(fleet.namespaces, c.cluster.ns);
         addOnce(fleet.contexts, c.cluster.contextName);
-        for (const auto& ref : *refs) {
+        for (auto& [ref, listed] : *selected) {
             stores::RouteTargetOptions t{
                 c.cluster.ns,   ref.name,      f.routes, {}, kube::recordedUser(c.cluster),
                 f.historyLimit, !f.noValidate, ref.kind};
-            std::unique_ptr<app::RolloutTarget> target =
-                std::make_unique<stores::KubeRouteTarget>(*c.api, t, warnFn);
+            auto kubeTarget = std::make_unique<stores::KubeRouteTarget>(*c.api, t, warnFn);
+            if (listed) kubeTarget->seed(std::move(*listed));  // -l: read once, from the LIST
+            std::unique_ptr<app::RolloutTarget> target = std::move(kubeTarget);
             if (clusters) target = std::make_unique<InCluster>(std::move(target), c.label);
             fleet.targets.push_back(target.get());
             fleet.owned.push_back(std::move(target));

@@ -52,13 +52,20 @@ Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
 }
 
 Result<app::RouteState> KubeRouteTarget::read() {
-    auto object = api_.getRoute(routeResource(o_.kind), o_.ns, o_.name);
-    if (!object) return object.error();
-    auto stream =
-        doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(o_.kind)));
-    if (!stream) return stream.error();
-    version_ = object->version;
-    live_ = std::move(*stream);
+    if (seeded_) {
+        live_ = doc::Stream{doc::Format::Json, {}, {}};
+        live_.docs.push_back(std::move(*seeded_));
+        seeded_.reset();
+        version_ = servedVersionOf(live_.docs.front());
+    } else {
+        auto object = api_.getRoute(routeResource(o_.kind), o_.ns, o_.name);
+        if (!object) return object.error();
+        auto stream =
+            doc::parseJson(std::move(object->json), fmt::format("the server's {}", core::kindName(o_.kind)));
+        if (!stream) return stream.error();
+        version_ = object->version;
+        live_ = std::move(*stream);
+    }
     if (!haveFirst_) {
         first_ = live_;
         haveFirst_ = true;

@@ -2,6 +2,7 @@
 // One rule of a VirtualService (or an HTTPRoute) in the cluster, as the rollout engine writes it: every write
 // is a PUT with the resourceVersion last seen, carries the rollout mark and appends to the history
 // annotation; a restore puts back the rule's route exactly as the rollout found it.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct RouteTargetOptions {
 class KubeRouteTarget : public app::RolloutTarget {
    public:
     KubeRouteTarget(kube::Api& api, RouteTargetOptions options, app::Warn warn);
+
+    // The object as a LIST returned it (-l): the first read() uses it instead of a GET.
+    void seed(doc::Node listed) { seeded_ = std::move(listed); }
 
     std::string name() const override;
     std::string setCommand(const core::RuleSplit& split) const override;
@@ -52,6 +56,7 @@ class KubeRouteTarget : public app::RolloutTarget {
     doc::Stream live_;      // the object last read or written
     doc::Stream first_;     // the object as the rollout found it
     bool haveFirst_ = false;
+    std::optional<doc::Node> seeded_;  // seed()'s object, until the first read()
 };
 
 }  // namespace shift::stores

@@ -39,6 +39,13 @@ std::string resourceVersion(const doc::Node& object) {
 
 }  // namespace
 
+std::string servedVersionOf(const doc::Node& listed) {
+    // The LIST was made in the served version, which its items' apiVersion names (group/version).
+    const auto* apiVersion = listed.get("apiVersion");
+    auto text = apiVersion ? apiVersion->str() : std::string();
+    return text.substr(text.find('/') + 1);
+}
+
 const kube::RouteResource& routeResource(core::RouteKind kind) {
     return kind == core::RouteKind::HTTPRoute ? kube::httpRoutes() : kube::virtualServices();
 }
@@ -57,10 +64,7 @@ Result<app::Snapshot> KubeStore::read() {
         live_ = doc::Stream{doc::Format::Json, {}, {}};
         live_.docs.push_back(std::move(*seeded_));
         seeded_.reset();
-        // The LIST was made in the served version, which its items' apiVersion names (group/version).
-        const auto* apiVersion = live_.docs.front().get("apiVersion");
-        auto text = apiVersion ? apiVersion->str() : std::string();
-        servedVersion_ = text.substr(text.find('/') + 1);
+        servedVersion_ = servedVersionOf(live_.docs.front());
         resourceVersion_ = resourceVersion(live_.docs.front());
         return app::Snapshot{&live_.docs.front(), resourceVersion_};
     }

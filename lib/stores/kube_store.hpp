@@ -17,6 +17,9 @@ namespace shift::stores {
 // The API resource of a route kind: kube::virtualServices() or kube::httpRoutes().
 const kube::RouteResource& routeResource(core::RouteKind kind);
 
+// The API version a LIST item was served in: the version of its apiVersion (group/version).
+std::string servedVersionOf(const doc::Node& listed);
+
 class KubeStore : public app::Store {
    public:
     KubeStore(kube::Api& api, std::string ns, std::string name, app::Output output, app::Warn warn,
