@@ -7,7 +7,6 @@ finish the job, which are run here as given).
 
     SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_many_faults.py
 """
-import json
 import os
 import re
 import shlex
@@ -17,7 +16,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
 from cluster import weights  # noqa: E402
-from test_cluster_rollout_faults import FAULTS, START, settle  # noqa: E402
+import sweeps  # noqa: E402
+
+START = (("v1", 80), ("v2", 20))
 
 
 class ManyEveryRequest(cluster.ClusterCase):
@@ -89,22 +90,9 @@ class ManyEveryRequest(cluster.ClusterCase):
         ns, _ = self.prepare()
         self.backend.clear_requests()
         self.assertExit(self.change(ns), 0)
-        n = len([q for q in self.backend.requests() if "/namespaces/%s/" % ns in q["path"]])
+        n = len(sweeps.requests_in(self.backend, ns))
         self.assertGreaterEqual(n, 4, "one LIST, then a read and a write of each object")
-        outcomes = {}
-        for kind, params in FAULTS:
-            for k in range(n):
-                ns, start = self.prepare()
-                self.backend.clear_faults()
-                self.backend.fault(kind, skip=k, path="/namespaces/%s/" % ns, **params)
-                r = self.change(ns)
-                settle(self.backend, kind, params)
-                what = "%s %s at request %d: %r" % (kind, json.dumps(params), k + 1, r)
-                self.assertNotIn(r.code, (-6, -11, 134, 139), what)
-                outcome = self.judge(ns, start, r, what)
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        print("\n  %d requests per change; outcomes of %d faulted runs: %s" % (n, n * len(FAULTS), outcomes),
-              file=sys.stderr)
+        sweeps.sweep(self, n, self.prepare, self.change, self.judge, what="change")
 
 
 cluster.parameterize(globals(), ManyEveryRequest, backends=("testserver",), eras=("current",))

@@ -20,48 +20,20 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
+import sweeps  # noqa: E402
 from cluster import weights  # noqa: E402
 
 MARK = "traffic-shift.dev/rollout"
 START = (("v1", 80), ("v2", 20))
-FAULTS = [
-    ("error", {"status": 500}),
-    ("error", {"status": 503}),
-    ("throttle", {"retryAfter": 0}),
-    ("reset", {}),
-    ("garble", {"mode": "truncate"}),
-    ("garble", {"mode": "invalid"}),
-    ("delay", {"ms": 1500}),
-    ("conflict", {"patch": {"metadata": {"labels": {"touched": "by-someone"}}}}),
-    # The server restarts: short (shift's retries of an unsent request ride it out) and long (they
-    # do not), before the request is carried out and after it (the answer lost).
-    ("outage", {"seconds": 0.3}),
-    ("outage", {"seconds": 0.3, "after": True}),
-    ("outage", {"seconds": 2.5}),
-    ("outage", {"seconds": 2.5, "after": True}),
-]
-
-
-def settle(backend, kind, params):
-    """After a fault: let a request shift gave up on land, let a server that went away come back."""
-    if kind == "delay":
-        time.sleep(params["ms"] / 1000.0)
-    if kind == "outage":
-        backend.wait_up()
-
 
 class RolloutEveryRequest(cluster.ClusterCase):
     def rollout(self, ns):
         return self.shift("rollout", "reviews", "--to", "v3", "-n", ns, "--steps", "10,50,100", "--interval", "1ms",
                           "--request-timeout", "1s")
-
-    def ours(self, ns):
-        return [q for q in self.backend.requests() if "/namespaces/%s/" % ns in q["path"]]
 
     def clean_run_requests(self):
         ns = self.namespace()
@@ -69,7 +41,7 @@ class RolloutEveryRequest(cluster.ClusterCase):
         self.backend.clear_requests()
         r = self.rollout(ns)
         self.assertExit(r, 0)
-        return len(self.ours(ns))
+        return len(sweeps.requests_in(self.backend, ns))
 
     def annotations(self, vs):
         return vs["metadata"].get("annotations", {})
@@ -109,21 +81,12 @@ class RolloutEveryRequest(cluster.ClusterCase):
     def test_a_fault_at_each_request_ends_completed_restored_or_said(self):
         n = self.clean_run_requests()
         self.assertGreaterEqual(n, 5, "a 3-step rollout makes at least a read and four writes")
-        outcomes = {}
-        for kind, params in FAULTS:
-            for k in range(n):
-                ns = self.namespace()
-                start = self.bookinfo(ns, subsets=START)
-                self.backend.clear_faults()
-                self.backend.fault(kind, skip=k, path="/namespaces/%s/" % ns, **params)
-                r = self.rollout(ns)
-                settle(self.backend, kind, params)
-                what = "%s %s at request %d: %r" % (kind, json.dumps(params), k + 1, r)
-                self.assertNotIn(r.code, (-6, -11, 134, 139), what)
-                outcome = self.judge(ns, start, r, what)
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        print("\n  %d requests per rollout; outcomes of %d faulted runs: %s" %
-              (n, n * len(FAULTS), outcomes), file=sys.stderr)
+
+        def prepare():
+            ns = self.namespace()
+            return ns, self.bookinfo(ns, subsets=START)
+
+        sweeps.sweep(self, n, prepare, self.rollout, self.judge, what="rollout")
 
 
 class UndoEveryRequest(cluster.ClusterCase):
@@ -138,38 +101,28 @@ class UndoEveryRequest(cluster.ClusterCase):
     def undo(self, ns):
         return self.shift("undo", "reviews", "-n", ns, "-q", "--request-timeout", "1s")
 
+    def judge(self, ns, before, r, what):
+        vs = self.backend.get(ns, "virtualservices", "reviews")
+        history = json.loads(vs["metadata"]["annotations"]["traffic-shift.dev/history"])
+        if weights(vs) == dict(START):
+            self.assertEqual(history[-1]["command"], "undo reviews", what)
+            if r.code:
+                self.assertIn("may have", r.err, what)
+            return "undone" if r.code == 0 else "undone, said it may have"
+        self.assertNotEqual(r.code, 0, what)
+        self.assertEqual(vs["spec"], before["spec"], what)
+        self.assertEqual(len(history), 2, what)
+        self.assertEqual(len([l for l in r.err.splitlines() if l.startswith("error: ")]), 1, what)
+        return "unchanged"
+
     def test_a_fault_at_each_request_lands_whole_or_changes_nothing(self):
         ns, _ = self.prepare()
         self.backend.clear_requests()
         r = self.undo(ns)
         self.assertExit(r, 0)
         self.assertNotIn("warning", r.err)  # undo drops v3 on purpose: no "not in the request" warning
-        n = len([q for q in self.backend.requests() if "/namespaces/%s/" % ns in q["path"]])
-        outcomes = {}
-        for kind, params in FAULTS:
-            for k in range(n):
-                ns, before = self.prepare()
-                self.backend.clear_faults()
-                self.backend.fault(kind, skip=k, path="/namespaces/%s/" % ns, **params)
-                r = self.undo(ns)
-                settle(self.backend, kind, params)
-                what = "%s %s at request %d: %r" % (kind, json.dumps(params), k + 1, r)
-                vs = self.backend.get(ns, "virtualservices", "reviews")
-                history = json.loads(vs["metadata"]["annotations"]["traffic-shift.dev/history"])
-                if weights(vs) == dict(START):
-                    self.assertEqual(history[-1]["command"], "undo reviews", what)
-                    outcome = "undone" if r.code == 0 else "undone, said it may have"
-                    if r.code:
-                        self.assertIn("may have", r.err, what)
-                else:
-                    self.assertNotEqual(r.code, 0, what)
-                    self.assertEqual(vs["spec"], before["spec"], what)
-                    self.assertEqual(len(history), 2, what)
-                    self.assertEqual(len([l for l in r.err.splitlines() if l.startswith("error: ")]), 1, what)
-                    outcome = "unchanged"
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        print("\n  %d requests per undo; outcomes of %d faulted runs: %s" % (n, n * len(FAULTS), outcomes),
-              file=sys.stderr)
+        n = len(sweeps.requests_in(self.backend, ns))
+        sweeps.sweep(self, n, self.prepare, self.undo, self.judge, what="undo")
 
 
 cluster.parameterize(globals(), RolloutEveryRequest, backends=("testserver",))

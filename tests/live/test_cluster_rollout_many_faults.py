@@ -12,30 +12,20 @@ back. Every run must end with BOTH objects in one agreed state:
 
     SHIFT_BIN=build/cli/shift python3 tests/live/test_cluster_rollout_many_faults.py
 """
-import json
 import os
 import re
 import shlex
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cluster  # noqa: E402
+import sweeps  # noqa: E402
 from cluster import weights  # noqa: E402
 
 MARK = "traffic-shift.dev/rollout"
 NAMES = ("a", "b")
-FAULTS = [
-    ("error", {"status": 500}),
-    ("reset", {}),
-    ("garble", {"mode": "truncate"}),
-    ("delay", {"ms": 1500}),
-    ("conflict", {"patch": {"metadata": {"labels": {"touched": "by-someone"}}}}),
-    ("outage", {"seconds": 0.3, "after": True}),
-    ("outage", {"seconds": 2.5, "after": True}),
-]
 
 
 class RolloutManyEveryRequest(cluster.ClusterCase):
@@ -93,25 +83,9 @@ class RolloutManyEveryRequest(cluster.ClusterCase):
         ns, _ = self.prepare()
         self.backend.clear_requests()
         self.assertExit(self.rollout(ns), 0)
-        n = len([q for q in self.backend.requests() if "/namespaces/%s/" % ns in q["path"]])
-        outcomes = {}
-        for kind, params in FAULTS:
-            for k in range(n):
-                ns, start = self.prepare()
-                self.backend.clear_faults()
-                self.backend.fault(kind, skip=k, path="/namespaces/%s/" % ns, **params)
-                r = self.rollout(ns)
-                if kind == "delay":
-                    time.sleep(params["ms"] / 1000.0)
-                if kind == "outage":
-                    self.backend.wait_up()
-                self.backend.clear_faults()
-                what = "%s %s at request %d: %r" % (kind, json.dumps(params), k + 1, r)
-                self.assertNotIn(r.code, (-6, -11, 134, 139), what)
-                outcome = self.judge(ns, start, r, what)
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        print("\n  %d requests per rollout; outcomes of %d faulted runs: %s" % (n, n * len(FAULTS), outcomes),
-              file=sys.stderr)
+        n = len(sweeps.requests_in(self.backend, ns))
+        sweeps.sweep(self, n, self.prepare, self.rollout, self.judge, faults=sweeps.SEVERAL_OBJECTS_FAULTS,
+                     what="rollout")
 
 
 cluster.parameterize(globals(), RolloutManyEveryRequest, backends=("testserver",), eras=("current",))

@@ -143,4 +143,25 @@ class FakeChecks : public app::CheckRunner {
     std::vector<std::pair<std::string, app::CheckContext>> calls;
 };
 
+// The rollout most tests run: v3 in steps of 10, 50 and 100, 30 s apart, one check, and no heartbeat
+// writes between steps unless a test asks.
+inline app::RolloutOptions rolloutOptions(std::string command, std::vector<long long> steps = {10, 50, 100}) {
+    using namespace std::chrono_literals;
+    app::RolloutOptions o;
+    o.key = "v3";
+    o.steps = std::move(steps);
+    o.interval = 30s;
+    o.checks = {"./healthy.sh"};
+    o.holder = "alice@ci pid 1";
+    o.command = std::move(command);
+    o.heartbeatEvery = 30s;
+    return o;
+}
+
+// What a rollout reported, and the events it printed on the way.
+struct RolloutRun {
+    app::RolloutReport report;
+    std::vector<std::string> events;
+};
+
 }  // namespace shift::test

@@ -8,21 +8,10 @@ using namespace std::chrono_literals;
 namespace {
 
 app::RolloutOptions options(std::vector<long long> steps = {10, 50, 100}) {
-    app::RolloutOptions o;
-    o.key = "v3";
-    o.steps = std::move(steps);
-    o.interval = 30s;
-    o.checks = {"./healthy.sh"};
-    o.holder = "alice@ci pid 1";
-    o.command = "rollout reviews --to v3";
-    o.heartbeatEvery = 30s;  // no heartbeat writes between steps, unless a test asks
-    return o;
+    return test::rolloutOptions("rollout reviews --to v3", std::move(steps));
 }
 
-struct Run {
-    app::RolloutReport report;
-    std::vector<std::string> events;
-};
+using Run = test::RolloutRun;
 
 Run rollout(test::FakeTarget& target, test::FakeChecks& checks, test::FakeClock& clock,
             const app::RolloutOptions& o) {

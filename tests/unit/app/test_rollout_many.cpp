@@ -11,15 +11,7 @@ using namespace std::chrono_literals;
 namespace {
 
 app::RolloutOptions options(std::vector<long long> steps = {10, 50, 100}) {
-    app::RolloutOptions o;
-    o.key = "v3";
-    o.steps = std::move(steps);
-    o.interval = 30s;
-    o.checks = {"./healthy.sh"};
-    o.holder = "alice@ci pid 1";
-    o.command = "rollout -l app=reviews --to v3";
-    o.heartbeatEvery = 30s;
-    return o;
+    return test::rolloutOptions("rollout -l app=reviews --to v3", std::move(steps));
 }
 
 // Objects a, b, c (istio-demo/a http[0] ...), each starting at its own split.
@@ -38,10 +30,7 @@ struct Fleet {
     std::vector<app::RolloutTarget*> targets;
 };
 
-struct Run {
-    app::RolloutReport report;
-    std::vector<std::string> events;
-};
+using Run = test::RolloutRun;
 
 Run rollout(Fleet& fleet, test::FakeChecks& checks, test::FakeClock& clock, const app::RolloutOptions& o) {
     Run run;
