@@ -50,11 +50,10 @@ void GetCommand::declare(CLI::App& app) {
                    "VirtualService to show, or TYPE/NAME (httproute/NAME), or several (default: every "
                    "VirtualService in the namespace)");
     app.add_flag("-A,--all-namespaces", o.allNamespaces, "Show the VirtualServices of every namespace");
-    app.add_option("--route", o.routes,
-                   "Rule to show: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("RULE");
+    repeatable(app.add_option(
+                   "--route", o.routes,
+                   "Rule to show: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable"),
+               "RULE");
     app.add_option(
         "-f,--filename", o.filename,
         "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");

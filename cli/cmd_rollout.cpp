@@ -41,10 +41,9 @@ void RolloutCommand::declare(CLI::App& app) {
         ->option_text("LIST");
     app.add_option("--interval", f.interval, "Wait after each step before its checks (default 30s)")
         ->option_text("DURATION");
-    app.add_option("--check", f.checks, "A health check run through sh -c after each step; exit 0 is healthy")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("CMD");
+    repeatable(app.add_option("--check", f.checks,
+                              "A health check run through sh -c after each step; exit 0 is healthy"),
+               "CMD");
     app.add_option("--check-timeout", f.checkTimeout, "Kill a check after this long (default 1m)")
         ->option_text("DURATION");
     app.add_option("--max-failures", f.maxFailures, "Failed checks retried after an interval (default 0)")
@@ -53,10 +52,7 @@ void RolloutCommand::declare(CLI::App& app) {
         ->option_text("rollback|hold");
     app.add_option("--on-interrupt", f.onInterrupt, "After SIGINT/SIGTERM: rollback (default) or hold")
         ->option_text("rollback|hold");
-    app.add_option("--route", f.routes, "The rule to move: NAME, INDEX or LIST:INDEX")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("RULE");
+    repeatable(app.add_option("--route", f.routes, "The rule to move: NAME, INDEX or LIST:INDEX"), "RULE");
     app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
     declareFieldManager(app, f.fieldManager);
     app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");

@@ -35,11 +35,10 @@ void SetCommand::declare(CLI::App& app) {
         ->option_text("[=client|server|none]");
     app.add_flag("--exit-code", o.exitCode, "Exit 1 when the request changes (or would change) something");
     // One value per --route, as kubectl's repeated flags: `--route a NAME ...` must not eat NAME.
-    app.add_option("--route", o.shift.routes,
-                   "Rule to shift: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("RULE");
+    repeatable(app.add_option(
+                   "--route", o.shift.routes,
+                   "Rule to shift: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable"),
+               "RULE");
     app.add_flag("--keep-zero", o.shift.split.keepZero,
                  "Keep destinations at weight 0 instead of removing them");
     app.add_flag("--explicit-weights", o.shift.split.explicitWeights,

@@ -51,10 +51,7 @@ void VerifyCommand::declare(CLI::App& app) {
         ->option_text("POINTS");
     app.add_option("--wait", f.wait, "Keep looking until the split matches or this long has passed")
         ->option_text("DURATION");
-    app.add_option("--route", f.routes, "The rule to verify: NAME, INDEX or LIST:INDEX")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("RULE");
+    repeatable(app.add_option("--route", f.routes, "The rule to verify: NAME, INDEX or LIST:INDEX"), "RULE");
     declarePrometheus(app, f.prometheus);
 }
 

@@ -46,6 +46,14 @@ class Command {
                                     const std::string& current) const = 0;
 };
 
+// A flag given once per value (--route a --route b): every occurrence is kept, and no second word is
+// taken as a value (`--route main v3=100` leaves v3=100 to the split).
+inline CLI::Option* repeatable(CLI::Option* option, const std::string& valueName) {
+    return option->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text(valueName);
+}
+
 struct CommandInfo {
     std::string_view name;
     std::string_view usage;    // what follows `shift NAME` in the synopsis

@@ -19,11 +19,10 @@ void declareCluster(CLI::App& app, kube::ConfigFlags& c, std::vector<std::string
     auto* cluster = "Cluster";
     app.add_option("-n,--namespace", c.ns, "Namespace (default: the context's, else default)")
         ->group(cluster);
-    app.add_option("--context", contexts, "kubeconfig context to use; repeat it for several clusters")
-        ->group(cluster)
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("CONTEXT");
+    repeatable(
+        app.add_option("--context", contexts, "kubeconfig context to use; repeat it for several clusters")
+            ->group(cluster),
+        "CONTEXT");
     app.add_option("--contexts", contexts, "Several kubeconfig contexts at once: a,b,c")
         ->group(cluster)
         ->allow_extra_args(false)
@@ -38,11 +37,8 @@ void declareCluster(CLI::App& app, kube::ConfigFlags& c, std::vector<std::string
     app.add_option("--as", c.as, "User to impersonate (a user or system:serviceaccount:NS:NAME)")
         ->group(cluster)
         ->option_text("USER");
-    app.add_option("--as-group", c.asGroups, "Group to impersonate; repeatable")
-        ->group(cluster)
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("GROUP");
+    repeatable(app.add_option("--as-group", c.asGroups, "Group to impersonate; repeatable")->group(cluster),
+               "GROUP");
     app.add_option("--as-uid", c.asUid, "UID to impersonate")->group(cluster)->option_text("UID");
 }
 

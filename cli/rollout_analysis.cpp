@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "command.hpp"
 #include "core/duration.hpp"
 #include "report.hpp"
 
@@ -31,12 +32,11 @@ std::string valueText(const prom::Gate& g, double v) {
 }  // namespace
 
 void declareAnalysis(CLI::App& app, AnalysisFlags& f) {
-    app.add_option("--analysis", f.gates,
-                   "A gate judged from Prometheus after each step: success-rate>=99, latency-p99<=500ms, "
-                   "'QUERY>=X'")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text("GATE");
+    repeatable(
+        app.add_option("--analysis", f.gates,
+                       "A gate judged from Prometheus after each step: success-rate>=99, latency-p99<=500ms, "
+                       "'QUERY>=X'"),
+        "GATE");
     app.add_option("--analysis-window", f.window, "The span each gate looks back over (default the interval)")
         ->option_text("DURATION");
     app.add_option("--min-requests", f.minRequests,
