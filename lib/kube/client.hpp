@@ -60,7 +60,8 @@ class Client {
     virtual Answers requestMany(const std::vector<Call>& calls, const StopAfter& stopAfter);
 };
 
-// One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered. verbosity >= 1
+// One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered, which requestMany's
+// batches share (a libcurl share handle's connection cache). verbosity >= 1
 // prints one line per request to stderr (method, URL, status, time); never credentials.
 std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity = 0);
 
