@@ -25,6 +25,8 @@ namespace detail {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t kStreams = 100;
+
 // One request of a batch: its own handle (a copy of the run's, sharing its connection cache), buffers
 // and retry state.
 struct CurlClient::Transfer {
@@ -104,7 +106,10 @@ Answers CurlClient::sendTogether(const std::vector<Call>& calls, const StopAfter
         if (start(t, multi)) return void(++active);
         out[t.index] = Result<Response>(fail("cannot start a request: libcurl refused it", kExitApi));
     };
-    for (; next < (together ? n : 1); ++next) launch(*ts[next]);
+    // Over HTTP/2 at most kStreams at a time (libcurl's default limit of streams on a connection: the
+    // others would only wait, each holding a handle and its buffers); over HTTP/1.1 one at a time.
+    const std::size_t window = together ? kStreams : 1;
+    for (; next < std::min(n, window); ++next) launch(*ts[next]);
 
     while (active > 0 || waiting > 0) {
         int running = 0;
@@ -150,12 +155,9 @@ Answers CurlClient::sendTogether(const std::vector<Call>& calls, const StopAfter
                 ++waiting;
             } else {
                 out[t->index] = std::move(*v.result);
-                if (!together && next < n) {
-                    if (stopAfter && stopAfter(t->index, *out[t->index]))
-                        stopped = true;
-                    else if (!stopped)
-                        launch(*ts[next++]);
-                }
+                lib->easy_cleanup(std::exchange(t->h, nullptr));
+                if (!together && stopAfter && stopAfter(t->index, *out[t->index])) stopped = true;
+                if (!stopped && next < n) launch(*ts[next++]);
             }
         }
         // Retries whose delay is over go out again; the poll sleeps until the next one is due.
