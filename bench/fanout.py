@@ -16,7 +16,10 @@ limits): wall time and peak RSS at each size, per object and the growth from one
 the objects should cost about 10x the time, not 100x; the memory of one object at a time, not of all).
 
     python3 bench/fanout.py [--shift build/cli/shift] [--runs 5] [--loop-runs 2]
-    python3 bench/fanout.py --growth [--runs 3]
+    python3 bench/fanout.py --growth [--runs 3] [--real]
+
+--real runs --growth against the real kube-apiserver (KUBEBUILDER_ASSETS), which offers HTTP/2: the
+writes of the run then go out together on its one connection (the test server speaks HTTP/1.1).
 """
 import argparse
 import json
@@ -66,14 +69,26 @@ def median_ms(walls):
     return statistics.median(walls) * 1000
 
 
+def growth_server(real):
+    """The local test API server (HTTP/1.1), or with --real the kube-apiserver of KUBEBUILDER_ASSETS
+    (HTTP/2: a cluster's writes go out together)."""
+    if not real:
+        return TestServer(era="current").start()
+    sys.path.insert(0, os.path.join(ROOT, "tests", "live"))
+    from envtest import EnvTest  # noqa: E402
+    return EnvTest(era="current").start()
+
+
 def growth(a):
     sizes = (10, 100, 1000)
     scratch = tempfile.mkdtemp(prefix="shift-growth-")
-    server = TestServer(era="current").start()
+    server = growth_server(a.real)
     try:
         items = []
         for n in sizes:
             ns = f"g{n}"
+            if a.real:
+                server.create_namespace(ns)
             items.append((f"{GROUP_PATH}/namespaces/{ns}/destinationrules", dict(dr(), metadata={"name": "reviews"})))
             items += [(f"{GROUP_PATH}/namespaces/{ns}/virtualservices",
                        dict(vs(f"vs-{j:04d}", {"app": "fanout"}), metadata={"name": f"vs-{j:04d}",
@@ -111,6 +126,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="timed runs of the one-process commands")
     ap.add_argument("--loop-runs", type=int, default=2, help="timed runs of the 100-process loops")
     ap.add_argument("--growth", action="store_true", help="set -l over 10, 100 and 1,000 objects instead")
+    ap.add_argument("--real", action="store_true",
+                    help="with --growth: against the real kube-apiserver (KUBEBUILDER_ASSETS) instead of the test server")
     a = ap.parse_args()
     if a.growth:
         return growth(a)

@@ -30,23 +30,28 @@ const char* stateName(TargetState state) {
 
 namespace {
 
-// Runs step(i) for every target: in order within a group, the groups on threads of their own (each
-// group is one cluster's connection, which is not shared between threads). A step returning false
-// stops every group before its next target.
-void forEachByGroup(const std::vector<Target>& targets, const std::function<bool(std::size_t)>& step) {
+// Runs work(indices) for each group's targets (in the targets' order): the groups on threads of their
+// own, as each group is one cluster's connection, which is not shared between threads.
+void forEachGroup(const std::vector<Target>& targets,
+                  const std::function<void(const std::vector<std::size_t>&)>& work) {
     std::map<std::string, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < targets.size(); ++i) groups[targets[i].group].push_back(i);
+    if (groups.size() == 1) return work(groups.begin()->second);
+    std::vector<std::thread> threads;
+    for (const auto& [name, indices] : groups) threads.emplace_back(work, std::cref(indices));
+    for (auto& t : threads) t.join();
+}
+
+// Runs step(i) for every target, in order within a group. A step returning false stops every group
+// before its next target.
+void forEachByGroup(const std::vector<Target>& targets, const std::function<bool(std::size_t)>& step) {
     std::atomic<bool> stop{false};
-    auto run = [&](const std::vector<std::size_t>& indices) {
+    forEachGroup(targets, [&](const std::vector<std::size_t>& indices) {
         for (auto i : indices) {
             if (stop) return;
             if (!step(i)) stop = true;
         }
-    };
-    if (groups.size() == 1) return run(groups.begin()->second);
-    std::vector<std::thread> threads;
-    for (const auto& [name, indices] : groups) threads.emplace_back(run, std::cref(indices));
-    for (auto& t : threads) t.join();
+    });
 }
 
 // Reads and plans one target; nothing is written.
@@ -59,34 +64,23 @@ Result<Snapshot> readAndPlan(const Target& t, const ApplyOptions& o, TargetResul
     return read;
 }
 
-// Writes one planned target; a conflict goes back through applyPlanned (re-read, re-plan, checks).
-Status writeOne(const Target& t, const Snapshot& read, const ApplyOptions& o, TargetResult& result) {
-    auto change = t.store->write(read, result.outcome->plan, o.dryRun);
+// What a target's write came to: a conflict goes back through applyPlanned (re-read, re-plan, checks),
+// unless another write has failed meanwhile (it then stays unwritten).
+Status settle(const Target& t, Result<Change> change, const ApplyOptions& o, TargetResult& r,
+              const std::atomic<bool>& stop) {
     if (!change) return change.error();
     if (change->conflict) {
+        if (stop) return okStatus();
         if (o.warn) o.warn(t.store->conflictWarning(2, o.attempts));
         if (o.backoff) o.backoff(1);
         ApplyOptions again = o;
         again.attempts = o.attempts - 1;
         auto out = applyPlanned(*t.store, t.planner, again);
         if (!out) return out.error();
-        result.outcome = std::move(*out);
-        return okStatus();
+        r.outcome = std::move(*out);
+    } else {
+        r.outcome->change = std::move(*change);
     }
-    result.outcome->change = std::move(*change);
-    return okStatus();
-}
-
-// Writes (or, for a no-op plan, only describes) one planned target and records its state.
-Status finish(const Target& t, const Snapshot& read, const ApplyOptions& o, TargetResult& r) {
-    if (!r.outcome->plan.changed) {
-        r.state = TargetState::Unchanged;
-        auto change = t.store->write(read, r.outcome->plan, o.dryRun);
-        if (change) r.outcome->change = std::move(*change);
-        return okStatus();
-    }
-    auto st = writeOne(t, read, o, r);
-    if (!st) return st;
     bool wrote = o.dryRun == DryRun::None && r.outcome->plan.changed;
     r.state = wrote                     ? TargetState::Changed
               : r.outcome->plan.changed ? TargetState::NotWritten
@@ -94,16 +88,62 @@ Status finish(const Target& t, const Snapshot& read, const ApplyOptions& o, Targ
     return okStatus();
 }
 
-// Newest first within each group, so that an object returns to what it was in the reverse order of
-// the change.
-void restoreWritten(const std::vector<Target>& targets, std::vector<TargetResult>& results) {
-    for (std::size_t i = targets.size(); i-- > 0;) {
+// Writes one group's planned targets: a no-op plan is only described; the others go to the group's
+// store as one writeMany (the cluster sends them together over HTTP/2).
+void writeGroup(const std::vector<std::size_t>& indices, const std::vector<Target>& targets,
+                const std::vector<Snapshot>& reads, const ApplyOptions& o, std::vector<TargetResult>& results,
+                std::atomic<bool>& stop, const std::function<void(std::size_t, const Error&)>& failed) {
+    std::vector<WriteCall> calls;
+    std::vector<std::size_t> which;
+    for (auto i : indices) {
         auto& r = results[i];
-        if (r.state != TargetState::Changed) continue;
-        auto st = targets[i].store->restore();
-        r.state = st ? TargetState::Restored : TargetState::NotRestored;
-        if (!st) r.detail = st.error().message;
+        if (r.outcome->plan.changed) {
+            calls.push_back(WriteCall{targets[i].store, &reads[i], &r.outcome->plan});
+            which.push_back(i);
+            continue;
+        }
+        r.state = TargetState::Unchanged;
+        if (auto change = targets[i].store->write(reads[i], r.outcome->plan, o.dryRun))
+            r.outcome->change = std::move(*change);
     }
+    if (calls.empty() || stop) return;
+    Writes writes = calls.front().store->writeMany(calls, o.dryRun, [&] { return stop.load(); });
+    // Failures first: a conflict among the writes is not tried again once another write has failed.
+    for (std::size_t k = 0; k < calls.size(); ++k) {
+        if (!writes[k] || *writes[k]) continue;  // never sent, or an answer
+        failed(which[k], writes[k]->error());
+        stop = true;
+    }
+    for (std::size_t k = 0; k < calls.size(); ++k) {
+        if (!writes[k] || !*writes[k]) continue;
+        const std::size_t i = which[k];
+        if (auto st = settle(targets[i], std::move(*writes[k]), o, results[i], stop); !st) {
+            failed(i, st.error());
+            stop = true;
+        }
+    }
+}
+
+// Each group's written objects back as they were read, newest first (the reverse order of the
+// change), as one restoreMany of the group's store.
+void restoreWritten(const std::vector<Target>& targets, std::vector<TargetResult>& results) {
+    forEachGroup(targets, [&](const std::vector<std::size_t>& indices) {
+        std::vector<Store*> stores;
+        std::vector<std::size_t> which;
+        for (auto it = indices.rbegin(); it != indices.rend(); ++it) {
+            if (results[*it].state != TargetState::Changed) continue;
+            stores.push_back(targets[*it].store);
+            which.push_back(*it);
+        }
+        if (stores.empty()) return;
+        std::vector<Status> done = stores.front()->restoreMany(stores);
+        for (std::size_t k = 0; k < which.size(); ++k) {
+            auto& r = results[which[k]];
+            const bool ok = k < done.size() && done[k];
+            r.state = ok ? TargetState::Restored : TargetState::NotRestored;
+            if (!ok) r.detail = k < done.size() ? done[k].error().message : "not restored";
+        }
+    });
 }
 
 // The error of the first failed target, in the targets' order (groups fail in any order).
@@ -135,9 +175,10 @@ ManyOutcome applyMany(const std::vector<Target>& targets, const ApplyOptions& o)
         return true;
     });
     if ((out.error = firstError(out.results, errors))) return out;
-    forEachByGroup(targets, [&](std::size_t i) {
-        auto st = finish(targets[i], reads[i], o, out.results[i]);
-        return st ? true : failed(i, st.error());
+    std::atomic<bool> stop{false};
+    auto failedWrite = [&](std::size_t i, const Error& e) { failed(i, e); };
+    forEachGroup(targets, [&](const std::vector<std::size_t>& indices) {
+        writeGroup(indices, targets, reads, o, out.results, stop, failedWrite);
     });
     if ((out.error = firstError(out.results, errors))) restoreWritten(targets, out.results);
     return out;

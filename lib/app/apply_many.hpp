@@ -14,8 +14,9 @@ namespace shift::app {
 
 struct Target {
     std::string label;  // how the reports name it: "istio-demo/reviews", "east: istio-demo/reviews"
-    // Targets of one group (a cluster: one connection) are read and written one after another;
-    // different groups at the same time, each on its own thread.
+    // Targets of one group (a cluster: one connection) are read one after another and written
+    // together (Store::writeMany: at once over HTTP/2); different groups at the same time, each on
+    // its own thread.
     std::string group;
     Store* store = nullptr;
     Planner planner;
@@ -45,9 +46,10 @@ struct ManyOutcome {
 };
 
 // Reads and plans every target (checks, --expect and the rollout lock included) before the first
-// write; a failure there writes nothing. Then writes them, one after another within a group and the
-// groups at the same time (a conflict re-reads and re-plans that object, as applyPlanned does); the
-// first write that fails stops every group, and those already written are restored, newest first.
+// write; a failure there writes nothing. Then writes each group's targets as one Store::writeMany (the
+// cluster sends them at once over HTTP/2, one after another over HTTP/1.1) and the groups at the same
+// time; a conflict re-reads and re-plans that object, as applyPlanned does. The first write that fails
+// stops every group from sending more, and those already written are restored, newest first.
 ManyOutcome applyMany(const std::vector<Target>& targets, const ApplyOptions& options);
 
 }  // namespace shift::app

@@ -39,6 +39,17 @@ struct Change {
 
 using Warn = std::function<void(const std::string& message)>;
 
+class Store;
+
+// One write of Store::writeMany: a planned object of some store of one place (one cluster).
+struct WriteCall {
+    Store* store = nullptr;
+    const Snapshot* read = nullptr;
+    const core::ShiftPlan* plan = nullptr;
+};
+// One result per call, in the calls' order; nullopt for a write never sent.
+using Writes = std::vector<std::optional<Result<Change>>>;
+
 class Store {
    public:
     virtual ~Store() = default;
@@ -62,6 +73,15 @@ class Store {
     // later object's write fails. Only after a write that changed the object. A store that cannot
     // says so.
     virtual Status restore() { return fail("this store cannot put an object back"); }
+
+    // Several writes of one place (this store's and others' of the same cluster or files), each as
+    // its store's write() makes it. A store that can send them together (the cluster, over HTTP/2)
+    // overrides this. This default writes them one after another and stops after the first that
+    // fails (a conflict is a result, not a failure) or once stopped() says so.
+    virtual Writes writeMany(const std::vector<WriteCall>& calls, DryRun dryRun,
+                             const std::function<bool()>& stopped);
+    // restore() of each store given (this one or others of the same place), in that order.
+    virtual std::vector<Status> restoreMany(const std::vector<Store*>& stores);
 
     // How a conflict is told: the warning before attempt `next` of `attempts`, and the final error.
     virtual std::string conflictWarning(int next, int attempts) const = 0;

@@ -92,19 +92,11 @@ std::vector<std::string> CurlClient::headerLines(std::string_view method) const 
     return lines;
 }
 
-CURLcode CurlClient::perform(std::string_view method, const std::string& path, const std::string& body,
-                             const std::vector<std::string>& headerLines, Response& out, void* writeData) {
-    out = Response{};
-    errbuf_[0] = '\0';
-    CURL* h = h_;
-    // A stream (writeData set) is long-running: the server ends it by its own timeoutSeconds=.
-    const std::string url = urlBase_ + (writeData ? path : withServerTimeout(path, c_.timeoutSeconds));
+void CurlClient::setRequest(CURL* h, std::string_view method, const std::string& url, const std::string& body,
+                            const Slist& headers, Response& out, void* writeData) {
     lib->easy_setopt(h, CURLOPT_URL, url.c_str());
     lib->easy_setopt(h, CURLOPT_WRITEDATA, writeData ? writeData : &out.body);
     lib->easy_setopt(h, CURLOPT_HEADERDATA, &out.headers);
-    Slist headers;
-    for (const std::string& line : headerLines)
-        if (line.rfind("Authorization: Basic ", 0) != 0) headers.add(line);
     if (method == "GET") {
         lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
         lib->easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -114,8 +106,9 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
         lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());  // copied by libcurl
     }
     lib->easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
-    CURLcode code = lib->easy_perform(h);
-    lib->easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+}
+
+void CurlClient::readAnswer(CURL* h, CURLcode code, Response& out) const {
     if (code == CURLE_OK) {
         lib->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
         char* ct = nullptr;
@@ -124,12 +117,33 @@ CURLcode CurlClient::perform(std::string_view method, const std::string& path, c
     curl_off_t us = 0;
     lib->easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us);
     out.seconds = double(us) / 1e6;
+}
+
+CURLcode CurlClient::perform(std::string_view method, const std::string& path, const std::string& body,
+                             const std::vector<std::string>& headerLines, Response& out, void* writeData) {
+    out = Response{};
+    errbuf_[0] = '\0';
+    // A stream (writeData set) is long-running: the server ends it by its own timeoutSeconds=.
+    const std::string url = urlBase_ + (writeData ? path : withServerTimeout(path, c_.timeoutSeconds));
+    Slist headers;
+    for (const std::string& line : headerLines)
+        if (line.rfind("Authorization: Basic ", 0) != 0) headers.add(line);
+    setRequest(h_, method, url, body, headers, out, writeData);
+    CURLcode code = lib->easy_perform(h_);
+    lib->easy_setopt(h_, CURLOPT_HTTPHEADER, nullptr);
+    readAnswer(h_, code, out);
+    if (code == CURLE_OK) {
+        long version = 0;
+        lib->easy_getinfo(h_, CURLINFO_HTTP_VERSION, &version);
+        http2_ = version == CURL_HTTP_VERSION_2_0;
+    }
     return code;
 }
 
-Error CurlClient::failure(CURLcode code, std::string_view method, const std::string& path) const {
-    TransportFailure f{code, errbuf_[0] ? errbuf_ : lib->easy_strerror(code), 0};
-    lib->easy_getinfo(h_, CURLINFO_OS_ERRNO, &f.osErrno);
+Error CurlClient::failure(CURLcode code, std::string_view method, const std::string& path, CURL* h,
+                          const char* errbuf) const {
+    TransportFailure f{code, errbuf[0] ? errbuf : lib->easy_strerror(code), 0};
+    lib->easy_getinfo(h, CURLINFO_OS_ERRNO, &f.osErrno);
     Endpoint to = to_;
     // Once the server has answered in HTTP, a later empty reply is not the HTTPS port's silence.
     if (answeredHttp_) to.plainHttp = false;
@@ -150,6 +164,47 @@ void CurlClient::traceAttempt(std::string_view method, const std::string& path, 
     trace(verbosity_, e);
 }
 
+// The rules every request follows after each attempt, alone or in a batch: retries and their delays,
+// the exec plugin's second chance on a 401, -v tracing, and what the answer or failure means.
+Verdict CurlClient::judge(const Attempted& a, Response& out) {
+    if (a.code == CURLE_OK) answeredHttp_ = true;
+    connectionLive_ = a.code == CURLE_OK;
+    Attempt attempt{classify(a.code, a.h, a.reused), out.status, std::nullopt};
+    if (auto it = out.headers.find("retry-after"); it != out.headers.end())
+        attempt.retryAfterSeconds = parseRetryAfter(it->second);
+
+    // A 401 with plugin credentials: they may have been revoked early; run the plugin once more.
+    if (a.code == CURLE_OK && out.status == 401 && exec_ && !execRefreshed_) {
+        execRefreshed_ = true;
+        if (verbosity_ > 0)
+            fmt::print(stderr, "{} {}{} 401 Unauthorized; re-running the exec plugin\n", a.method, to_.server,
+                       a.path);
+        if (Status s = applyExecCredential(true); !s)
+            return Verdict{Verdict::Next::Done, 0, Result<Response>(s.error())};
+        return Verdict{Verdict::Next::Refreshed, 0, std::nullopt};
+    }
+    // Seconds before the next try; negative: no retry. (A plain double: GCC 12 warns falsely
+    // about std::optional<double> here.)
+    double delay = retryDelay(a.method, a.retry, attempt).value_or(-1);
+    if (delay >= 0 && c_.timeoutSeconds > 0 && a.elapsed + delay > c_.timeoutSeconds) delay = -1;
+    traceAttempt(a.method, a.path, a.body, a.code, out, delay);
+    if (delay >= 0) return Verdict{Verdict::Next::Retry, delay, std::nullopt};
+    if (a.code == CURLE_OK) {
+        if (auto foreign = foreignAnswer(to_, out, a.method, a.path))
+            return Verdict{{}, 0, Result<Response>(*foreign)};
+        return Verdict{{}, 0, Result<Response>(std::move(out))};
+    }
+    Error e = failure(a.code, a.method, a.path, a.h, a.errbuf);
+    // The write may have reached the server and been applied; saying nothing changed would mislead.
+    if (attempt.transport == Transport::kInterrupted && a.method != "GET" && a.method != "HEAD") {
+        e.message +=
+            "; the server may have applied it before the connection broke: run again to see the current "
+            "state";
+        e.maybeApplied = true;
+    }
+    return Verdict{{}, 0, Result<Response>(std::move(e))};
+}
+
 Result<Response> CurlClient::request(std::string_view method, const std::string& path,
                                      const std::string& body) {
     if (exec_)
@@ -159,46 +214,18 @@ Result<Response> CurlClient::request(std::string_view method, const std::string&
     for (int retry = 0;; ++retry) {
         const bool reused = connectionLive_;
         CURLcode code = perform(method, path, body, headerLines(method), out);
-        if (code == CURLE_OK) answeredHttp_ = true;
-        connectionLive_ = code == CURLE_OK;
-        Attempt attempt{classify(code, h_, reused), out.status, std::nullopt};
-        if (auto it = out.headers.find("retry-after"); it != out.headers.end())
-            attempt.retryAfterSeconds = parseRetryAfter(it->second);
-
-        // A 401 with plugin credentials: they may have been revoked early; run the plugin once more.
-        if (code == CURLE_OK && out.status == 401 && exec_ && !execRefreshed_) {
-            execRefreshed_ = true;
-            if (verbosity_ > 0)
-                fmt::print(stderr, "{} {}{} 401 Unauthorized; re-running the exec plugin\n", method,
-                           to_.server, path);
-            if (Status s = applyExecCredential(true); !s) return s.error();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        Verdict v = judge(Attempted{method, path, body, h_, errbuf_, code, reused, retry, elapsed}, out);
+        if (v.next == Verdict::Next::Refreshed) {
             --retry;
             continue;
         }
-        // Seconds before the next try; negative: no retry. (A plain double: GCC 12 warns falsely
-        // about std::optional<double> here.)
-        double delay = retryDelay(method, retry, attempt).value_or(-1);
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (delay >= 0 && c_.timeoutSeconds > 0 && elapsed + delay > c_.timeoutSeconds) delay = -1;
-        traceAttempt(method, path, body, code, out, delay);
-        if (delay >= 0) {
-            std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        if (v.next == Verdict::Next::Retry) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(v.delay));
             continue;
         }
-        if (code == CURLE_OK) {
-            if (auto foreign = foreignAnswer(to_, out, method, path)) return *foreign;
-            return out;
-        }
-        Error e = failure(code, method, path);
-        // The write may have reached the server and been applied; saying nothing changed would mislead.
-        if (attempt.transport == Transport::kInterrupted && method != "GET" && method != "HEAD") {
-            e.message +=
-                "; the server may have applied it before the connection broke: run again to see the current "
-                "state";
-            e.maybeApplied = true;
-        }
-        return e;
+        return std::move(*v.result);
     }
 }
 

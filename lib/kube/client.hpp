@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "kube/cluster.hpp"
@@ -21,6 +22,18 @@ struct Response {
 
     bool ok() const { return status >= 200 && status < 300; }
 };
+
+// One request of a batch (Client::requestMany).
+struct Call {
+    std::string method;
+    std::string path;
+    std::string body;
+};
+// One answer per call, in the calls' order; nullopt for a call that was never sent.
+using Answers = std::vector<std::optional<Result<Response>>>;
+// Asked after each answer (call index, answer) of a batch sent one request after another: true leaves
+// the rest unsent.
+using StopAfter = std::function<bool(std::size_t, const Result<Response>&)>;
 
 class Client {
    public:
@@ -39,9 +52,16 @@ class Client {
     virtual Result<Response> stream(const std::string& path,
                                     const std::function<void(std::string_view)>& onLine,
                                     const std::function<bool()>& keepGoing);
+
+    // Several requests to send together, each with request()'s rules (retries, errors, tracing).
+    // Over HTTP/2 they go out at once as streams of the one connection and every one is answered;
+    // otherwise one after another on that connection, as request() would send them, stopping when
+    // stopAfter says so. This default sends them one after another (fakes, tests).
+    virtual Answers requestMany(const std::vector<Call>& calls, const StopAfter& stopAfter);
 };
 
-// One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered. verbosity >= 1
+// One libcurl easy handle for the run: one TLS connection, HTTP/2 when offered, which requestMany's
+// batches share (a libcurl share handle's connection cache). verbosity >= 1
 // prints one line per request to stderr (method, URL, status, time); never credentials.
 std::unique_ptr<Client> connect(const Cluster& cluster, int verbosity = 0);
 

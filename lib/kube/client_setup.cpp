@@ -65,8 +65,20 @@ void setBlob(CURL* h, CURLoption opt, const std::string& data) {
     lib->easy_setopt(h, opt, &blob);
 }
 
+CurlClient::~CurlClient() {
+    lib->easy_cleanup(h_);
+    if (share_) lib->share_cleanup(share_);
+}
+
 Status CurlClient::init() {
     if (!h_) return fail("cannot initialise libcurl", kExitApi);
+    // requestMany's handles take the connection h_ opened (and its TLS session) from this cache.
+    if ((share_ = lib->share_init())) {
+        lib->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        lib->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        lib->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        lib->easy_setopt(h_, CURLOPT_SHARE, share_);
+    }
     to_.where = c_.contextName.empty() ? c_.origin : fmt::format("kubeconfig context \"{}\"", c_.contextName);
     to_.server = redactUrl(c_.server);
     to_.plainHttp = c_.server.rfind("http://", 0) == 0;

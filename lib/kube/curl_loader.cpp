@@ -49,16 +49,24 @@ Result<const CurlApi*> load() {
                                 ::dlerror()),
                     kExitApi);
     }
-    bool ok = bind(lib, "curl_global_init", api.global_init) && bind(lib, "curl_easy_init", api.easy_init) &&
-              bind(lib, "curl_easy_cleanup", api.easy_cleanup) &&
-              bind(lib, "curl_easy_setopt", api.easy_setopt) &&
-              bind(lib, "curl_easy_getinfo", api.easy_getinfo) &&
-              bind(lib, "curl_easy_perform", api.easy_perform) &&
-              bind(lib, "curl_easy_strerror", api.easy_strerror) && bind(lib, "curl_free", api.free) &&
-              bind(lib, "curl_slist_append", api.slist_append) &&
-              bind(lib, "curl_slist_free_all", api.slist_free_all) && bind(lib, "curl_url", api.url) &&
-              bind(lib, "curl_url_cleanup", api.url_cleanup) && bind(lib, "curl_url_get", api.url_get) &&
-              bind(lib, "curl_url_set", api.url_set);
+    bool ok =
+        bind(lib, "curl_global_init", api.global_init) && bind(lib, "curl_easy_init", api.easy_init) &&
+        bind(lib, "curl_easy_cleanup", api.easy_cleanup) && bind(lib, "curl_easy_setopt", api.easy_setopt) &&
+        bind(lib, "curl_easy_getinfo", api.easy_getinfo) &&
+        bind(lib, "curl_easy_perform", api.easy_perform) &&
+        bind(lib, "curl_easy_strerror", api.easy_strerror) && bind(lib, "curl_free", api.free) &&
+        bind(lib, "curl_slist_append", api.slist_append) &&
+        bind(lib, "curl_slist_free_all", api.slist_free_all) && bind(lib, "curl_url", api.url) &&
+        bind(lib, "curl_url_cleanup", api.url_cleanup) && bind(lib, "curl_url_get", api.url_get) &&
+        bind(lib, "curl_url_set", api.url_set) && bind(lib, "curl_easy_duphandle", api.easy_duphandle) &&
+        bind(lib, "curl_multi_init", api.multi_init) && bind(lib, "curl_multi_cleanup", api.multi_cleanup) &&
+        bind(lib, "curl_multi_setopt", api.multi_setopt) &&
+        bind(lib, "curl_multi_add_handle", api.multi_add_handle) &&
+        bind(lib, "curl_multi_remove_handle", api.multi_remove_handle) &&
+        bind(lib, "curl_multi_perform", api.multi_perform) && bind(lib, "curl_multi_poll", api.multi_poll) &&
+        bind(lib, "curl_multi_info_read", api.multi_info_read) &&
+        bind(lib, "curl_share_init", api.share_init) && bind(lib, "curl_share_setopt", api.share_setopt) &&
+        bind(lib, "curl_share_cleanup", api.share_cleanup);
     if (!ok) {
         return fail("the installed libcurl is too old (shift needs 7.71 or later); upgrade libcurl4",
                     kExitApi);

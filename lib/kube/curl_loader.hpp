@@ -23,6 +23,19 @@ struct CurlApi {
     decltype(&::curl_url_cleanup) url_cleanup;
     decltype(&::curl_url_get) url_get;
     decltype(&::curl_url_set) url_set;
+    // Several requests together on one connection (kube/client_batch.cpp).
+    decltype(&::curl_easy_duphandle) easy_duphandle;
+    decltype(&::curl_multi_init) multi_init;
+    decltype(&::curl_multi_cleanup) multi_cleanup;
+    decltype(&::curl_multi_setopt) multi_setopt;
+    decltype(&::curl_multi_add_handle) multi_add_handle;
+    decltype(&::curl_multi_remove_handle) multi_remove_handle;
+    decltype(&::curl_multi_perform) multi_perform;
+    decltype(&::curl_multi_poll) multi_poll;
+    decltype(&::curl_multi_info_read) multi_info_read;
+    decltype(&::curl_share_init) share_init;
+    decltype(&::curl_share_setopt) share_setopt;
+    decltype(&::curl_share_cleanup) share_cleanup;
 };
 
 // libcurl.so.4, loaded and initialised once per process.

@@ -365,24 +365,34 @@ Result<Api::PutResult> Api::putVirtualService(const std::string& ns, const std::
 Result<Api::PutResult> Api::putRoute(const RouteResource& kind, const std::string& ns,
                                      const std::string& name, const std::string& version,
                                      const std::string& json, bool dryRun) {
-    std::string p =
-        pathIn(kind.group, version, ns, kind.resource, name) + "?fieldManager=" + queryValue(fieldManager_);
-    if (dryRun) p += "&dryRun=All";
-    auto r = client_.request("PUT", p, json);
+    Put put{&kind, ns, name, version, json, dryRun};
+    std::string p = putPath(put);
+    return putAnswer(put, p, client_.request("PUT", p, json));
+}
+
+std::string Api::putPath(const Put& put) const {
+    std::string p = pathIn(put.kind->group, put.version, put.ns, put.kind->resource, put.name) +
+                    "?fieldManager=" + queryValue(fieldManager_);
+    if (put.dryRun) p += "&dryRun=All";
+    return p;
+}
+
+Result<Api::PutResult> Api::putAnswer(const Put& put, const std::string& p, Result<Response> r) {
+    const RouteResource& kind = *put.kind;
     if (!r) {
         // The connection broke before the answer: the server may have applied it. One GET tells.
-        if (dryRun) return r.error();
-        if (auto landed = landedObject(kind, version, ns, name, json))
+        if (put.dryRun) return r.error();
+        if (auto landed = landedObject(kind, put.version, put.ns, put.name, put.json))
             return PutResult{false, true, std::move(*landed)};
         return r.error();
     }
     if (r->ok() && !nlohmann::json::accept(r->body)) {
         // The PUT was carried out, but its answer is unreadable: as for a lost answer, one GET tells.
-        if (!dryRun)
-            if (auto landed = landedObject(kind, version, ns, name, json))
+        if (!put.dryRun)
+            if (auto landed = landedObject(kind, put.version, put.ns, put.name, put.json))
                 return PutResult{false, true, std::move(*landed)};
         Error e = garbled("PUT", p);
-        if (!dryRun) {
+        if (!put.dryRun) {
             e.message += "; the server may have applied it: run again to see the current state";
             e.maybeApplied = true;
         }
@@ -390,7 +400,7 @@ Result<Api::PutResult> Api::putRoute(const RouteResource& kind, const std::strin
     }
     if (r->ok()) return PutResult{false, false, std::move(r->body)};
     if (r->status == 409) return PutResult{true, false, std::move(r->body)};
-    return responseError(*r, RequestInfo{"update", kind.resource, kind.group, ns, name, context_});
+    return responseError(*r, RequestInfo{"update", kind.resource, kind.group, put.ns, put.name, context_});
 }
 
 }  // namespace shift::kube

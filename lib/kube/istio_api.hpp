@@ -95,6 +95,18 @@ class Api {
                                           const std::string& labelSelector, bool absentIsEmpty);
     Result<PutResult> putRoute(const RouteResource& kind, const std::string& ns, const std::string& name,
                                const std::string& version, const std::string& json, bool dryRun);
+    // One PUT of putRoutes: putRoute's arguments.
+    struct Put {
+        const RouteResource* kind = nullptr;
+        std::string ns, name, version, json;
+        bool dryRun = false;
+    };
+    using PutAnswers = std::vector<std::optional<Result<PutResult>>>;
+    // Several PUTs together (Client::requestMany: at once over HTTP/2), each answered as putRoute
+    // answers it. Sent one after another (HTTP/1.1) with stopped given, they stop after the first that
+    // fails (a 409 is an answer, not a failure) or once stopped() says so: nullopt for each PUT never
+    // sent. Without stopped, every PUT is sent.
+    PutAnswers putRoutes(const std::vector<Put>& puts, const std::function<bool()>& stopped);
     // gateway.networking.k8s.io/v1beta1 ReferenceGrants in ns: the JSON list body; a 404 (no such
     // kind served) is an empty list, a 403 an Error the caller turns into a warning.
     Result<std::string> listReferenceGrants(const std::string& ns);
@@ -118,6 +130,9 @@ class Api {
     Result<Response> getServedIn(const RouteResource& kind, const std::string& resource,
                                  const std::string& ns, const std::string& name,
                                  const std::string& query = {});
+    std::string putPath(const Put& put) const;
+    // What a PUT's answer (or failure) means: a lost or garbled answer is checked with one GET.
+    Result<PutResult> putAnswer(const Put& put, const std::string& path, Result<Response> r);
     Error noIstio();
     Error noGroup(const RouteResource& kind);
     std::string& versionOf(const RouteResource& kind);

@@ -90,65 +90,99 @@ std::string KubeStore::printed(doc::Node object) const {
 // The precondition travels in the PUT body: metadata.resourceVersion as read (read.version).
 Result<app::Change> KubeStore::write(const app::Snapshot& read, const core::ShiftPlan& plan,
                                      app::DryRun dryRun) {
+    auto prepared = prepare(read, plan, dryRun);
+    if (auto* change = std::get_if<app::Change>(&prepared)) return std::move(*change);
+    auto& pending = std::get<Pending>(prepared);
+    kube::Api::Put put = putOf(pending);
+    return finish(*read.object, std::move(pending),
+                  api_.putRoute(*put.kind, put.ns, put.name, put.version, put.json, put.dryRun));
+}
+
+std::variant<app::Change, KubeStore::Pending> KubeStore::prepare(const app::Snapshot& read,
+                                                                 const core::ShiftPlan& plan,
+                                                                 app::DryRun dryRun) {
     const doc::Node& live = *read.object;
     if (!plan.changed) return app::Change{false, {}, {}, {}, {}, printed(live), {}};
     doc::Node merged = core::applyToTree(live, plan.vs, plan.rules);
     std::string shown = diffView(merged);
-    std::string status = "shifted (dry run)";
-    if (dryRun != app::DryRun::Client) {
-        bool serverDry = dryRun == app::DryRun::Server;
-        // After the diff's side is taken: the diff shows the change asked for, not the record of it.
-        // A history that is not shift's must not block a shift (it may be the fix of an outage):
-        // the change goes out unrecorded, with the error as a warning.
-        if (!serverDry && record) {
-            core::Revision change{0, core::Clock::now(), record->user, record->command, {}};
-            doc::Node recorded = merged;
-            auto st = core::recordRevision(recorded, live, change, record->limit);
-            if (st)
-                merged = std::move(recorded);
-            else if (warn_)
-                warn_("the change is not recorded in the history: " + st.error().message);
-        }
-        if (takeOver) core::setRolloutMark(merged, std::nullopt);
-        if (!serverDry && beforeSend) beforeSend();
-        auto put = api_.putRoute(routeResource(kind_), ns_, name_, servedVersion_, doc::toJson(merged, 0),
-                                 serverDry);
-        if (!put) return put.error();
-        if (put->recovered && warn_) {
-            warn_(
-                "the connection broke before the server answered the PUT; reading the object again shows "
-                "the change in place");
-        }
-        if (put->conflict) return app::Change{true, {}, {}, {}, {}, {}, {}};
-        auto answer = doc::parseJson(std::move(put->json), "the server's answer");
-        if (!answer) return answer.error();
-        merged = std::move(answer->docs.at(0));
-        if (!serverDry) written_ = resourceVersion(merged);
-        // The server's answer shows what admission and defaulting made of it.
-        if (serverDry) shown = dryRunView(merged, live);
-        status = serverDry ? "shifted (server dry run)" : "shifted";
+    if (dryRun == app::DryRun::Client) {
+        const auto& api = routeResource(kind_);
+        std::string label = fmt::format("{}.{}.{}.{}.{}", api.group, servedVersion_, api.kind, ns_, name_);
+        return app::Change{
+            false,           diffView(live),     std::move(shown), "live/" + label, "merged/" + label,
+            printed(merged), "shifted (dry run)"};
     }
+    bool serverDry = dryRun == app::DryRun::Server;
+    // After the diff's side is taken: the diff shows the change asked for, not the record of it.
+    // A history that is not shift's must not block a shift (it may be the fix of an outage):
+    // the change goes out unrecorded, with the error as a warning.
+    if (!serverDry && record) {
+        core::Revision change{0, core::Clock::now(), record->user, record->command, {}};
+        doc::Node recorded = merged;
+        auto st = core::recordRevision(recorded, live, change, record->limit);
+        if (st)
+            merged = std::move(recorded);
+        else if (warn_)
+            warn_("the change is not recorded in the history: " + st.error().message);
+    }
+    if (takeOver) core::setRolloutMark(merged, std::nullopt);
+    if (!serverDry && beforeSend) beforeSend();
+    return Pending{std::move(merged), std::move(shown), serverDry};
+}
+
+kube::Api::Put KubeStore::putOf(const Pending& p) const {
+    return kube::Api::Put{&routeResource(kind_),    ns_,        name_, servedVersion_,
+                          doc::toJson(p.merged, 0), p.serverDry};
+}
+
+Result<app::Change> KubeStore::finish(const doc::Node& live, Pending p, Result<kube::Api::PutResult> put) {
+    if (!put) return put.error();
+    if (put->recovered && warn_) {
+        warn_(
+            "the connection broke before the server answered the PUT; reading the object again shows "
+            "the change in place");
+    }
+    if (put->conflict) return app::Change{true, {}, {}, {}, {}, {}, {}};
+    auto answer = doc::parseJson(std::move(put->json), "the server's answer");
+    if (!answer) return answer.error();
+    doc::Node merged = std::move(answer->docs.at(0));
+    if (!p.serverDry) written_ = resourceVersion(merged);
+    // The server's answer shows what admission and defaulting made of it.
+    if (p.serverDry) p.shown = dryRunView(merged, live);
     const auto& api = routeResource(kind_);
     std::string label = fmt::format("{}.{}.{}.{}.{}", api.group, servedVersion_, api.kind, ns_, name_);
-    return app::Change{
-        false,           diffView(live),   std::move(shown), "live/" + label, "merged/" + label,
-        printed(merged), std::move(status)};
+    return app::Change{false,
+                       diffView(live),
+                       std::move(p.shown),
+                       "live/" + label,
+                       "merged/" + label,
+                       printed(merged),
+                       p.serverDry ? "shifted (server dry run)" : "shifted"};
 }
 
 // The object as read goes back whole (its history annotation too: the undone change leaves no
 // revision), with the resourceVersion shift's write left: a 409 means someone wrote after shift.
 Status KubeStore::restore() {
     if (live_.docs.empty() || written_.empty()) return fail("nothing was written to put back");
+    kube::Api::Put put = restorePut();
+    return restored(api_.putRoute(*put.kind, put.ns, put.name, put.version, put.json, false));
+}
+
+kube::Api::Put KubeStore::restorePut() const {
     doc::Node back = live_.docs.at(0);
     if (auto* meta = back.get("metadata")) {
         meta->set("resourceVersion", doc::Node::string(written_));
         meta->erase("managedFields");
     }
-    auto put = api_.putVirtualService(ns_, name_, servedVersion_, doc::toJson(back, 0), false);
+    return kube::Api::Put{&routeResource(kind_), ns_, name_, servedVersion_, doc::toJson(back, 0), false};
+}
+
+Status KubeStore::restored(Result<kube::Api::PutResult> put) {
     if (!put) return put.error();
     if (put->conflict)
-        return fail(fmt::format("virtualservice \"{}\" changed on the server after shift wrote it", name_),
-                    kExitConflict);
+        return fail(
+            fmt::format("{} \"{}\" changed on the server after shift wrote it", core::typeName(kind_), name_),
+            kExitConflict);
     written_.clear();
     return okStatus();
 }

@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "app/store.hpp"
 #include "core/history.hpp"
@@ -30,6 +32,10 @@ class KubeStore : public app::Store {
     Result<app::Change> write(const app::Snapshot& read, const core::ShiftPlan& plan,
                               app::DryRun dryRun) override;
     Status restore() override;
+    // The writes (restores) of several KubeStores of one Api go out together: at once over HTTP/2.
+    app::Writes writeMany(const std::vector<app::WriteCall>& calls, app::DryRun dryRun,
+                          const std::function<bool()>& stopped) override;
+    std::vector<Status> restoreMany(const std::vector<app::Store*>& stores) override;
     std::string conflictWarning(int next, int attempts) const override;
     Error gaveUp(int attempts) const override;
 
@@ -54,8 +60,25 @@ class KubeStore : public app::Store {
     // still running, sees a change it did not make at its next write and stops without writing).
     bool takeOver = false;
 
+    // The connection's API this store talks to (writeMany batches the stores of one).
+    const kube::Api* api() const { return &api_; }
+
    private:
     std::string printed(doc::Node object) const;  // a copy: managedFields is dropped
+
+    // A write in two halves, so that several can share one batch of PUTs: what to PUT (and the
+    // diff's side), or the Change when nothing goes out; then what the PUT's answer makes of it.
+    struct Pending {
+        doc::Node merged;
+        std::string shown;
+        bool serverDry = false;
+    };
+    std::variant<app::Change, Pending> prepare(const app::Snapshot& read, const core::ShiftPlan& plan,
+                                               app::DryRun dryRun);
+    kube::Api::Put putOf(const Pending& p) const;
+    Result<app::Change> finish(const doc::Node& live, Pending p, Result<kube::Api::PutResult> put);
+    kube::Api::Put restorePut() const;  // the object as read, on condition of shift's write
+    Status restored(Result<kube::Api::PutResult> put);
 
     kube::Api& api_;
     core::RouteKind kind_;

@@ -8,6 +8,7 @@ fault injection) and the real kube-apiserver.
 """
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -137,6 +138,64 @@ class Many(cluster.ClusterCase):
         self.assertEqual(self.split("a"), {"v1": 100})
         self.assertEqual(self.split("b"), {"v1": 80, "v3": 20})
         self.assertEqual(self.vs("b")["metadata"]["labels"]["writer"], "other")
+
+    def test_writes_share_the_one_connection(self):
+        """Over HTTP/2 (the real server) the PUTs go out together as streams of the run's connection;
+        over HTTP/1.1 (the test server) one after another on that same connection."""
+        if self.backend.faults:
+            self.backend.clear_requests()
+        r = self.shift("set", "-l", "app=reviews", "v1=80", "v3=20", "-n", self.ns, "-v")
+        self.assertExit(r, 0)
+        for name in ("a", "b", "c"):
+            self.assertEqual(self.split(name), {"v1": 80, "v3": 20}, name)
+            self.assertIn("PUT %s/apis/networking.istio.io/" % self.backend.url, r.err)
+        if self.backend.kind == "envtest":
+            together = re.search(r"^3 requests together over HTTP/2: (\d) on the wire before the first answer, "
+                                 r"0 new connections$", r.err, re.M)
+            self.assertIsNotNone(together, r.err)
+            self.assertGreater(int(together.group(1)), 1, r.err)
+        else:
+            self.assertNotIn("together over HTTP/2", r.err)
+            log = [e for e in self.backend.requests() if self.ns in e["path"] and "timeout=" in e["query"]]  # shift's
+            puts = [e for e in log if e["method"] == "PUT"]
+            self.assertEqual(sorted(e["path"].rsplit("/", 1)[1] for e in puts), ["a", "b", "c"])
+            self.assertEqual({e["peer"] for e in log}, {log[0]["peer"]}, log)  # the LIST's connection
+
+    def test_a_refused_write_in_a_batch_restores_the_others(self):
+        """c's PUT is refused (RBAC on the real server, a fault on the test server) while a's and b's
+        land: both are put back, over HTTP/2 as one batch of their own."""
+        args = ["set", "-l", "app=reviews", "v1=80", "v3=20", "-n", self.ns, "-v"]
+        if self.backend.kind == "envtest":
+            rbac = "rbac.authorization.k8s.io/v1"
+            self.backend.env.create(self.ns, "roles", {
+                "apiVersion": rbac, "kind": "Role", "metadata": {"name": "ab-editor"},
+                "rules": [{"apiGroups": ["networking.istio.io"], "resources": ["virtualservices", "destinationrules"],
+                           "verbs": ["get", "list"]},
+                          {"apiGroups": ["gateway.networking.k8s.io"], "resources": ["httproutes"], "verbs": ["list"]},
+                          {"apiGroups": ["networking.istio.io"], "resources": ["virtualservices"],
+                           "resourceNames": ["a", "b"], "verbs": ["update"]}]})
+            self.backend.env.create(self.ns, "rolebindings", {
+                "apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "jane-ab-editor"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "ab-editor"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "jane"}]})
+            args += ["--as", "jane"]
+        else:
+            self.backend.fault("error", method="PUT", path="/namespaces/%s/virtualservices/c" % self.ns,
+                               status=403, message="forbidden by the test")
+        r = self.shift(*args)
+        self.assertNotEqual(r.code, 0, r)
+        for name in ("a", "b", "c"):
+            vs = self.vs(name)
+            self.assertEqual(weights(vs), {"v1": 100}, name)
+            self.assertNotIn(HISTORY, vs["metadata"].get("annotations") or {}, name)
+        lines = {line.split()[1]: line for line in r.err.splitlines() if line.startswith(self.ns + " ")}
+        self.assertEqual(sorted(lines), ["a", "b", "c"], r.err)
+        self.assertIn("restored", lines["a"])
+        self.assertIn("restored", lines["b"])
+        self.assertIn("failed", lines["c"])
+        if self.backend.kind == "envtest":
+            self.assertIn("3 requests together over HTTP/2", r.err)
+            self.assertIn("2 requests together over HTTP/2", r.err)  # the restores
 
     def test_get_with_names_and_selector(self):
         self.shift("set", "b", "v1=80", "v3=20", "-n", self.ns)

@@ -199,7 +199,8 @@ class Handler(BaseHTTPRequestHandler):
         if not self.req_path.startswith("/_shift/"):
             entry = {"method": self.command, "path": self.req_path, "query": urllib.parse.urlsplit(self.path).query,
                      "user": self.user, "status": self.status_code, "time": started,
-                     "durationMs": int((time.time() - started) * 1000)}
+                     "durationMs": int((time.time() - started) * 1000),
+                     "peer": self.client_address[1]}  # the client's port: which connection it came on
             if self.impersonator:
                 entry["impersonator"] = self.impersonator
             if self.body:

@@ -58,6 +58,25 @@ struct Fleet {
     app::ManyOutcome run() { return app::applyMany(targets(), options()); }
 };
 
+// A store that sends a group's writes together, as the cluster does over HTTP/2: every write goes
+// out, whatever becomes of the others; batches and restores are recorded.
+struct TogetherStore : test::FakeStore {
+    using FakeStore::FakeStore;
+    std::vector<std::size_t>* batches = nullptr;                // the size of each writeMany
+    std::vector<std::vector<app::Store*>>* restored = nullptr;  // each restoreMany's stores
+    app::Writes writeMany(const std::vector<app::WriteCall>& calls, app::DryRun dryRun,
+                          const std::function<bool()>&) override {
+        batches->push_back(calls.size());
+        app::Writes out;
+        for (const auto& c : calls) out.emplace_back(c.store->write(*c.read, *c.plan, dryRun));
+        return out;
+    }
+    std::vector<Status> restoreMany(const std::vector<app::Store*>& stores) override {
+        restored->push_back(stores);
+        return Store::restoreMany(stores);
+    }
+};
+
 std::vector<TargetState> states(const app::ManyOutcome& out) {
     std::vector<TargetState> s;
     for (const auto& r : out.results) s.push_back(r.state);
@@ -215,6 +234,92 @@ TEST_SUITE("app::apply_many") {
             REQUIRE(out.error);
             CHECK(out.error->message == "cluster west unreachable");
             for (std::size_t i = 0; i < 4; ++i) CHECK(fleet[i].writes == 0);
+        }
+    }
+
+    TEST_CASE("a group's writes go to its store as one batch; a failed one restores all the others") {
+        std::vector<std::size_t> batches;
+        std::vector<std::vector<app::Store*>> restored;
+        Fleet fleet({}, {"v1=80", "v3=20"});
+        for (char c : std::string("abcd")) {
+            auto s = std::make_unique<TogetherStore>(vs(std::string(1, c), 100, 0));
+            s->batches = &batches;
+            s->restored = &restored;
+            fleet.stores.push_back(std::move(s));
+        }
+        SUBCASE("all written in one batch") {
+            auto out = fleet.run();
+            REQUIRE_FALSE(out.error);
+            CHECK(batches == std::vector<std::size_t>{4});
+            for (std::size_t i = 0; i < 4; ++i) CHECK(fleet[i].writes == 1);
+        }
+        SUBCASE("the third fails: the fourth went out with it and is restored too, newest first") {
+            fleet[2].failNextWrite("etcd is away");
+            auto out = fleet.run();
+            REQUIRE(out.error);
+            CHECK(out.error->message == "etcd is away");
+            CHECK(states(out) == std::vector{TargetState::Restored, TargetState::Restored,
+                                             TargetState::Failed, TargetState::Restored});
+            REQUIRE(restored.size() == 1);
+            CHECK(restored[0] == std::vector<app::Store*>{&fleet[3], &fleet[1], &fleet[0]});
+            for (std::size_t i : {0, 1, 3})
+                CHECK(fleet[i].text() == vs(std::string(1, char('a' + i)), 100, 0));
+        }
+        SUBCASE("a lost answer is unsure and left alone; the others are restored") {
+            fleet[1].loseNextAnswer();
+            auto out = fleet.run();
+            REQUIRE(out.error);
+            CHECK(out.error->maybeApplied);
+            CHECK(states(out) == std::vector{TargetState::Restored, TargetState::Unsure,
+                                             TargetState::Restored, TargetState::Restored});
+            CHECK(fleet[1].restores == 0);
+        }
+        SUBCASE("a conflict in the batch re-reads and re-plans that object") {
+            fleet[2].concurrentWrites(1);
+            auto out = fleet.run();
+            REQUIRE_FALSE(out.error);
+            CHECK(states(out) == std::vector{TargetState::Changed, TargetState::Changed, TargetState::Changed,
+                                             TargetState::Changed});
+            CHECK(fleet[2].reads == 2);
+            CHECK(fleet[2].writes == 1);
+            CHECK(fleet.warnings.size() == 1);
+        }
+        SUBCASE("a conflict beside a failure is not tried again: it stays unwritten") {
+            fleet[0].concurrentWrites(1);
+            fleet[3].failNextWrite("refused");
+            auto out = fleet.run();
+            REQUIRE(out.error);
+            CHECK(states(out) == std::vector{TargetState::NotWritten, TargetState::Restored,
+                                             TargetState::Restored, TargetState::Failed});
+            CHECK(fleet[0].reads == 1);
+            CHECK(fleet[0].writes == 0);
+        }
+    }
+    TEST_CASE("the sequential default stops at the first failed write and leaves the rest unsent") {
+        Fleet fleet({vs("a", 100, 0), vs("b", 100, 0), vs("c", 100, 0)}, {"v1=80", "v3=20"});
+        fleet[1].failNextWrite("refused");
+        auto targets = fleet.targets();
+        auto reads = std::vector<Result<app::Snapshot>>{fleet[0].read(), fleet[1].read(), fleet[2].read()};
+        std::vector<core::ShiftPlan> plans;
+        for (auto& r : reads) {
+            auto plan = core::planShift(*r->object, fleet.request, {}, nullptr);
+            REQUIRE(plan.ok());
+            plans.push_back(*plan);
+        }
+        std::vector<app::WriteCall> calls;
+        for (std::size_t i = 0; i < 3; ++i) calls.push_back({&fleet[i], &*reads[i], &plans[i]});
+        SUBCASE("a failure") {
+            auto out = fleet[0].writeMany(calls, app::DryRun::None, nullptr);
+            CHECK(out[0]->ok());
+            CHECK_FALSE(out[1]->ok());
+            CHECK_FALSE(out[2]);
+        }
+        SUBCASE("stopped from outside (another cluster failed)") {
+            int asked = 0;
+            auto out = fleet[0].writeMany(calls, app::DryRun::None, [&] { return ++asked > 1; });
+            CHECK(out[0]->ok());
+            CHECK_FALSE(out[1]);
+            CHECK(fleet[1].writes == 0);
         }
     }
 }
