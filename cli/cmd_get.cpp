@@ -63,9 +63,11 @@ void GetCommand::declare(CLI::App& app) {
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->option_text("RULE");
-    app.add_option(
-        "-f,--filename", o.filename,
-        "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    app.add_option("-f,--filename", o.filenames,
+                   "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the "
+                   "cluster; repeatable")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-w,--watch", o.watch,
                  "After the current state, print each change as it happens, until interrupted (exit 0)");
@@ -76,6 +78,7 @@ void GetCommand::declare(CLI::App& app) {
 // kind keeps its TYPE/ for the paths that read it.
 Status GetCommand::complete(const Globals& g) {
     auto& s = options.selection;
+    options.filename = options.filenames.empty() ? std::string() : options.filenames[0];
     if (auto st = completeSelection(s); !st) return st;
     if (s.refs.size() == 1)
         options.name =

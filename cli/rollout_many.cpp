@@ -72,7 +72,7 @@ Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, con
         addOnce(fleet.contexts, c.cluster.contextName);
         for (const auto& ref : *refs) {
             stores::RouteTargetOptions t{
-                c.cluster.ns,   ref.name,      f.routes, {}, kube::recordedUser(c.cluster),
+                c.cluster.ns,   ref.name,      f.routes, core::SplitOptions(), kube::recordedUser(c.cluster),
                 f.historyLimit, !f.noValidate, ref.kind};
             std::unique_ptr<app::RolloutTarget> target =
                 std::make_unique<stores::KubeRouteTarget>(*c.api, t, warnFn);
