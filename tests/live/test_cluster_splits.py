@@ -51,8 +51,8 @@ class Splits(cluster.ClusterCase):
         route = self.backend.get(ns, "httproutes", "reviews")
         self.assertEqual([(b["name"], b["weight"]) for b in route["spec"]["rules"][0]["backendRefs"]],
                          [("reviews-v1", 199), ("reviews-v3", 1)])
-        self.assertRegex(r.out, r"reviews-v1\s+100 -> 99\.5")
-        self.assertRegex(r.out, r"reviews-v3\s+- -> 0\.5\s+\(new\)")
+        self.assertRegex(r.out, r"reviews-v1\s+100 (->|→) 99\.5")
+        self.assertRegex(r.out, r"reviews-v3\s+- (->|→) 0\.5\s+\(new\)")
         got = self.shift("get", "httproute/reviews", "-n", ns)
         self.assertExit(got, 0)
         self.assertRegex(got.out, r"reviews-v1 .* 99\.5\n")
