@@ -54,9 +54,11 @@ void GetCommand::declare(CLI::App& app) {
                    "--route", o.routes,
                    "Rule to show: NAME, INDEX (of http), or LIST:INDEX (http:1, tcp:0, tls:0); repeatable"),
                "RULE");
-    app.add_option(
-        "-f,--filename", o.filename,
-        "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    repeatable(
+        app.add_option("-f,--filename", o.filenames,
+                       "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of "
+                       "the cluster; repeatable"),
+        "FILE");
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-w,--watch", o.watch,
                  "After the current state, print each change as it happens, until interrupted (exit 0)");
@@ -67,6 +69,7 @@ void GetCommand::declare(CLI::App& app) {
 // kind keeps its TYPE/ for the paths that read it.
 Status GetCommand::complete(const Globals& g) {
     auto& s = options.selection;
+    options.filename = options.filenames.empty() ? std::string() : options.filenames[0];
     if (auto st = completeSelection(s); !st) return st;
     if (s.refs.size() == 1)
         options.name =

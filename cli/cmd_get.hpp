@@ -16,10 +16,11 @@ struct GetOptions {
     std::string name;     // "" for every VirtualService in scope
     Selection selection;  // the NAME words, -l, --kind: several objects (get_many.cpp)
     bool allNamespaces = false;
-    std::vector<std::string> routes;  // --route: the rules to show (default: every routed rule)
-    std::string filename;             // -f: manifests instead of the cluster
-    bool recursive = false;           // -R
-    bool watch = false;               // -w: follow changes until interrupted
+    std::vector<std::string> routes;     // --route: the rules to show (default: every routed rule)
+    std::string filename;                // -f: manifests instead of the cluster (the first)
+    std::vector<std::string> filenames;  // every -f, in order
+    bool recursive = false;              // -R
+    bool watch = false;                  // -w: follow changes until interrupted
 };
 
 // The reports of the VirtualServices under -f (get_files.cpp).

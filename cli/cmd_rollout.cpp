@@ -55,6 +55,7 @@ void RolloutCommand::declare(CLI::App& app) {
     repeatable(app.add_option("--route", f.routes, "The rule to move: NAME, INDEX or LIST:INDEX"), "RULE");
     app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
     declareFieldManager(app, f.fieldManager);
+    declarePins(app, f.pins, "it keeps its share at every step; traffic moves among the others");
     app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");
     app.add_flag("--no-progress", f.noProgress,
                  "One timestamped line per event, also on a terminal (no status line redrawn in place)");
@@ -75,6 +76,7 @@ Status RolloutCommand::complete(const Globals& globals) {
     auto steps = core::parseSteps(flags.steps);
     if (!steps) return steps.error();
     o.steps = *steps;
+    o.pins = flags.pins;
     auto interval = core::parseDuration(flags.interval, "--interval");
     if (!interval) return interval.error();
     o.interval = *interval;
@@ -96,6 +98,7 @@ Status RolloutCommand::complete(const Globals& globals) {
     o.holder = fmt::format("{}@{} pid {}", std::getenv("USER") ? std::getenv("USER") : "shift", hostName(),
                            ::getpid());
     o.command = fmt::format("rollout {} --to {} --steps {}", selectionWords(flags), flags.to, flags.steps);
+    for (const auto& p : flags.pins) o.command += " --pin " + p;
     o.staleAfter = core::kMarkStaleAfter;
     return okStatus();
 }
@@ -122,9 +125,14 @@ int RolloutCommand::run(const Globals& g) {
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
     api.setFieldManager(flags.fieldManager);
-    stores::RouteTargetOptions t{
-        cluster->ns,        ref->name,         flags.routes, {}, kube::recordedUser(*cluster),
-        flags.historyLimit, !flags.noValidate, ref->kind};
+    stores::RouteTargetOptions t{cluster->ns,
+                                 ref->name,
+                                 flags.routes,
+                                 core::SplitOptions(),
+                                 kube::recordedUser(*cluster),
+                                 flags.historyLimit,
+                                 !flags.noValidate,
+                                 ref->kind};
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !options.checks.empty(),

@@ -16,6 +16,7 @@ struct RolloutFlags {
     std::string steps = "10,25,50,100";
     std::string interval = "30s", checkTimeout = "1m";
     std::vector<std::string> checks, routes;
+    std::vector<std::string> pins;  // --pin KEY
     int maxFailures = 0;
     std::string onFailure = "rollback", onInterrupt = "rollback";
     bool dryRun = false, force = false, noValidate = false, noProgress = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/istio_version.hpp"
 #include "core/undo.hpp"
 #include "report.hpp"
 
@@ -19,9 +20,11 @@ void SetCommand::declare(CLI::App& app) {
         "split: all or nothing");
     app.add_option("KEY=WEIGHT", o.weights,
                    "New split as KEY=WEIGHT (KEY: subset, host, or HOST/SUBSET; WEIGHT: 0-100)");
-    app.add_option(
-        "-f,--filename", o.filename,
-        "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of the cluster");
+    repeatable(
+        app.add_option("-f,--filename", o.filenames,
+                       "Read manifests from FILE, DIR (its *.yaml, *.yml, *.json) or - (stdin) instead of "
+                       "the cluster; repeatable"),
+        "FILE");
     app.add_flag("-R,--recursive", o.recursive, "With -f DIR: read its subdirectories' manifests too");
     app.add_flag("-i,--in-place", o.inPlace,
                  "With -f: rewrite the file atomically, changing only the values that shift");
@@ -50,10 +53,56 @@ void SetCommand::declare(CLI::App& app) {
     app.add_flag(
         "--no-validate", o.noValidate,
         "Skip the checks of new hosts and subsets against Services, ServiceEntries and DestinationRules");
+    repeatable(
+        app.add_option("--adjust", o.adjust,
+                       "Add (KEY=+N) or take (KEY=-N) percentage points; the other destinations give or "
+                       "take them in proportion to their weights; repeatable"),
+        "KEY=+N|KEY=-N");
+    app.add_flag("--equal", o.equal,
+                 "Give the KEYs named (no KEY: every current destination) equal shares, the remainder one "
+                 "point each to the first");
+    declarePins(app, o.pins, "keep KEY's weight while the others change");
+    declareWeightSum(app, o.weightSumText, o.istioNamespace);
     declareSelection(app, o.selection, "Shift");
     declareForce(app, o.force);
     declareHistoryLimit(app, o.historyLimit);
     declareFieldManager(app, o.fieldManager);
+}
+
+void declarePins(CLI::App& app, std::vector<std::string>& pins, const char* what) {
+    repeatable(app.add_option("--pin", pins, fmt::format("Pin a destination: {}; repeatable", what)), "KEY");
+}
+
+void declareWeightSum(CLI::App& app, std::string& weightSum, std::string& istioNamespace) {
+    app.add_option("--weights", weightSum,
+                   "What sum of weights the mesh accepts, where shift cannot read istiod (RBAC, files): "
+                   "any-total (Istio 1.15+) or sum-100 (1.14 and older)")
+        ->option_text("any-total|sum-100");
+    app.add_option("--istio-namespace", istioNamespace,
+                   "Namespace of the istiod Deployment whose version tells the weight rules (default "
+                   "istio-system)")
+        ->option_text("NS");
+}
+
+Status checkRequestFlags(const SetOptions& o) {
+    if (!o.adjust.empty() && o.equal)
+        return fail("--adjust and --equal are two ways to change the split; choose one");
+    if (!o.adjust.empty() && !o.weights.empty()) {
+        return fail(
+            fmt::format("--adjust changes the split relative to now and {} sets it; give KEY=WEIGHT words or "
+                        "--adjust, not both",
+                        o.weights[0]));
+    }
+    return okStatus();
+}
+
+Result<core::Request> requestOf(const SetOptions& o) {
+    auto request = !o.adjust.empty() ? core::parseAdjust(o.adjust)
+                   : o.equal         ? core::parseEqual(o.weights)
+                                     : core::parseRequest(o.weights);
+    if (!request) return request.error();
+    request->pins = o.pins;
+    return request;
 }
 
 void declareForce(CLI::App& app, bool& force) {
@@ -88,6 +137,9 @@ std::string recordedCommand(const SetOptions& o) { return recordedCommand(o, o.n
 std::string recordedCommand(const SetOptions& o, const std::string& name) {
     std::string out = "set " + name;
     for (const auto& w : o.weights) out += " " + w;
+    for (const auto& a : o.adjust) out += " --adjust " + a;
+    if (o.equal) out += " --equal";
+    for (const auto& p : o.pins) out += " --pin " + p;
     for (const auto& r : o.shift.routes) out += " --route " + r;
     return out;
 }
@@ -100,12 +152,19 @@ Status SetCommand::complete(const Globals& globals) {
                      : dry == "server" ? app::DryRun::Server
                                        : app::DryRun::None;
     output = globals.output;
+    options.filename = options.filenames.empty() ? std::string() : options.filenames[0];
     several_ = globals.contexts.size() > 1;
     if (auto st = splitNames(); !st) return st;
     if (!options.expectText.empty()) {
         auto expected = core::requestOfSplit(options.expectText);
         if (!expected) return fail("--expect " + expected.error().message);
         options.expect = std::move(*expected);
+    }
+    if (!options.weightSumText.empty()) {
+        auto sum = core::parseWeightSum(options.weightSumText);
+        if (!sum) return sum.error();
+        options.shift.split.sum = *sum;
+        options.shift.split.sumWhy = "--weights " + options.weightSumText;
     }
     return okStatus();
 }
@@ -160,6 +219,7 @@ Status SetCommand::validate() const {
         return fail("name the VirtualService and the new split, e.g. `kubectl shift reviews v1=50 v3=50`");
     }
     if (o.name.find('=') != std::string::npos) return nameFirst(o);
+    if (auto st = checkRequestFlags(o); !st) return st;
     if (several_ && !o.filename.empty())
         return fail(
             "-f shifts one VirtualService per run; give one NAME, or drop -f to shift several in the "
@@ -169,7 +229,9 @@ Status SetCommand::validate() const {
     if (o.inPlace && o.filename.empty()) {
         return fail("--in-place rewrites a file; give it with -f FILE (the cluster is changed without it)");
     }
-    if (o.inPlace && o.filename == "-")
+    if (std::count(o.filenames.begin(), o.filenames.end(), "-") > 1)
+        return fail("-f - reads standard input once; give it one time");
+    if (o.inPlace && std::count(o.filenames.begin(), o.filenames.end(), "-") > 0)
         return fail("--in-place needs a file, not standard input; give -f FILE");
     if (o.inPlace && output != app::Output::None) {
         return fail("-o prints the object and --in-place rewrites the file; choose one");

@@ -17,9 +17,15 @@ namespace shift::cli {
 struct SetOptions {
     std::string name;                  // NAME or TYPE/NAME as given (the first, when several are named)
     core::ObjectRef target;            // the one object named, parsed by complete()
-    std::vector<std::string> weights;  // KEY=WEIGHT arguments
-    Selection selection;               // every NAME, -l, --kind (complete() fills it)
-    std::string filename;              // -f: file, directory or "-"; empty for the cluster
+    std::vector<std::string> weights;  // KEY=WEIGHT arguments (with --equal: the KEYs)
+    std::vector<std::string> adjust;   // --adjust KEY=+N|KEY=-N
+    bool equal = false;                // --equal
+    std::vector<std::string> pins;     // --pin KEY
+    std::string weightSumText;         // --weights any-total|sum-100 as given ("": find out)
+    std::string istioNamespace = "istio-system";  // where istiod runs (--istio-namespace)
+    Selection selection;                          // every NAME, -l, --kind (complete() fills it)
+    std::string filename;                // -f: file, directory or "-" (the first); empty for the cluster
+    std::vector<std::string> filenames;  // every -f, in order (repeatable, as in kubectl)
     bool inPlace = false;
     bool recursive = false;  // -R: with -f DIR, its subdirectories too
     bool diff = false;
@@ -53,6 +59,16 @@ class SetCommand : public Command {
     Status splitNames();
     bool several_ = false;  // several objects or clusters: runMany
 };
+
+// The request the words and flags make: KEY=WEIGHT, --adjust or --equal, with --pin.
+Result<core::Request> requestOf(const SetOptions& options);
+
+// --adjust, --equal and KEY=WEIGHT words that contradict each other (validate, before any I/O).
+Status checkRequestFlags(const SetOptions& options);
+
+// --weights and --pin, declared once for set and rollout.
+void declareWeightSum(CLI::App& app, std::string& weightSum, std::string& istioNamespace);
+void declarePins(CLI::App& app, std::vector<std::string>& pins, const char* what);
 
 // What the pipeline needs of the options (both runs).
 app::ApplyOptions applyOptions(const SetOptions& options);

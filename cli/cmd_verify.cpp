@@ -82,8 +82,9 @@ int VerifyCommand::run(const Globals& g) {
     if (!cluster) return report(cluster.error());
     auto client = kube::connect(*cluster, g.verbosity);
     kube::Api api(*client, cluster->contextName);
-    stores::RouteTargetOptions t{cluster->ns, ref->name, flags.routes, {}, "", core::kDefaultHistoryLimit,
-                                 false,       ref->kind};
+    stores::RouteTargetOptions t{
+        cluster->ns, ref->name, flags.routes, core::SplitOptions(), "", core::kDefaultHistoryLimit,
+        false,       ref->kind};
     stores::KubeRouteTarget target(api, t, [](const std::string& m) { warn(m); });
     auto state = target.read();
     if (!state) return report(state.error());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -110,7 +111,17 @@ Answer values(const Line& line, const CLI::Option* o, const std::string& prefix,
     auto k = key(o);
     if (k == "filename" || k == "kubeconfig" || k == "prometheus-token-file" || k == "prometheus-ca-file")
         return Answer{{}, 0};
-    if (k == "namespace") all = completion::namespaces(line.scope);
+    if (k == "namespace" || k == "istio-namespace") all = completion::namespaces(line.scope);
+    if (k == "weights") all = {"any-total", "sum-100"};
+    // --pin and --adjust name a destination of the route: its subsets (--adjust then wants +N or -N).
+    if ((k == "pin" || k == "adjust") && !line.positionals.empty()) {
+        for (const auto& s : completion::subsetsOf(line.scope, line.positionals[0])) {
+            auto word = k == "adjust" ? s + "=" : s;
+            if (std::find(all.begin(), all.end(), word) == all.end())
+                all.push_back(word);  // route and DR both
+        }
+        if (k == "adjust") a.directive |= kNoSpace;
+    }
     if (k == "context") all = completion::contexts(line.scope);
     if (k == "output") all = {"yaml", "json"};
     if (k == "color") all = {"auto", "always", "never"};

@@ -31,7 +31,7 @@ Result<std::vector<core::SplitReport>> fileReports(const GetOptions& o) {
         if (!ref) return ref.error();
         target = std::move(*ref);
     }
-    auto files = files::manifestFiles(o.filename, o.recursive);
+    auto files = files::manifestFiles(o.filenames, o.recursive);
     if (!files) return files.error();
     std::vector<core::SplitReport> reports;
     for (const auto& path : *files) {
@@ -53,10 +53,11 @@ Result<std::vector<core::SplitReport>> fileReports(const GetOptions& o) {
     }
     if (target && reports.empty())
         return fail(fmt::format("no {} named \"{}\" in {}; check the name or -f",
-                                core::kindName(target->kind), target->name, o.filename));
+                                core::kindName(target->kind), target->name, files::pathsText(o.filenames)));
     if (reports.size() > 1 && target)
         return fail(fmt::format("{} \"{}\" is defined {} times in {}; point -f at one of them",
-                                core::kindName(target->kind), target->name, reports.size(), o.filename));
+                                core::kindName(target->kind), target->name, reports.size(),
+                                files::pathsText(o.filenames)));
     return reports;
 }
 

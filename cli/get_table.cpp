@@ -30,6 +30,11 @@ std::string rolloutText(const core::SplitReport& report) {
     return fmt::format("step {}/{} by {}", m.step, m.steps, m.holder);
 }
 
+// The share as traffic sees it: 99.5 for weights 199/1 (an HTTPRoute, Istio 1.15+), else the weight.
+std::string shareText(const core::Share& d) {
+    return d.milli ? core::percentText(*d.milli) : std::to_string(d.weight);
+}
+
 std::string ruleLabel(const core::RuleSplit& rule) { return rule.name.empty() ? rule.rule : rule.name; }
 
 std::string splitTable(const std::vector<core::SplitReport>& reports, const SplitTableStyle& style,
@@ -46,7 +51,7 @@ std::string splitTable(const std::vector<core::SplitReport>& reports, const Spli
                 if (style.namespaces) row.push_back(report.ns);
                 row.insert(row.end(),
                            {report.name, ruleLabel(rule), d.key, d.host, d.subset.empty() ? "-" : d.subset,
-                            d.port ? std::to_string(*d.port) : "-", std::to_string(d.weight)});
+                            d.port ? std::to_string(*d.port) : "-", shareText(d)});
                 if (style.bars) row.push_back(term::bar(d.weight, kBarCells, style.unicode));
                 if (rollouts) row.push_back(report.rollout ? rolloutText(report) : "-");
                 rows.push_back(std::move(row));

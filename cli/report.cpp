@@ -14,8 +14,15 @@ std::string summaryText(const core::ShiftPlan& plan, bool bars, bool color) {
         for (const auto& d : rule.destinations) {
             term::WeightRow row;
             row.key = d.key;
-            if (d.action != core::DestinationPlan::Action::Add) row.before = d.beforeShare;
-            if (d.action != core::DestinationPlan::Action::Remove) row.after = d.afterShare;
+            // A share finer than a whole percent shows its decimals; whole ones read as before.
+            if (d.action != core::DestinationPlan::Action::Add) {
+                row.before = d.beforeShare;
+                if (d.beforeMilli % core::kMilli != 0) row.beforeText = core::percentText(d.beforeMilli);
+            }
+            if (d.action != core::DestinationPlan::Action::Remove) {
+                row.after = d.afterShare;
+                if (d.afterMilli % core::kMilli != 0) row.afterText = core::percentText(d.afterMilli);
+            }
             rows.push_back(std::move(row));
         }
         auto title =

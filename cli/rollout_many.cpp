@@ -73,7 +73,7 @@ Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, con
         addOnce(fleet.contexts, c.cluster.contextName);
         for (auto& [ref, listed] : *selected) {
             stores::RouteTargetOptions t{
-                c.cluster.ns,   ref.name,      f.routes, {}, kube::recordedUser(c.cluster),
+                c.cluster.ns,   ref.name,      f.routes, core::SplitOptions(), kube::recordedUser(c.cluster),
                 f.historyLimit, !f.noValidate, ref.kind};
             auto kubeTarget = std::make_unique<stores::KubeRouteTarget>(*c.api, t, warnFn);
             if (listed) kubeTarget->seed(std::move(*listed));  // -l: read once, from the LIST

@@ -11,6 +11,7 @@
 #include "report.hpp"
 #include "stores/kube_store.hpp"
 #include "term/diff.hpp"
+#include "weight_sum.hpp"
 
 namespace shift::cli {
 
@@ -45,7 +46,7 @@ int printClusterChange(const app::Outcome& out, const PrintFlags& o, const Globa
 }
 
 int runCluster(const SetOptions& o, const Globals& g) {
-    auto request = core::parseRequest(o.weights);
+    auto request = requestOf(o);
     if (!request) return report(request.error());
     auto cluster = kube::loadCluster(g.cluster);
     if (!cluster) return report(cluster.error());
@@ -64,6 +65,7 @@ int runCluster(const SetOptions& o, const Globals& g) {
         store.beforeSend = WriteGuard::markSent;
     }
     auto options = applyOptions(o);
+    learnWeightSum(api, o.istioNamespace, *request, options.shift.split);
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
     store.takeOver = o.force;
     auto out = app::applyShift(store, *request, options);

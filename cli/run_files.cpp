@@ -36,10 +36,11 @@ int print(const app::Outcome& out, const SetOptions& o, const Globals& g) {
 }  // namespace
 
 int runFiles(const SetOptions& o, const Globals& g) {
-    auto request = core::parseRequest(o.weights);
+    auto request = requestOf(o);
     if (!request) return report(request.error());
-    stores::FileStore store(
-        {o.filename, o.target.name, g.cluster.ns, g.output, o.inPlace, o.recursive, o.target.kind}, warn);
+    stores::FileStore store({o.filename, o.target.name, g.cluster.ns, g.output, o.inPlace, o.recursive,
+                             o.target.kind, o.filenames},
+                            warn);
     auto out = app::applyShift(store, *request, applyOptions(o));
     if (!out) return report(out.error());
     return print(*out, o, g);

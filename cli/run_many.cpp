@@ -13,6 +13,7 @@
 #include "report.hpp"
 #include "stores/kube_store.hpp"
 #include "targets.hpp"
+#include "weight_sum.hpp"
 
 namespace shift::cli {
 
@@ -74,14 +75,34 @@ int printSuccess(const app::ManyOutcome& out, const Planned& p, const SetOptions
     return exit;
 }
 
+// Several clusters: a fraction is written only where every one takes any total; the first that
+// does not (or cannot be read) decides, and its reason is the message's.
+void learnWeightSumAll(std::vector<Connection>& conns, const std::string& ns, const core::Request& request,
+                       core::SplitOptions& split) {
+    if (split.sum != core::WeightSum::Unknown) return;
+    for (auto& c : conns) {
+        core::SplitOptions one = split;
+        learnWeightSum(*c.api, ns, request, one);
+        auto where = c.label.empty() ? one.sumWhy : fmt::format("{} (context {})", one.sumWhy, c.label);
+        if (one.sum != core::WeightSum::AnyTotal) {
+            split.sum = one.sum;
+            split.sumWhy = where;
+            return;
+        }
+        split.sumWhy = where;
+    }
+    if (core::isFractional(request)) split.sum = core::WeightSum::AnyTotal;
+}
+
 }  // namespace
 
 int runMany(const SetOptions& o, const Globals& g) {
-    auto request = core::parseRequest(o.weights);
+    auto request = requestOf(o);
     if (!request) return report(request.error());
     auto conns = connectAll(g);
     if (!conns) return report(conns.error());
     auto options = applyOptions(o);
+    learnWeightSumAll(*conns, o.istioNamespace, *request, options.shift.split);
     auto planner = [&](const doc::Node& object) {
         return core::planShift(object, *request, options.shift, nullptr);
     };

@@ -17,8 +17,15 @@ SHIFT = os.path.abspath(sys.argv[1])
 EXAMPLE = os.path.join(TOP, "examples", "bookinfo", "reviews.yaml")
 
 
+def bold(text):
+    """Bold only on a terminal, and not when NO_COLOR is set (as shift itself: https://no-color.org)."""
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb":
+        return "\033[1m%s\033[0m" % text
+    return text
+
+
 def shift(*args, env, expect=0, show="kubectl shift", cwd=None):
-    print("\n\033[1m$ %s %s\033[0m" % (show, " ".join(args)), flush=True)
+    print("\n" + bold("$ %s %s" % (show, " ".join(args))), flush=True)
     code = subprocess.run([SHIFT, *args], env=env, cwd=cwd, check=False).returncode
     if code != expect:
         sys.exit("demo: `shift %s` exited %d, expected %d" % (" ".join(args), code, expect))
@@ -27,7 +34,7 @@ def shift(*args, env, expect=0, show="kubectl shift", cwd=None):
 def on_file():
     with tempfile.TemporaryDirectory(prefix="shift-demo-") as work:
         shutil.copy(EXAMPLE, os.path.join(work, "reviews.yaml"))
-        print("\n\033[1mThe same rollout on a file (GitOps): reviews.yaml\033[0m")
+        print("\n" + bold("The same rollout on a file (GitOps): reviews.yaml"))
         for args in (["v1=50", "v3=50"], ["v3=100"]):
             shift("-f", "reviews.yaml", "--in-place", "--diff", "reviews", *args, env=dict(os.environ),
                   show="shift", cwd=work)

@@ -28,7 +28,7 @@ class Rollout {
         if (!snap) return fromError(snap.error());
         start_ = cur_ = *snap;
         if (auto held = refuseIfHeld()) return *held;
-        auto plan = core::planSteps(start_.split, o_.key, o_.steps);
+        auto plan = core::planSteps(start_.split, o_.key, o_.steps, o_.pins);
         if (!plan) return fromError(plan.error());
         plan_ = std::move(*plan);
         announcePlan();

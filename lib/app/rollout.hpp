@@ -88,6 +88,7 @@ enum class Policy { Rollback, Hold };
 struct RolloutOptions {
     std::string key;
     std::vector<long long> steps{10, 25, 50, 100};
+    std::vector<std::string> pins;  // --pin: destinations that keep their share at every step
     Duration interval{};
     std::vector<std::string> checks;
     Duration checkTimeout = std::chrono::minutes(1);

@@ -15,7 +15,8 @@ std::string splitText(const core::RuleSplit& s) { return core::describeSplit(s);
 // A step's request as a split, for the command that sets an object to it by hand.
 core::RuleSplit splitOfRequest(const core::Request& r) {
     core::RuleSplit s;
-    for (const auto& w : r.weights) s.destinations.push_back({w.key, "", "", std::nullopt, w.weight});
+    for (const auto& w : r.weights)
+        s.destinations.push_back({w.key, "", "", std::nullopt, w.weight, std::nullopt});
     return s;
 }
 

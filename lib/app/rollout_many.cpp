@@ -40,7 +40,7 @@ class RolloutMany {
         }
         if (auto held = refuseIfHeld()) return *held;
         for (auto& l : lanes_.all) {
-            auto plan = core::planSteps(l.start.split, o_.key, o_.steps);
+            auto plan = core::planSteps(l.start.split, o_.key, o_.steps, o_.pins);
             if (!plan) return refused(Error{l.t->name() + ": " + plan.error().message, plan.error().exit});
             l.plan = std::move(*plan);
         }

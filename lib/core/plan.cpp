@@ -18,7 +18,7 @@ std::optional<std::string> invalidBackendWeights(const VirtualService& vs, const
 
 // The API server stores any integer weight; Istio then rejects or misroutes the
 // route. Say so: the user's request replaces these weights.
-std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& rule) {
+std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& rule, WeightSum semantics) {
     if (vs.kind == RouteKind::HTTPRoute) return invalidBackendWeights(vs, rule);
     long long sum = 0;
     bool outOfRange = false;
@@ -28,6 +28,11 @@ std::optional<std::string> invalidWeights(const VirtualService& vs, const Rule& 
         outOfRange = outOfRange || w < 0 || w > 100;
     }
     if (!outOfRange && (rule.route.size() < 2 || sum == 100)) return std::nullopt;
+    // Istio 1.15+ takes any positive total as a ratio.
+    if (semantics == WeightSum::AnyTotal && sum > 0 &&
+        std::none_of(rule.route.begin(), rule.route.end(),
+                     [](const Destination& d) { return d.weight.value_or(0) < 0; }))
+        return std::nullopt;
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < rule.route.size(); ++i) {
         const auto& d = rule.route[i];
@@ -89,8 +94,11 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
     for (auto rule : *targets) {
         auto rulePlan = planSplit(plan.vs, rule, request, options.split);
         if (!rulePlan) return rulePlan.error();
-        if (auto w = invalidWeights(plan.vs, plan.vs.rules[rule])) plan.warnings.push_back(*w);
-        if (!options.wholeSplit) noteDropped(request, *rulePlan, plan.warnings);
+        if (auto w = invalidWeights(plan.vs, plan.vs.rules[rule], options.split.sum))
+            plan.warnings.push_back(*w);
+        // --adjust and --equal name every destination they change; only a KEY=WEIGHT list forgets one.
+        if (!options.wholeSplit && request.mode == RequestMode::Absolute)
+            noteDropped(request, *rulePlan, plan.warnings);
         plan.changed = plan.changed || rulePlan->changed;
         plan.rules.push_back(std::move(*rulePlan));
     }

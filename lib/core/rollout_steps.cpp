@@ -69,43 +69,73 @@ Result<std::vector<long long>> parseSteps(const std::string& text) {
     return steps;
 }
 
-Result<StepPlan> planSteps(const RuleSplit& from, const std::string& key,
-                           const std::vector<long long>& steps) {
+Result<StepPlan> planSteps(const RuleSplit& from, const std::string& key, const std::vector<long long>& steps,
+                           const std::vector<std::string>& pins) {
     StepPlan plan;
     long long current = 0;
-    std::vector<const Share*> others;
+    std::vector<const Share*> others, pinned;
+    for (const auto& pin : pins) {
+        if (pin == key)
+            return fail(fmt::format("--pin {} is the destination --to moves; pin another one", pin));
+        bool found = std::any_of(from.destinations.begin(), from.destinations.end(),
+                                 [&](const Share& s) { return sameKey(s, pin); });
+        if (!found) {
+            std::vector<std::string> keys;
+            for (const auto& d : from.destinations) keys.push_back(d.key);
+            return fail(fmt::format("--pin {}: {} has no destination \"{}\"; name one of: {}", pin, from.rule,
+                                    pin, fmt::join(keys, ", ")));
+        }
+    }
+    long long pinnedTotal = 0;
     for (const auto& d : from.destinations) {
+        bool isPinned =
+            std::any_of(pins.begin(), pins.end(), [&](const std::string& p) { return sameKey(d, p); });
         if (sameKey(d, key)) {
             current = d.weight;
+        } else if (isPinned) {
+            pinned.push_back(&d);
+            pinnedTotal += d.weight;
         } else {
             others.push_back(&d);
         }
     }
     std::vector<long long> weights;
     for (const auto* o : others) weights.push_back(o->weight);
+    std::vector<std::string> pinText;
+    for (const auto* p : pinned) pinText.push_back(fmt::format("{} at {}%", p->key, p->weight));
+    for (auto percent : steps) {
+        if (percent > 100 - pinnedTotal) {
+            return fail(fmt::format(
+                "step {}% needs {}% of pinned traffic ({}); end --steps at {} or drop --pin", percent,
+                percent - (100 - pinnedTotal), fmt::join(pinText, ", "), 100 - pinnedTotal));
+        }
+    }
     for (auto percent : steps) {
         if (percent <= current) {
             plan.skipped.push_back(percent);
             continue;
         }
-        if (percent < 100 && others.empty()) {
+        long long rest = 100 - pinnedTotal - percent;
+        if (rest > 0 && others.empty()) {
             return fail(
                 fmt::format("{}: no destination besides {} to keep the other {}% at step {}%; add one or "
-                            "end --steps at 100",
-                            from.rule, key, 100 - percent, percent));
+                            "end --steps at {}",
+                            from.rule, key, rest, percent, 100 - pinnedTotal));
         }
         Step step{percent, {}};
-        step.request.weights.push_back({key, percent});
-        auto shares = proportional(weights, 100 - percent);
+        step.request.weights.push_back({key, percent, std::nullopt});
+        auto shares = proportional(weights, rest);
         for (std::size_t i = 0; i < others.size(); ++i)
-            step.request.weights.push_back({others[i]->key, shares[i]});
+            step.request.weights.push_back({others[i]->key, shares[i], std::nullopt});
+        for (const auto* p : pinned) step.request.weights.push_back({p->key, p->weight, std::nullopt});
+        step.request.pins = pins;
         plan.steps.push_back(std::move(step));
     }
     if (!plan.skipped.empty()) {
         plan.notes.push_back(fmt::format("{} already has {}%: step{} {}% skipped", key, current,
                                          plan.skipped.size() > 1 ? "s" : "", fmt::join(plan.skipped, "%, ")));
     }
-    if (!steps.empty() && steps.back() < 100) {
+    if (!steps.empty() && steps.back() < 100 - pinnedTotal) {
         plan.endsBelowFull = true;
         plan.notes.push_back(fmt::format("the rollout ends with {} at {}%, not 100% (--steps ends at {})",
                                          key, steps.back(), steps.back()));

@@ -29,7 +29,9 @@ Result<std::vector<long long>> parseSteps(const std::string& text);
 // their current weights. Rounding: each other destination gets the floor of its exact share, and
 // the points left go one each to the largest remainders (ties: route order), so a step always sums
 // to exactly 100 and never moves traffic between the others. Others that all carry 0 share equally.
-Result<StepPlan> planSteps(const RuleSplit& from, const std::string& key,
-                           const std::vector<long long>& steps);
+// Pinned destinations keep their share at every step and take no part in the proportion; a step
+// that would need a pinned share (above 100 minus the pinned) is an error naming the pins.
+Result<StepPlan> planSteps(const RuleSplit& from, const std::string& key, const std::vector<long long>& steps,
+                           const std::vector<std::string>& pins = {});
 
 }  // namespace shift::core

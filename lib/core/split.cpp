@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "core/http_route.hpp"
@@ -125,7 +126,7 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
 // The request laid over the route: a weight per current destination (or none), the key that named
 // it, and the new destinations in request order.
 struct Assignment {
-    std::vector<std::optional<long long>> requested;
+    std::vector<std::optional<long long>> requested;  // thousandths of a percent
     std::vector<std::string> requestKey;
     std::vector<DestinationPlan> added;
     long long sum = 0;
@@ -144,11 +145,11 @@ Result<Assignment> assign(const VirtualService& vs, const Rule& rule, const Requ
     for (const auto& spec : request.weights) {
         auto match = matchKey(vs, rule, spec.key);
         if (!match) return match.error();
-        a.sum += spec.weight;
+        a.sum += millisOf(spec);
         if (match->existing) {
             auto i = *match->existing;
             if (a.requested[i]) return namedTwice(vs, rule, a.requestKey[i], spec.key);
-            a.requested[i] = spec.weight;
+            a.requested[i] = millisOf(spec);
             a.requestKey[i] = spec.key;
             continue;
         }
@@ -167,7 +168,7 @@ Result<Assignment> assign(const VirtualService& vs, const Rule& rule, const Requ
         d.ns = match->ns;
         d.backendKind = match->kind;
         d.backendRef = vs.kind == RouteKind::HTTPRoute;
-        d.afterShare = spec.weight;
+        d.afterMilli = millisOf(spec);
         a.added.push_back(std::move(d));
     }
     return a;
@@ -180,25 +181,27 @@ Status completeTo100(const VirtualService& vs, const Rule& rule, const Request& 
     for (std::size_t i = 0; i < route.size(); ++i) {
         if (!a.requested[i]) unlisted.push_back(i);
     }
-    if (a.sum > 100) {
+    auto pct = [](long long m) { return percentText(m); };
+    if (a.sum > kWhole) {
         return fail(fmt::format("{}: weights {} sum to {}, not 100; lower them by {}", where(vs, rule),
-                                describe(request), a.sum, a.sum - 100));
+                                describe(request), pct(a.sum), pct(a.sum - kWhole)));
     }
-    if (a.sum == 100) return okStatus();
+    if (a.sum == kWhole) return okStatus();
     if (unlisted.size() == 1) {
-        a.requested[unlisted[0]] = 100 - a.sum;
+        a.requested[unlisted[0]] = kWhole - a.sum;
         return okStatus();
     }
     std::vector<std::string> names;
     for (auto i : unlisted) names.push_back(displayKey(vs, route[i]));
+    auto missing = pct(kWhole - a.sum);
     std::string fix =
-        names.empty() ? fmt::format("raise one of them by {}", 100 - a.sum)
-                      : fmt::format("give the missing {} to {} (e.g. {}={})", 100 - a.sum,
+        names.empty() ? fmt::format("raise one of them by {}", missing)
+                      : fmt::format("give the missing {} to {} (e.g. {}={})", missing,
                                     names.size() == 1 ? names[0]
                                                       : "one of " + fmt::format("{}", fmt::join(names, ", ")),
-                                    names[0], 100 - a.sum);
-    return fail(
-        fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule), describe(request), a.sum, fix));
+                                    names[0], missing);
+    return fail(fmt::format("{}: weights {} sum to {}, not 100; {}", where(vs, rule), describe(request),
+                            pct(a.sum), fix));
 }
 
 // A single destination carries no weight, as in Istio's samples.
@@ -208,18 +211,47 @@ bool omitsWeight(const Assignment& a, const SplitOptions& options) {
         if (w.value_or(0) > 0 || options.keepZero) ++remaining;
     }
     for (const auto& added : a.added) {
-        if (added.afterShare > 0 || options.keepZero) ++remaining;
+        if (added.afterMilli > 0 || options.keepZero) ++remaining;
     }
     return remaining == 1 && !options.explicitWeights;
 }
 
+// Whole percentages are written as they are; a finer split as the smallest integers with the same
+// ratio (99.5/0.5 is 199/1): the divisor is the greatest common divisor of the thousandths.
+long long weightDivisor(const Assignment& a) {
+    long long g = 0;
+    for (const auto& w : a.requested) g = std::gcd(g, w.value_or(0));
+    for (const auto& added : a.added) g = std::gcd(g, added.afterMilli);
+    return g == 0 || g % kMilli == 0 ? kMilli : g;
+}
+
+// Istio before 1.15 rejects weights that do not sum to 100; a finer split needs a target that takes
+// any positive total (istio/istio#39544, the Gateway API).
+Status checkFractionAllowed(const VirtualService& vs, const Rule& rule, const Request& request,
+                            const SplitOptions& options) {
+    if (anyTotal(vs, options.sum)) return okStatus();
+    auto why =
+        options.sum == WeightSum::Sum100
+            ? "this Istio requires weights that sum to 100 (1.14 and older), so only whole percentages "
+              "can be written"
+            : "shift cannot tell whether this Istio accepts weights that do not sum to 100 (1.15 and "
+              "newer do)";
+    auto told = options.sumWhy.empty() ? std::string() : " (" + options.sumWhy + ")";
+    return fail(
+        fmt::format("{}: {} is finer than whole percentages and {}{}; use whole percentages{}",
+                    where(vs, rule), describe(request), why, told,
+                    options.sum == WeightSum::Sum100 ? "" : ", or --weights any-total on Istio 1.15+"));
+}
+
 // Destinations that stay or go, in their current order, then the new ones.
-RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, const SplitOptions& options) {
+RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, const SplitOptions& options,
+                const std::vector<long long>& before) {
     const Rule& rule = vs.rules.at(ruleIndex);
     bool relative = vs.kind == RouteKind::HTTPRoute;
     RulePlan plan;
     plan.rule = ruleIndex;
     bool omitWeight = omitsWeight(a, options);
+    long long divisor = weightDivisor(a);
     for (std::size_t i = 0; i < rule.route.size(); ++i) {
         DestinationPlan d;
         d.from = i;
@@ -227,11 +259,15 @@ RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, 
         d.backendRef = relative;
         d.before = rule.route[i].weight;
         d.beforeShare = effectiveWeight(rule, i);
-        d.afterShare = a.requested[i].value_or(0);
-        bool keep = d.afterShare > 0 || options.keepZero;
+        d.beforeMilli = before[i];
+        // Istio 1.15+ reads 199/1 as 99.5/0.5: show the share, not the weight.
+        if (!relative && anyTotal(vs, options.sum)) d.beforeShare = before[i] / kMilli;
+        d.afterMilli = a.requested[i].value_or(0);
+        d.afterShare = d.afterMilli / kMilli;
+        bool keep = d.afterMilli > 0 || options.keepZero;
         d.action = keep ? DestinationPlan::Action::Keep : DestinationPlan::Action::Remove;
         // A lone destination that already says weight: 100 keeps it: nothing to change.
-        if (keep && (!omitWeight || d.before == 100)) d.after = d.afterShare;
+        if (keep && (!omitWeight || d.before == 100)) d.after = d.afterMilli / divisor;
         // A lone backendRef with any positive weight already takes all traffic: weights are relative.
         if (keep && omitWeight && relative && rule.route.size() == 1 && d.before.value_or(0) > 0)
             d.after = d.before;
@@ -239,8 +275,9 @@ RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, 
         plan.destinations.push_back(std::move(d));
     }
     for (auto& added : a.added) {
-        if (added.afterShare == 0 && !options.keepZero) continue;  // adding a 0 is a no-op
-        if (!omitWeight) added.after = added.afterShare;
+        if (added.afterMilli == 0 && !options.keepZero) continue;  // adding a 0 is a no-op
+        added.afterShare = added.afterMilli / kMilli;
+        if (!omitWeight) added.after = added.afterMilli / divisor;
         plan.changed = true;
         plan.destinations.push_back(std::move(added));
     }
@@ -252,10 +289,22 @@ RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, 
 Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, const Request& request,
                            const SplitOptions& options) {
     const Rule& rule = vs.rules.at(ruleIndex);
-    auto assignment = assign(vs, rule, request);
+    auto resolved = resolveRequest(vs, ruleIndex, request, options.sum);
+    if (!resolved) return resolved.error();
+    auto assignment = assign(vs, rule, *resolved);
     if (!assignment) return assignment.error();
-    if (auto st = completeTo100(vs, rule, request, *assignment); !st) return st.error();
-    return layOut(vs, ruleIndex, *assignment, options);
+    if (auto st = completeTo100(vs, rule, *resolved, *assignment); !st) return st.error();
+    if (weightDivisor(*assignment) != kMilli) {
+        if (auto st = checkFractionAllowed(vs, rule, *resolved, options); !st) return st.error();
+    }
+    return layOut(vs, ruleIndex, *assignment, options, currentMillis(vs, rule, options.sum));
+}
+
+Result<std::optional<std::size_t>> findDestination(const VirtualService& vs, const Rule& rule,
+                                                   const std::string& key) {
+    auto match = matchKey(vs, rule, key);
+    if (!match) return match.error();
+    return match->existing;
 }
 
 }  // namespace shift::core

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/http_route.hpp"
+#include "core/split_resolve.hpp"
 
 namespace shift::core {
 
@@ -23,6 +24,10 @@ std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::
             if (!subsetHost.empty() && !sameHost(subsetHost, d.host, vs.ns)) severalHosts = true;
             subsetHost = d.host;
         }
+        long long sum = 0;
+        for (const auto& d : rule.route) sum += d.weight.value_or(0);
+        bool ratio = vs.kind == RouteKind::HTTPRoute || (rule.route.size() > 1 && sum > 0 && sum != 100);
+        auto millis = currentMillis(vs, rule, WeightSum::AnyTotal);
         for (std::size_t i = 0; i < rule.route.size(); ++i) {
             const auto& d = rule.route[i];
             // Keys as a request names them: the subset (HOST/SUBSET when ambiguous), or the host of a
@@ -31,7 +36,9 @@ std::vector<RuleSplit> splitOf(const VirtualService& vs, const std::vector<std::
                               : d.subset.empty()              ? d.host
                               : severalHosts                  ? d.host + "/" + d.subset
                                                               : d.subset;
-            split.destinations.push_back({key, d.host, d.subset, d.port, effectiveWeight(rule, i)});
+            split.destinations.push_back(
+                {key, d.host, d.subset, d.port, effectiveWeight(rule, i), std::nullopt});
+            if (ratio) split.destinations.back().milli = millis[i];
         }
         out.push_back(std::move(split));
     }

@@ -16,6 +16,9 @@ struct Share {
     std::string subset;
     std::optional<long long> port;
     long long weight = 0;  // effective: a lone destination without weight is 100
+    // The share in thousandths of a percent where weights are a ratio (an HTTPRoute; a VirtualService
+    // whose weights do not sum to 100, as Istio 1.15+ reads them): 199/1 is 99500/500.
+    std::optional<long long> milli = std::nullopt;
 
     bool operator==(const Share&) const = default;
 };

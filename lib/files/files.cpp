@@ -79,4 +79,22 @@ Result<std::vector<std::string>> manifestFiles(const std::string& path, bool rec
     return files;
 }
 
+Result<std::vector<std::string>> manifestFiles(const std::vector<std::string>& paths, bool recursive) {
+    std::vector<std::string> out;
+    for (const auto& path : paths) {
+        auto files = manifestFiles(path, recursive);
+        if (!files) return files.error();
+        for (auto& f : *files) {
+            if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+        }
+    }
+    return out;
+}
+
+std::string pathsText(const std::vector<std::string>& paths) {
+    std::string out;
+    for (const auto& p : paths) out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
 }  // namespace shift::files

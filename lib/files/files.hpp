@@ -14,6 +14,10 @@ Result<std::string> readInput(const std::string& path);
 // subdirectories too (as kubectl's -R; symlinked subdirectories are not followed), or the path
 // itself when it is not a directory.
 Result<std::vector<std::string>> manifestFiles(const std::string& path, bool recursive = false);
+// Those of several -f in the order given, as kubectl reads repeated -f; a file named twice is read once.
+Result<std::vector<std::string>> manifestFiles(const std::vector<std::string>& paths, bool recursive);
+// "vs.yaml, dr.yaml": several -f in messages.
+std::string pathsText(const std::vector<std::string>& paths);
 
 // The file a path names once every symlink in the chain is followed (a relative link is read
 // from the link's directory); the path itself when it is no symlink.

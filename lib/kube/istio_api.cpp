@@ -323,6 +323,11 @@ Result<std::string> Api::listServices(const std::string& ns) {
     return std::move(r->body);
 }
 
+Result<Response> Api::listIstiodDeployments(const std::string& ns) {
+    return get(fmt::format("/apis/apps/v1/namespaces/{}/deployments?labelSelector={}", ns,
+                           queryEscaped("app=istiod")));
+}
+
 Result<std::vector<std::string>> Api::listNamespaces() {
     auto r = get("/api/v1/namespaces");
     if (!r) return r.error();

@@ -111,6 +111,10 @@ class Api {
     // kind served) is an empty list, a 403 an Error the caller turns into a warning.
     Result<std::string> listReferenceGrants(const std::string& ns);
 
+    // GET /apis/apps/v1/namespaces/NS/deployments?labelSelector=app=istiod: the answer as received, so the
+    // caller can tell a 403 (RBAC) or 404 from a list. Read only to learn the Istio version.
+    Result<Response> listIstiodDeployments(const std::string& ns);
+
     // The field manager the server records for shift's writes (kubectl's --field-manager).
     void setFieldManager(std::string manager) { fieldManager_ = std::move(manager); }
 

@@ -44,7 +44,8 @@ std::string FileStore::label() const {
 
 // Reads every manifest under -f and finds the one that defines the VirtualService.
 Result<app::Snapshot> FileStore::read() {
-    auto files = files::manifestFiles(options_.path, options_.recursive);
+    auto paths = options_.paths.empty() ? std::vector<std::string>{options_.path} : options_.paths;
+    auto files = files::manifestFiles(paths, options_.recursive);
     if (!files) return files.error();
     inputs_.clear();
     std::vector<std::string> holders;
@@ -73,7 +74,8 @@ Result<app::Snapshot> FileStore::read() {
     if (holders.empty()) {
         if (files->size() == 1) return lastMiss;
         return fail(fmt::format("no {} named \"{}\" in the {} manifests under {}; check the name or -f",
-                                core::kindName(options_.kind), options_.name, files->size(), options_.path));
+                                core::kindName(options_.kind), options_.name, files->size(),
+                                files::pathsText(paths)));
     }
     const auto& holder = inputs_[holder_].stream;
     return app::Snapshot{&core::objectAt(holder.docs, at_), holder.source};

@@ -20,6 +20,7 @@ struct FileStoreOptions {
     bool inPlace = false;
     bool recursive = false;                                  // -R: a directory's subdirectories too
     core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
+    std::vector<std::string> paths = {};  // every -f in order, when given more than once (path is the first)
 };
 
 class FileStore : public app::Store {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <string>
 
 #include "term/table.hpp"
 
@@ -14,15 +15,24 @@ namespace {
 
 constexpr int kBarCells = 20;
 
-std::string weightText(const std::optional<long long>& w) { return w ? std::to_string(*w) : "-"; }
+std::string weightText(const std::optional<long long>& w, const std::string& text = {}) {
+    if (!w) return "-";
+    return text.empty() ? std::to_string(*w) : text;
+}
+
+// The weight as a number, its fraction included ("99.5" counts as 99.5).
+double valueOf(const std::optional<long long>& w, const std::string& text) {
+    return text.empty() ? static_cast<double>(w.value_or(0)) : std::stod(text);
+}
 
 enum class Trend { Same, Up, Down };
 
 Trend trendOf(const WeightRow& row) {
     if (!row.after) return row.before ? Trend::Down : Trend::Same;
     if (!row.before) return Trend::Up;
-    if (*row.after > *row.before) return Trend::Up;
-    if (*row.after < *row.before) return Trend::Down;
+    double before = valueOf(row.before, row.beforeText), after = valueOf(row.after, row.afterText);
+    if (after > before) return Trend::Up;
+    if (after < before) return Trend::Down;
     return Trend::Same;
 }
 
@@ -34,8 +44,8 @@ std::string summary(std::string_view title, const std::vector<WeightRow>& rows, 
     size_t keyWidth = 0, beforeWidth = 0, afterWidth = 0;
     for (const WeightRow& row : rows) {
         keyWidth = std::max(keyWidth, row.key.size());
-        beforeWidth = std::max(beforeWidth, weightText(row.before).size());
-        afterWidth = std::max(afterWidth, weightText(row.after).size());
+        beforeWidth = std::max(beforeWidth, weightText(row.before, row.beforeText).size());
+        afterWidth = std::max(afterWidth, weightText(row.after, row.afterText).size());
     }
 
     std::string out;
@@ -56,12 +66,12 @@ std::string summary(std::string_view title, const std::vector<WeightRow>& rows, 
         std::string note = !row.before && row.after ? "(new)" : row.before && !row.after ? "(removed)" : "";
         // Pad the new weight only when something follows it, so no line ends in spaces.
         bool more = bars || !note.empty();
-        std::string tail =
-            more ? fmt::format("{:<{}}", weightText(row.after), afterWidth) : weightText(row.after);
+        std::string tail = more ? fmt::format("{:<{}}", weightText(row.after, row.afterText), afterWidth)
+                                : weightText(row.after, row.afterText);
         if (bars) tail += "  " + bar(row.after.value_or(0), kBarCells, unicode);
         if (!note.empty()) tail += "  " + note;
-        out += fmt::format("  {:<{}}  {:>{}} {} ", row.key, keyWidth, weightText(row.before), beforeWidth,
-                           unicode ? "→" : "->");
+        out += fmt::format("  {:<{}}  {:>{}} {} ", row.key, keyWidth, weightText(row.before, row.beforeText),
+                           beforeWidth, unicode ? "→" : "->");
         put(style, tail);
         out += '\n';
     }

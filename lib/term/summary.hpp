@@ -11,6 +11,8 @@ struct WeightRow {
     std::string key;                  // what the row is about, e.g. a subset name
     std::optional<long long> before;  // nullopt: the destination is new
     std::optional<long long> after;   // nullopt: the destination is removed
+    // How a weight reads when it is not whole ("99.5"); empty: the number above.
+    std::string beforeText = {}, afterText = {};
 };
 
 // "title:" and then one aligned line per row, e.g.

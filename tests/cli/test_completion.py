@@ -99,6 +99,13 @@ class Protocol(unittest.TestCase):
         self.assertEqual(directive & 2, 2)  # no space: the threshold follows
         self.assertIn("--tolerance", self.complete("verify", "--")[0])
 
+    def test_split_flags(self):
+        self.assertEqual(self.complete("--weights", "")[0], ["any-total", "sum-100"])
+        flags = self.complete("--")[0]
+        for flag in ("--adjust", "--equal", "--pin", "--weights", "--istio-namespace"):
+            self.assertIn(flag, flags)
+        self.assertIn("--pin", self.complete("rollout", "--")[0])
+
     def test_names_and_subsets_from_files(self):
         d = tempfile.mkdtemp(prefix="shift-complete-")
         self.addCleanup(shutil.rmtree, d, True)
@@ -111,6 +118,10 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.complete("-f", d, "r")[0], ["rollout", "reviews"])
         self.assertEqual(self.complete("-f", d, "re")[0], ["reviews"])
         self.assertEqual(self.complete("-f", d, "reviews", "v1=50", "")[0], ["v2=", "v3="])
+        # --pin names a subset; --adjust one followed by +N or -N (no space).
+        self.assertEqual(self.complete("-f", d, "reviews", "--pin", "")[0], ["v1", "v2", "v3"])
+        adjust, directive = self.complete("-f", d, "reviews", "--adjust", "v")
+        self.assertEqual((adjust, directive & 2), (["v1=", "v2=", "v3="], 2))
 
     def test_subsets_of_a_wildcard_destination_rule(self):
         # The lookup Istio does (and shift's check): a wildcard host covers reviews.

@@ -24,6 +24,8 @@ class DemoTest(unittest.TestCase):
         self.assertIn('error: subset "v4" of host reviews is not defined by its DestinationRule', p.stderr + out)
         self.assertIn('routes: [{"destination": {"host": "reviews", "subset": "v3"}}]', out)
         self.assertEqual(out.count("--- reviews.yaml\n+++ reviews.yaml\n"), 2)  # the file part, both steps
+        # stdout is a pipe here: no escape sequences, from the demo or from shift.
+        self.assertNotIn("\033[", out)
 
 
 if __name__ == "__main__":

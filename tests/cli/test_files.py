@@ -223,7 +223,7 @@ class Errors(TempDirCase):
 
     def test_request_errors(self):
         self.check(["reviews", "v1=50", "v1=50"], "\"v1\" is given twice; list each destination once")
-        self.check(["reviews", "v1=x"], "is not an integer")
+        self.check(["reviews", "v1=x"], "is not a number")
         self.check(["reviews", "v1=-5"], "out of range")
         self.check(["reviews", "v1=101"], "out of range")
         self.check(["reviews", "v1=50", "v3=60"], "sum to 110, not 100; lower them by 10")

@@ -73,8 +73,64 @@ KC_SET = ["reviews", "v1=50", "v3=50"]
 CASES = [
     # ---- arguments ----
     dict(id="weight-not-a-number", cat="arguments", where="files", args=SET + ["v1=abc"], exit=2,
-         see='weight in "v1=abc" is not an integer; write KEY=WEIGHT with WEIGHT from 0 to 100, e.g. v1=50',
-         why="a weight is a whole percentage", fix="write `KEY=WEIGHT` with an integer from 0 to 100 (`%` allowed)"),
+         see='weight in "v1=abc" is not a number; write KEY=WEIGHT with WEIGHT from 0 to 100 (up to three decimals), '
+             'e.g. v1=50',
+         why="a weight is a percentage", fix="write `KEY=WEIGHT` with a number from 0 to 100 (`%` allowed)"),
+    dict(id="weight-four-decimals", cat="arguments", where="files", args=SET + ["v3=0.1234"], exit=2,
+         see='weight in "v3=0.1234" has more than three decimals; round it, e.g. 0.123',
+         why="weights are written as integers with a ratio in thousandths of a percent",
+         fix="round to three decimals"),
+    dict(id="weight-fraction-unknown", cat="arguments", where="files", args=SET + ["v3=0.5"], exit=2,
+         see="VirtualService istio-demo/reviews http[0]: v3=0.5 is finer than whole percentages and shift cannot "
+             "tell whether this Istio accepts weights that do not sum to 100 (1.15 and newer do); use whole "
+             "percentages, or --weights any-total on Istio 1.15+",
+         why="Istio 1.14 and older reject weights that do not sum to 100; files do not say which Istio reads them",
+         fix="`--weights any-total` for Istio 1.15+, else whole percentages"),
+    dict(id="weight-fraction-sum-100", cat="arguments", where="files",
+         args=SET + ["v3=0.5", "--weights", "sum-100"], exit=2,
+         see="VirtualService istio-demo/reviews http[0]: v3=0.5 is finer than whole percentages and this Istio "
+             "requires weights that sum to 100 (1.14 and older), so only whole percentages can be written "
+             "(--weights sum-100); use whole percentages",
+         why="on the cluster: istiod runs 1.14 or older (its image tag says so)", fix="whole percentages"),
+    dict(id="weights-flag", cat="arguments", where="files", args=SET + ["v1=100", "--weights", "100"], exit=2,
+         see='--weights "100": write any-total (Istio 1.15+ and HTTPRoutes: weights are a ratio) or sum-100 '
+             '(Istio 1.14 and older)',
+         why="`--weights` states the semantics, not a number", fix="`--weights any-total` or `--weights sum-100`"),
+    dict(id="adjust-no-sign", cat="arguments", where="files", args=SET + ["--adjust", "v1=10"], exit=2,
+         see='--adjust "v1=10" is not KEY=+POINTS or KEY=-POINTS; write e.g. --adjust v3=+10 or --adjust v3=-5',
+         why="without a sign it could be read as an absolute weight", fix="`--adjust v1=+10`, or `v1=10` as a word"),
+    dict(id="adjust-out-of-range", cat="arguments", where="files", args=SET + ["--adjust", "v1=+10"], exit=2,
+         see="--adjust v1=+10 would put v1 at 110% (it has 100%); a share stays from 0 to 100",
+         why="a share is 0 to 100 %", fix="adjust by less"),
+    dict(id="adjust-unknown-key", cat="arguments", where="files", args=SET + ["--adjust", "v3=+10"], exit=2,
+         see='--adjust v3: VirtualService istio-demo/reviews http[0] has no destination "v3"; name one of: v1',
+         why="`--adjust` changes a destination the route has", fix="add it with `v3=10`"),
+    dict(id="adjust-nothing-to-take", cat="arguments", where="files", args=SET + ["--adjust", "v1=-10"], exit=2,
+         see="--adjust: VirtualService istio-demo/reviews http[0] has no other unpinned destination to give the "
+             "10 points; add one, or set the split with KEY=WEIGHT",
+         why="the points go to or come from the other destinations", fix="`reviews v1=90 v3=10`"),
+    dict(id="adjust-with-weights", cat="arguments", where="files",
+         args=SET + ["v1=100", "--adjust", "v1=-10"], exit=2,
+         see="--adjust changes the split relative to now and v1=100 sets it; give KEY=WEIGHT words or --adjust, "
+             "not both",
+         why="the two would contradict each other", fix="one of them"),
+    dict(id="adjust-and-equal", cat="arguments", where="files", args=SET + ["--adjust", "v1=-10", "--equal"],
+         exit=2, see="--adjust and --equal are two ways to change the split; choose one",
+         why="the two would contradict each other", fix="one of them"),
+    dict(id="equal-with-weights", cat="arguments", where="files", args=SET + ["--equal", "v1=50"], exit=2,
+         see='--equal takes destination names, not "v1=50"; write e.g. --equal v1 v2 (or --equal alone for every '
+             'current destination)',
+         why="`--equal` sets the weights itself", fix="`--equal v1 v2`"),
+    dict(id="pin-unknown-key", cat="arguments", where="files", args=SET + ["v1=100", "--pin", "v9"], exit=2,
+         see='--pin v9: VirtualService istio-demo/reviews http[0] has no destination "v9"; name one of: v1',
+         why="a pin keeps a destination the route has", fix="check the name (`shift get`)"),
+    dict(id="pin-changed", cat="arguments", where="files", args=SET + ["v1=90", "v3=10", "--pin", "v1"], exit=2,
+         see="v1 is pinned at 100% (--pin v1) and the request would set it to 90%; drop --pin v1 or leave v1 at "
+             "100%",
+         why="the request contradicts the pin", fix="drop the pin, or leave the pinned destination out"),
+    dict(id="filename-stdin-twice", cat="manifests", where="files", args=["-f", "-", "-f", "-", "reviews", "v1=100"],
+         exit=2, see="-f - reads standard input once; give it one time",
+         why="standard input can be read only once", fix="give `-f -` once"),
     dict(id="weight-over-100", cat="arguments", where="files", args=SET + ["v1=101"], exit=2,
          see='weight in "v1=101" is out of range; a weight is a percentage from 0 to 100',
          why="weights are percentages", fix="use 0 to 100"),
@@ -159,7 +215,8 @@ CASES = [
              "'-' and '.', starting and ending with a letter or digit); check the spelling",
          why="no object can have that name", fix="check the spelling"),
     dict(id="expect-malformed", cat="arguments", where="files", args=SET + ["v1=100", "--expect", "v1=abc"], exit=2,
-         see='--expect weight in "v1=abc" is not an integer; write KEY=WEIGHT with WEIGHT from 0 to 100, e.g. v1=50',
+         see='--expect weight in "v1=abc" is not a number; write KEY=WEIGHT with WEIGHT from 0 to 100 (up to three '
+             'decimals), e.g. v1=50',
          why="`--expect` takes a split like the request", fix="`--expect v1=75,v3=25`"),
     dict(id="completion-shell", cat="arguments", where="files", args=["completion", "tcsh"], exit=2,
          see='no completion for "tcsh"; use kubectl shift completion bash, zsh or fish',

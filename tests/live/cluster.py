@@ -112,6 +112,8 @@ class Backend:
     def path(self, ns, resource, name=None, version=None):
         if resource == "services":  # core v1
             p = "/api/v1/namespaces/%s/services" % ns
+        elif resource == "deployments":  # apps/v1
+            p = "/apis/apps/v1/namespaces/%s/deployments" % ns
         elif resource in GATEWAY_VERSIONS:
             p = "/apis/%s/%s/namespaces/%s/%s" % (GATEWAY_GROUP, version or GATEWAY_VERSIONS[resource], ns, resource)
         else:
@@ -131,7 +133,8 @@ class Backend:
             version = obj.get("apiVersion", "/" + GATEWAY_VERSIONS[resource]).split("/", 1)[1]
             obj["apiVersion"] = "%s/%s" % (GATEWAY_GROUP, version)
         else:
-            obj["apiVersion"] = "v1" if resource == "services" else "%s/%s" % (GROUP, self.preferred)
+            obj["apiVersion"] = ("v1" if resource == "services" else "apps/v1" if resource == "deployments"
+                                 else "%s/%s" % (GROUP, self.preferred))
         obj.setdefault("metadata", {})["namespace"] = ns
         return self._ok("POST", self.path(ns, resource, version=version), obj)
 
@@ -252,6 +255,15 @@ def reviews_vs(name="reviews", subsets=(("v1", None),), host="reviews", labels=N
     if labels:
         md["labels"] = labels
     return {"kind": "VirtualService", "metadata": md, "spec": {"hosts": [host], "http": [{"route": route}]}}
+
+
+def istiod(image, name="istiod"):
+    """An istiod Deployment as istioctl installs it (label app=istiod, container discovery) with `image`."""
+    labels = {"app": "istiod", "istio": "pilot"}
+    return {"kind": "Deployment", "metadata": {"name": name, "labels": labels},
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"containers": [{"name": "discovery", "image": image}]}}}}
 
 
 def reviews_dr(name="reviews", host="reviews", subsets=("v1", "v2", "v3")):

@@ -23,6 +23,7 @@ import auth  # noqa: E402
 import certs  # noqa: E402
 import control  # noqa: E402
 from wire import go_duration, go_json  # noqa: E402
+import apps_resources  # noqa: E402
 import core_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
@@ -294,6 +295,8 @@ class Handler(BaseHTTPRequestHandler):
             return core_resources.handle_namespaces(self, info)
         if info.group == "" and info.version == "v1" and info.resource == "services":
             return core_resources.handle_services(self, info, self._manager(), self._dry_run())
+        if info.group == "apps" and info.version == "v1" and info.resource == "deployments":
+            return apps_resources.handle_deployments(self, info, self._manager())
         if info.group == GATEWAY_GROUP:
             return self._gateway_route(info)
         if info.group != GROUP or info.version not in versions:
@@ -463,6 +466,7 @@ class Server(ThreadingHTTPServer):
         self.ctx, self.store, self.era, self.tokens, self.anonymous = ctx, store, era, tokens, anonymous
         self.faults = faultlib.Faults()
         self.services = core_resources.Services(store)
+        self.deployments = apps_resources.Deployments(store)
         self._log, self._log_lock = [], threading.Lock()
         self._conns, self._conns_lock = set(), threading.Lock()
         self.outage, self.stopping = None, False

@@ -80,3 +80,30 @@ TEST_SUITE("core::rollout_steps") {
               "at 100");
     }
 }
+
+TEST_SUITE("core::rollout_steps pin") {
+    TEST_CASE("a pinned destination keeps its share at every step; the others give the traffic") {
+        auto plan =
+            core::planSteps(split({{"legacy", 20}, {"v1", 60}, {"v2", 20}}), "v3", {10, 40, 80}, {"legacy"});
+        REQUIRE(plan.ok());
+        REQUIRE(plan->steps.size() == 3);
+        CHECK(text(plan->steps[0]) == "v3=10 v1=53 v2=17 legacy=20");
+        CHECK(text(plan->steps[1]) == "v3=40 v1=30 v2=10 legacy=20");
+        CHECK(text(plan->steps[2]) == "v3=80 v1=0 v2=0 legacy=20");
+        CHECK_FALSE(plan->endsBelowFull);  // 80 is all that is not pinned
+        CHECK(plan->steps[0].request.pins == std::vector<std::string>{"legacy"});
+    }
+    TEST_CASE("a step that needs the pinned share is an error at plan time naming the pin") {
+        auto plan = core::planSteps(split({{"legacy", 20}, {"v1", 80}}), "v3", {10, 25, 50, 100}, {"legacy"});
+        REQUIRE_FALSE(plan.ok());
+        CHECK(plan.error().message ==
+              "step 100% needs 20% of pinned traffic (legacy at 20%); end --steps at 80 or drop --pin");
+    }
+    TEST_CASE("a pin must name another destination of the route") {
+        auto s = split({{"legacy", 20}, {"v1", 80}});
+        CHECK(core::planSteps(s, "v3", {10}, {"v9"}).error().message ==
+              "--pin v9: http[0] has no destination \"v9\"; name one of: legacy, v1");
+        CHECK(core::planSteps(s, "v1", {90}, {"v1"}).error().message ==
+              "--pin v1 is the destination --to moves; pin another one");
+    }
+}
