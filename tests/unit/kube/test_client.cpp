@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../stderr_capture.hpp"
 #include "../temp_dir.hpp"
 #include "kube/client.hpp"
 #include "loopback_server.hpp"
@@ -22,25 +23,6 @@ Cluster clusterFor(const LoopbackServer& s) {
     c.timeoutSeconds = 5;
     return c;
 }
-
-// Captures what the code under test writes to stderr.
-struct StderrCapture {
-    TempDir dir;
-    int saved = ::dup(2);
-    StderrCapture() {
-        int fd = ::open((dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(fd, 2);
-        ::close(fd);
-    }
-    std::string finish() {
-        ::dup2(saved, 2);
-        ::close(saved);
-        std::ifstream in(dir / "err");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../stderr_capture.hpp"
 #include "../temp_dir.hpp"
 #include "fake_client.hpp"
 #include "kube/client.hpp"
@@ -34,24 +35,6 @@ std::vector<Call> puts(int n) {
 }
 
 long statusOf(const std::optional<shift::Result<Response>>& a) { return a && a->ok() ? (*a)->status : -1; }
-
-struct StderrCapture {
-    TempDir dir;
-    int saved = ::dup(2);
-    StderrCapture() {
-        int fd = ::open((dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(fd, 2);
-        ::close(fd);
-    }
-    std::string finish() {
-        ::dup2(saved, 2);
-        ::close(saved);
-        std::ifstream in(dir / "err");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-};
 
 }  // namespace
 
