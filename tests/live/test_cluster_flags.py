@@ -108,27 +108,35 @@ class Flags(cluster.ClusterCase):
             self.assertEqual(self.backend.requests(), [])
 
     # ---- Ctrl-C ----
-    def interrupt(self, method, delay_ms, after):
+    def interrupt(self, method, delay_ms, after, once_read=False):
+        """SIGINT `after` seconds into the run, or with once_read `after` seconds after the server answered
+        its GET (a loaded machine or a sanitizer build may take over a second to get that far)."""
         self.backend.fault("delay", method=method, path=self.vs_path, ms=delay_ms)
+        self.backend.clear_requests()
         p = subprocess.Popen([cluster.BIN, "reviews", "v1=50", "v3=50", "-n", self.ns], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=self.env())
+        deadline = time.monotonic() + 20
+        while once_read and time.monotonic() < deadline and not any(
+                q["method"] == "GET" and self.vs_path in q["path"] for q in self.backend.requests()):
+            time.sleep(0.02)
         time.sleep(after)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
         return p.returncode, out, err
 
     def test_interrupt_after_the_put_was_sent(self):
-        code, out, err = self.interrupt("PUT", 2000, 1.0)
+        code, out, err = self.interrupt("PUT", 5000, 1.5, once_read=True)
         self.assertEqual(code, 130, err)
         self.assertEqual(err, "interrupted after the change was sent: it may have been applied; check with "
                               "kubectl get virtualservice reviews -n %s -o yaml\n" % self.ns)
-        time.sleep(1.3)  # the server finishes the delayed PUT
+        time.sleep(3.8)  # the server finishes the delayed PUT
 
     def test_interrupt_before_the_put(self):
-        code, out, err = self.interrupt("GET", 2000, 1.0)
+        # The GET is held 4 s; 2 s in, even a sanitizer build on a loaded machine has its handler set.
+        code, out, err = self.interrupt("GET", 4000, 2.0)
         self.assertEqual(code, 130, err)
         self.assertEqual(err, "interrupted before the change was sent: nothing changed\n")
-        time.sleep(1.3)
+        time.sleep(2.3)
         self.assertEqual(self.get(), self.before)
 
 
