@@ -35,23 +35,23 @@ class Verify(test_prom_rollout.PromCase):
 
     def test_traffic_that_lags_matches_with_wait(self):
         ns, traffic = self.start(subsets=(("v1", 50), ("v3", 50)))
-        moved_at = time.monotonic() + 4
+        moved_at = time.monotonic() + 8
         backend = self.backend
         traffic.source_weights = lambda: ({"v1": 100} if time.monotonic() < moved_at
                                           else weights(backend.get(ns, "virtualservices", "reviews")))
-        time.sleep(2)
-        r = self.verify(ns, "--window", "2s")
+        time.sleep(3.5)  # the window then holds only traffic sent after the change above
+        r = self.verify(ns, "--window", "3s")
         self.assertExit(r, 5)
         self.assertIn("v3 gets 0.0%, intended 50% (-50.0 points, --tolerance 5)", r.err)
-        r = self.verify(ns, "--window", "2s", "--wait", "30s")
+        r = self.verify(ns, "--window", "3s", "--wait", "30s")
         self.assertExit(r, 0)
         self.assertIn("observed traffic matches", r.out)
 
     def test_traffic_that_never_moved_fails_after_the_wait(self):
         ns, traffic = self.start(subsets=(("v1", 50), ("v3", 50)))
         traffic.source_weights = lambda: {"v1": 100}
-        time.sleep(2)
-        r = self.verify(ns, "--window", "2s", "--wait", "2s")
+        time.sleep(3.5)
+        r = self.verify(ns, "--window", "3s", "--wait", "2s")
         self.assertExit(r, 5)
         self.assertGreaterEqual(r.seconds, 2)
         self.assertRegex(r.out, r"v3 +50% +0\.0% +-50\.0")
