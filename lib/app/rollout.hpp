@@ -31,6 +31,17 @@ struct WriteOutcome {
     RouteState after;       // when written
 };
 
+class RolloutTarget;
+
+// One write of RolloutTarget::writeMany: write()'s own arguments for one target.
+struct TargetWrite {
+    RolloutTarget* target = nullptr;
+    const RouteState* basis = nullptr;
+    std::optional<core::Request> request;
+};
+// Each write's answer, as write() answers it; nullopt for a write never sent.
+using TargetWrites = std::vector<std::optional<Result<WriteOutcome>>>;
+
 // One route of one object, written only with a resourceVersion precondition.
 class RolloutTarget {
    public:
@@ -50,6 +61,12 @@ class RolloutTarget {
     virtual Result<WriteOutcome> write(const RouteState& basis, const std::optional<core::Request>& request,
                                        const std::optional<core::RolloutMark>& mark,
                                        const std::string& record) = 0;
+    // Several targets' writes with one mark and record, as one step of a rollout over several objects
+    // makes them. This default writes one after another and stops after the first that fails (a
+    // conflict is an answer, not a failure); a target that can sends them together (KubeRouteTarget:
+    // the PUTs of one cluster at once over HTTP/2, where every one is sent).
+    virtual TargetWrites writeMany(const std::vector<TargetWrite>& writes,
+                                   const std::optional<core::RolloutMark>& mark, const std::string& record);
     // Puts back the route exactly as it was in `original` (every field, not only the weights).
     virtual Result<WriteOutcome> restore(const RouteState& basis, const RouteState& original,
                                          const std::string& record) = 0;

@@ -30,24 +30,38 @@ Lanes::Lanes(const std::vector<RolloutTarget*>& targets, const RolloutOptions& o
 
 std::optional<Error> Lanes::writeAll(std::size_t pending, const LaneRequest& request,
                                      const std::optional<core::RolloutMark>& m, const std::string& record) {
-    for (auto& l : all) {
-        auto failed = retried(l, [&] { return l.t->write(l.cur, request(l), m, record); });
+    // Every object's first attempt together (at once over HTTP/2 where the targets can); a conflict
+    // is then retried object by object. Over HTTP/2 every write is sent even when one fails: each
+    // lane takes its own answer, so the objects ahead are known and a hold or rollback sees them.
+    std::vector<TargetWrite> writes;
+    for (auto& l : all) writes.push_back({l.t, &l.cur, request(l)});
+    TargetWrites answers = all.front().t->writeMany(writes, m, record);
+    std::optional<Error> first;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (!answers[i]) continue;  // not sent: a write before it failed
+        Lane& l = all[i];
+        auto failed = retried(
+            l, [&] { return l.t->write(l.cur, request(l), m, record); }, std::move(*answers[i]));
         if (!failed) {
             l.at = pending;
             continue;
         }
         if (!l.other) settle(l, pending);
-        if (l.other) return Error{l.t->name() + ": " + l.end, kExitOtherWriter};
-        return Error{l.t->name() + ": " + failed->message, failed->exit};
+        if (first) continue;
+        first = l.other ? Error{l.t->name() + ": " + l.end, kExitOtherWriter}
+                        : Error{l.t->name() + ": " + failed->message, failed->exit};
     }
-    return std::nullopt;
+    return first;
 }
 
 // One versioned write until it lands; after a conflict the object is read again, and the write is
-// retried only if the route is as the rollout left it and no one took the mark over.
-std::optional<Error> Lanes::retried(Lane& l, const std::function<Result<WriteOutcome>()>& attempt) {
+// retried only if the route is as the rollout left it and no one took the mark over. `answer`: the
+// first attempt's, when it was made already (writeMany).
+std::optional<Error> Lanes::retried(Lane& l, const std::function<Result<WriteOutcome>()>& attempt,
+                                    std::optional<Result<WriteOutcome>> answer) {
     for (int i = 0; i < kWriteAttempts; ++i) {
-        auto w = attempt();
+        auto w = answer ? std::move(*answer) : attempt();
+        answer.reset();
         if (!w) return w.error();
         if (!w->conflict) {
             l.cur = w->after;

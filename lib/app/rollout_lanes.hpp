@@ -30,8 +30,9 @@ class Lanes {
    public:
     Lanes(const std::vector<RolloutTarget*>& targets, const RolloutOptions& options);
 
-    // Writes each object in order; a write that lands moves it to `pending` steps. The first failure
-    // ends the loop: that object is read again (its write may have landed), and the error names it.
+    // Writes every object (RolloutTarget::writeMany: together where the targets can); a write that
+    // lands moves its object to `pending` steps. An object whose write failed is read again (the write
+    // may have landed); the error names the first such object.
     std::optional<Error> writeAll(std::size_t pending, const LaneRequest& request,
                                   const std::optional<core::RolloutMark>& mark, const std::string& record);
     // Every object back to how it was found (never over someone else's change).
@@ -47,7 +48,8 @@ class Lanes {
     core::RolloutMark mark;
 
    private:
-    std::optional<Error> retried(Lane& l, const std::function<Result<WriteOutcome>()>& attempt);
+    std::optional<Error> retried(Lane& l, const std::function<Result<WriteOutcome>()>& attempt,
+                                 std::optional<Result<WriteOutcome>> answer = std::nullopt);
     void settle(Lane& l, std::size_t pending);
     void other(Lane& l, const RouteState& seen, bool takenOver);
     void rollBackLane(Lane& l);

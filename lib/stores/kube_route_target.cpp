@@ -94,6 +94,14 @@ Result<app::WriteOutcome> KubeRouteTarget::write(const app::RouteState& basis,
                                                  const std::optional<core::Request>& request,
                                                  const std::optional<core::RolloutMark>& mark,
                                                  const std::string& record) {
+    auto merged = mergedOf(request, mark);
+    if (!merged) return merged.error();
+    return put(basis, std::move(*merged), record);
+}
+
+// The object last seen with the request's split and the mark.
+Result<doc::Node> KubeRouteTarget::mergedOf(const std::optional<core::Request>& request,
+                                            const std::optional<core::RolloutMark>& mark) const {
     const doc::Node& live = live_.docs.at(0);
     doc::Node merged = live;
     if (request) {
@@ -103,7 +111,7 @@ Result<app::WriteOutcome> KubeRouteTarget::write(const app::RouteState& basis,
         merged = core::applyToTree(live, plan->vs, plan->rules);
     }
     core::setRolloutMark(merged, mark);
-    return put(basis, std::move(merged), record);
+    return merged;
 }
 
 doc::Node* KubeRouteTarget::routeNode(doc::Node& object) const {
@@ -132,14 +140,24 @@ Result<app::WriteOutcome> KubeRouteTarget::restore(const app::RouteState& basis,
 // PUT with basis.version as the precondition, the history appended when there is a record.
 Result<app::WriteOutcome> KubeRouteTarget::put(const app::RouteState& basis, doc::Node merged,
                                                const std::string& record) {
+    auto put = putOf(basis, std::move(merged), record);
+    if (!put) return put.error();
+    return answered(api_.putRoute(*put->kind, put->ns, put->name, put->version, put->json, false));
+}
+
+Result<kube::Api::Put> KubeRouteTarget::putOf(const app::RouteState& basis, doc::Node merged,
+                                              const std::string& record) {
     if (!record.empty()) {
         core::Revision change{0, core::Clock::now(), o_.user, record, {}};
         if (auto st = core::recordRevision(merged, live_.docs.at(0), change, o_.historyLimit); !st)
             return st.error();
     }
     if (auto* meta = merged.get("metadata")) meta->set("resourceVersion", doc::Node::string(basis.version));
-    auto answer =
-        api_.putRoute(routeResource(o_.kind), o_.ns, o_.name, version_, doc::toJson(merged, 0), false);
+    return kube::Api::Put{&routeResource(o_.kind), o_.ns, o_.name, version_, doc::toJson(merged, 0), false};
+}
+
+// The object as the server answered the PUT becomes the one last seen.
+Result<app::WriteOutcome> KubeRouteTarget::answered(Result<kube::Api::PutResult> answer) {
     if (!answer) return answer.error();
     if (answer->conflict) return app::WriteOutcome{true, {}};
     auto stream = doc::parseJson(std::move(answer->json), "the server's answer");

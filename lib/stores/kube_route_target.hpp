@@ -39,12 +39,21 @@ class KubeRouteTarget : public app::RolloutTarget {
     Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,
                                     const std::optional<core::RolloutMark>& mark,
                                     const std::string& record) override;
+    // The writes of targets of one cluster go out as one Api::putRoutes (at once over HTTP/2), a
+    // cluster at a time; after a cluster whose batch had a failure, the rest are not sent.
+    app::TargetWrites writeMany(const std::vector<app::TargetWrite>& writes,
+                                const std::optional<core::RolloutMark>& mark,
+                                const std::string& record) override;
     Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
                                       const std::string& record) override;
 
    private:
     Result<app::RouteState> stateOf(const doc::Node& object);
+    Result<doc::Node> mergedOf(const std::optional<core::Request>& request,
+                               const std::optional<core::RolloutMark>& mark) const;
     Result<app::WriteOutcome> put(const app::RouteState& basis, doc::Node merged, const std::string& record);
+    Result<kube::Api::Put> putOf(const app::RouteState& basis, doc::Node merged, const std::string& record);
+    Result<app::WriteOutcome> answered(Result<kube::Api::PutResult> answer);
     doc::Node* routeNode(doc::Node& object) const;
 
     kube::Api& api_;

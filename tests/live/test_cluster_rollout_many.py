@@ -9,6 +9,7 @@ real kube-apiserver. Intervals are milliseconds.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -83,6 +84,27 @@ class RolloutMany(cluster.ClusterCase):
             self.assertEqual([h["rules"][0]["split"] for h in history],
                              ["v1=100", "v1=90,v3=10", "v1=50,v3=50", "v3=100"])
         self.assertEqual(self.split("other"), {"v1": 100})
+
+    def test_each_steps_writes_share_the_one_connection(self):
+        """Over HTTP/2 (the real server) a step's three PUTs go out together as streams of the run's
+        connection; over HTTP/1.1 (the test server) one after another on that same connection."""
+        if self.backend.faults:
+            self.backend.clear_requests()
+        r = self.shift("rollout", "-l", "app=reviews", "--to", "v3", "-n", self.ns, "--interval", "0",
+                       "--steps", "50,100", "-v")
+        self.assertExit(r, 0)
+        for name in ("a", "b", "c"):
+            self.assertEqual(self.split(name), {"v3": 100}, name)
+        if self.backend.kind == "envtest":
+            together = re.findall(r"^3 requests together over HTTP/2: (\d) on the wire before the first answer, "
+                                  r"0 new connections$", r.err, re.M)
+            self.assertGreaterEqual(len(together), 2, r.err)  # a batch per step
+            self.assertGreater(max(int(n) for n in together), 1, r.err)
+        else:
+            self.assertNotIn("together over HTTP/2", r.err)
+            log = [e for e in self.backend.requests() if self.ns in e["path"] and "timeout=" in e["query"]]  # shift's
+            self.assertGreaterEqual(len([e for e in log if e["method"] == "PUT"]), 6)
+            self.assertEqual({e["peer"] for e in log}, {log[0]["peer"]}, log)  # the LIST's connection
 
     def test_a_failed_check_rolls_every_object_back(self):
         r = self.rollout("--check", "test $SHIFT_STEP -lt 2")

@@ -74,6 +74,19 @@ class FakeTarget : public app::RolloutTarget {
         if (lostAnswers.count(writes)) return fail("the answer was lost", kExitApi);
         return app::WriteOutcome{false, state};
     }
+    // Called on the first object of a step: counts the step's batches; with sendsAll, every write is
+    // made whatever became of the others (as KubeRouteTarget's over HTTP/2), else the default's.
+    app::TargetWrites writeMany(const std::vector<app::TargetWrite>& writes,
+                                const std::optional<core::RolloutMark>& mark,
+                                const std::string& record) override {
+        ++batches;
+        if (!sendsAll) return RolloutTarget::writeMany(writes, mark, record);
+        app::TargetWrites out;
+        for (const auto& w : writes) out.emplace_back(w.target->write(*w.basis, w.request, mark, record));
+        return out;
+    }
+    bool sendsAll = false;
+    int batches = 0;
     Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
                                       const std::string& record) override {
         ++writes;

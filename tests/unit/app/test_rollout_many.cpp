@@ -149,6 +149,32 @@ TEST_SUITE("app::rollout_many") {
         CHECK(again.report.exit == kExitOk);
         CHECK(fleet[2].split() == "v3=100");
     }
+    TEST_CASE("a step's writes go out as one batch; objects written past a failed one are moved back") {
+        Fleet fleet({"v1=100", "v1=100", "v1=100"});
+        test::FakeChecks checks;
+        test::FakeClock clock;
+        fleet[1].failWrite = 2;  // b's step 2 never lands
+        auto o = options();
+        o.onFailure = app::Policy::Hold;
+        SUBCASE("sent one after another, the writes after the failed one are not made") {
+            auto run = rollout(fleet, checks, clock, o);
+            CHECK(fleet[0].batches == 2);
+            CHECK(fleet[2].splits == std::vector<std::string>{"v3=10,v1=90", "v3=10,v1=90"});
+            CHECK(has(run.report.message, "istio-demo/c http[0]: held at step 1 of 3: v3=10,v1=90"));
+        }
+        SUBCASE("sent together, every write is made: c took step 2 and is moved back") {
+            fleet[0].sendsAll = true;
+            auto run = rollout(fleet, checks, clock, o);
+            CHECK(run.report.exit == kExitApi);
+            CHECK(run.report.message ==
+                  "writing step 2 of 3: istio-demo/b http[0]: the server went away; held at step 1 of 3; run "
+                  "the same command again to continue:\n  istio-demo/a http[0]: moved back to step 1 of 3: "
+                  "v3=10,v1=90\n  istio-demo/b http[0]: held at step 1 of 3: v3=10,v1=90\n  istio-demo/c "
+                  "http[0]: moved back to step 1 of 3: v3=10,v1=90");
+            CHECK(fleet[2].splits == std::vector<std::string>{"v3=10,v1=90", "v3=50,v1=50", "v3=10,v1=90"});
+        }
+        for (std::size_t i = 0; i < 3; ++i) CHECK_FALSE(fleet[i].state.mark.has_value());
+    }
     TEST_CASE("hold after a failed check keeps every object at the step checked") {
         Fleet fleet({"v1=100", "v1=100"});
         test::FakeChecks checks;
@@ -230,7 +256,8 @@ TEST_SUITE("app::rollout_many") {
         CHECK(has(run.report.message, "\n  istio-demo/a http[0]: rolled back to v1=100"));
         CHECK(fleet[0].split() == "v1=100");
         CHECK(fleet[2].split() == "v1=100");
-        CHECK(fleet[2].writes == 2);  // step 1, then its restore: step 2 never reached it
+        // b's conflict is an answer, not a failure: c's step 2 went out in the same batch, and is undone.
+        CHECK(fleet[2].splits == std::vector<std::string>{"v3=10,v1=90", "v3=50,v1=50", "v1=100"});
     }
     TEST_CASE("an object that cannot be put back is named with the command that finishes the job") {
         Fleet fleet({"v1=100", "v1=100"});
