@@ -213,7 +213,20 @@ RolloutReport Lanes::hold(int exit, const std::string& why, const std::function<
 }
 
 RolloutReport Lanes::finish(const std::function<void(const Event&)>& emit) {
-    for (auto& l : all) unmarkLane(l, "done");
+    // The marks come off in one batch; an object whose removal did not plainly land (a failure, a
+    // conflict) is then done on its own, with unmarkLane's retries and words.
+    std::vector<TargetWrite> writes;
+    for (auto& l : all) writes.push_back({l.t, &l.cur, std::nullopt});
+    TargetWrites answers = all.front().t->writeMany(writes, std::nullopt, "");
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        Lane& l = all[i];
+        if (answers[i] && *answers[i] && !(*answers[i])->conflict) {
+            l.cur = (*answers[i])->after;
+            l.end = fmt::format("done: {}", splitText(l.cur.split));
+            continue;
+        }
+        unmarkLane(l, "done");
+    }
     bool clean = std::all_of(all.begin(), all.end(), [](const Lane& l) { return l.ok; });
     if (clean) {
         emit({Event::Kind::Done, fmt::format("done: {} objects", all.size()), static_cast<long long>(steps),
