@@ -75,6 +75,7 @@ class CurlClient final : public Client {
 
    private:
     struct Transfer;
+    struct Batch;
     void setRequest(CURL* h, std::string_view method, const std::string& url, const std::string& body,
                     const Slist& headers, Response& out, void* writeData);
     void readAnswer(CURL* h, CURLcode code, Response& out) const;
