@@ -24,6 +24,7 @@ struct ShiftPlan {
     VirtualService vs;
     std::vector<RulePlan> rules;        // one per targeted rule
     std::vector<std::string> warnings;  // e.g. invalid weights now, destinations dropped unnamed
+    std::vector<std::string> notes;     // subsets left without traffic (retireNotes), for the cluster
     bool changed = false;
 };
 
@@ -32,7 +33,8 @@ struct ShiftPlan {
 Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, const ShiftOptions& options,
                             const Mesh* mesh);
 
-// Checks what the plan routes to against the mesh: new hosts must exist, subsets must be defined.
+// Checks what the plan routes to against the mesh: new hosts must exist, subsets must be defined, and
+// what starts getting traffic must have Ready pods (readiness.hpp, when the mesh holds them).
 // Returns warnings for what could not be checked.
 Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh);
 
