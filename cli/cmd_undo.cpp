@@ -84,7 +84,6 @@ int UndoCommand::run(const Globals& g) {
     a.warn = warn;
     if (!o.force) a.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
     a.owners = app::ApplyOptions::OwnerCheck{o.force};
-    a.notes = true;
     store.takeOver = o.force;
     std::optional<long long> to;
     if (o.toRevision > 0) to = o.toRevision;

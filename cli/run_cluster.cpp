@@ -68,7 +68,7 @@ int runCluster(const SetOptions& o, const Globals& g) {
     learnWeightSum(api, o.istioNamespace, *request, options.shift.split);
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
     options.owners = app::ApplyOptions::OwnerCheck{o.force};
-    options.notes = true;
+    options.notes = !o.quiet;
     store.takeOver = o.force;
     auto out = app::applyShift(store, *request, options);
     guard.reset();

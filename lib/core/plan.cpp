@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/backend_check.hpp"
+#include "core/coverage.hpp"
 #include "core/hosts.hpp"
 #include "core/http_route.hpp"
 #include "core/readiness.hpp"
@@ -118,7 +119,8 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
         plan.warnings.insert(plan.warnings.end(), warnings->begin(), warnings->end());
     }
     for (auto& note : shadowNotes(plan.vs, options.routes)) plan.warnings.push_back(std::move(note));
-    plan.notes = retireNotes(plan);
+    plan.notes = coverageNotes(object);
+    for (auto& note : retireNotes(plan)) plan.notes.push_back(std::move(note));
     return plan;
 }
 

@@ -24,7 +24,8 @@ struct ShiftPlan {
     VirtualService vs;
     std::vector<RulePlan> rules;        // one per targeted rule
     std::vector<std::string> warnings;  // e.g. invalid weights now, destinations dropped unnamed
-    std::vector<std::string> notes;     // subsets left without traffic (retireNotes), for the cluster
+    // For the cluster: a gateway-only binding (coverageNotes), subsets left without traffic (retireNotes).
+    std::vector<std::string> notes;
     bool changed = false;
 };
 

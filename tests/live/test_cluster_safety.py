@@ -242,6 +242,30 @@ class Safety(cluster.ClusterCase):
             "warning: VirtualService %s/reviews has its weights driven by Flagger (field manager flagger); written "
             "anyway (--force): it will undo this change at its next step" % ns])
 
+    def test_a_gateway_only_virtual_service_says_the_mesh_traffic_does_not_move(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        vs = self.backend.get(ns, "virtualservices", "reviews")
+        vs["spec"]["gateways"] = ["istio-system/edge"]
+        self.backend.update(ns, "virtualservices", vs)
+        r = self.shift("reviews", "v1=80", "v2=20", "-n", ns)
+        self.assertExit(r, 0)
+        self.assertEqual(r.err.strip().splitlines(), [
+            'warning: VirtualService %s/reviews is bound only to gateway istio-system/edge: this change moves the '
+            "traffic entering through it, not the mesh's own calls to its hosts (add \"mesh\" to its gateways, or "
+            "shift the VirtualService that routes them)" % ns])
+
+    def test_a_route_selector_that_matches_nothing_is_an_error(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        before = self.backend.get(ns, "virtualservices", "reviews")["metadata"]["resourceVersion"]
+        r = self.shift("reviews", "v1=80", "v2=20", "-n", ns, "--route", "nope")
+        self.assertExit(r, 2)
+        self.assertEqual(r.err.strip().splitlines(), [
+            "error: --route nope matches no rule of VirtualService %s/reviews; its rules: http[0] (no match: "
+            "catch-all)" % ns])
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews")["metadata"]["resourceVersion"], before)
+
 
 cluster.parameterize(globals(), Safety, eras=("current",))
 
