@@ -83,6 +83,7 @@ int UndoCommand::run(const Globals& g) {
     a.backoff = app::jitteredBackoff;
     a.warn = warn;
     if (!o.force) a.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    a.owners = app::ApplyOptions::OwnerCheck{o.force};
     store.takeOver = o.force;
     std::optional<long long> to;
     if (o.toRevision > 0) to = o.toRevision;

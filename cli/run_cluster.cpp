@@ -67,6 +67,8 @@ int runCluster(const SetOptions& o, const Globals& g) {
     auto options = applyOptions(o);
     learnWeightSum(api, o.istioNamespace, *request, options.shift.split);
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    options.owners = app::ApplyOptions::OwnerCheck{o.force};
+    options.notes = !o.quiet;
     store.takeOver = o.force;
     auto out = app::applyShift(store, *request, options);
     guard.reset();

@@ -109,6 +109,8 @@ int runMany(const SetOptions& o, const Globals& g) {
     auto planned = targetsOf(*conns, o, g, planner);
     if (!planned) return report(planned.error());
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
+    options.owners = app::ApplyOptions::OwnerCheck{o.force};
+    options.notes = !o.quiet;
     bool clusters = conns->size() > 1;
     std::optional<WriteGuard> guard;
     if (o.dryRun == app::DryRun::None) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/annotations.hpp"
+#include "core/owners.hpp"
 #include "core/split_view.hpp"
 #include "core/undo.hpp"
 
@@ -61,6 +62,27 @@ Status checkNotHeld(const doc::Node& object, const ApplyOptions& o) {
         kExitLocked);
 }
 
+// Argo CD, Flux and Helm put back what Git or the chart says; Flagger and Argo Rollouts set the weights
+// at their next step: tell the user before the write, and refuse the second unless --force.
+Status checkOwners(const doc::Node& object, const ApplyOptions& o) {
+    if (!o.owners) return okStatus();
+    const auto* kind = object.get("kind");
+    auto routeKind =
+        kind && kind->str() == "HTTPRoute" ? core::RouteKind::HTTPRoute : core::RouteKind::VirtualService;
+    const auto* ns = object.at({"metadata", "namespace"});
+    const auto* name = object.at({"metadata", "name"});
+    std::string who = (ns ? ns->str() + "/" : std::string()) + (name ? name->str() : std::string());
+    for (const auto& f : core::findOwners(object)) {
+        if (core::drivesWeights(f.owner) && !o.owners->force) return core::ownerRefusal(f, routeKind, who);
+    }
+    if (!o.warn) return okStatus();
+    for (const auto& f : core::findOwners(object)) {
+        o.warn(core::drivesWeights(f.owner) ? core::ownerForced(f, routeKind, who)
+                                            : core::ownerWarning(f, routeKind, who));
+    }
+    return okStatus();
+}
+
 }  // namespace
 
 Result<Outcome> applyShift(Store& store, const core::Request& request, const ApplyOptions& o) {
@@ -94,6 +116,7 @@ Result<UndoOutcome> applyUndo(Store& store, std::optional<long long> toRevision,
 Result<core::ShiftPlan> planChecked(Store& store, const doc::Node& object, const Planner& planner,
                                     const ApplyOptions& o) {
     if (auto st = checkNotHeld(object, o); !st) return st.error();
+    if (auto st = checkOwners(object, o); !st) return st.error();
     auto planned = plan(store, object, planner, o);
     if (!planned) return planned.error();
     if (o.expect) {
@@ -101,6 +124,8 @@ Result<core::ShiftPlan> planChecked(Store& store, const doc::Node& object, const
     }
     if (o.warn) {
         for (const auto& w : planned->warnings) o.warn(w);
+        if (o.notes)
+            for (const auto& n : planned->notes) o.warn(n);
     }
     return planned;
 }

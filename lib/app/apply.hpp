@@ -31,6 +31,15 @@ struct ApplyOptions {
         std::chrono::seconds staleAfter = core::kMarkStaleAfter;
     };
     std::optional<RolloutLock> rolloutLock;
+    // The cluster: another writer of the object (core::findOwners: a GitOps tool, Kiali) is a warning;
+    // a controller driving its weights (Flagger, Argo Rollouts) refuses the write, exit 2 and nothing
+    // written, unless force (--force: then it is a warning too).
+    struct OwnerCheck {
+        bool force = false;
+    };
+    std::optional<OwnerCheck> owners;
+    // The cluster: the plan's notes (a subset left without traffic can be retired) after its warnings.
+    bool notes = false;
 };
 
 struct Outcome {

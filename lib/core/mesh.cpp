@@ -74,8 +74,12 @@ std::optional<RuleSubsets> ruleIn(const Mesh& mesh, const std::string& ns, const
         const auto* name = dr->at({"metadata", "name"});
         if (out.name.empty()) out.name = ns + "/" + (name != nullptr ? name->str() : std::string());
         if (const auto* subsets = dr->at({"spec", "subsets"}); subsets != nullptr && subsets->isSeq()) {
-            for (const auto& s : subsets->items)
-                if (const auto* n = s.get("name")) out.subsets.push_back(n->str());
+            for (const auto& s : subsets->items) {
+                const auto* n = s.get("name");
+                if (n == nullptr) continue;
+                out.subsets.push_back(n->str());
+                out.labels.push_back(stringMap(s.get("labels")));
+            }
         }
     }
     return out;
@@ -91,6 +95,13 @@ bool isKind(const doc::Node& object, std::string_view kind) {
 void collectKind(const doc::Stream& stream, std::string_view kind, std::vector<const doc::Node*>& out) {
     for (const auto* o : doc::objects(stream))
         if (isKind(*o, kind)) out.push_back(o);
+}
+
+std::map<std::string, std::string> stringMap(const doc::Node* mapping) {
+    std::map<std::string, std::string> out;
+    if (mapping == nullptr || !mapping->isMap()) return out;
+    for (std::size_t i = 0; i < mapping->keys.size(); ++i) out[mapping->keys[i]] = mapping->items[i].str();
+    return out;
 }
 
 std::string namespaceOf(const doc::Node& object, const std::string& fallback) {

@@ -1,6 +1,7 @@
 #pragma once
 // What the checks know of the mesh: the Services, ServiceEntries and DestinationRules the caller
 // gathered (from the cluster or the -f files), and Istio's rules for which of them apply.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ struct Mesh {
     // grants: No when they could not be read (the caller warned), Warn when the input holds none.
     std::vector<const doc::Node*> referenceGrants;
     Check grants = Check::Yes;
+    // Make-before-break (readiness.hpp): the Pods (core v1) and EndpointSlices (discovery.k8s.io/v1)
+    // listed for the destinations a plan starts sending traffic to. ready: No when nothing was listed
+    // (files, --no-validate, or the caller warned that it could not read them).
+    std::vector<const doc::Node*> pods;
+    std::vector<const doc::Node*> endpointSlices;
+    Check ready = Check::No;
     Check hosts = Check::Yes;
     Check subsets = Check::Yes;
     std::string rootNamespace = kRootNamespace;
@@ -33,6 +40,8 @@ struct Mesh {
 bool isKind(const doc::Node& object, std::string_view kind);
 // Appends every object of the kind in the stream to out, in order (a `kind: List` gives its items).
 void collectKind(const doc::Stream& stream, std::string_view kind, std::vector<const doc::Node*>& out);
+// A mapping of strings (labels, a selector) as a map; {} for anything else.
+std::map<std::string, std::string> stringMap(const doc::Node* mapping);
 // metadata.namespace, or `fallback` when a manifest leaves it out.
 std::string namespaceOf(const doc::Node& object, const std::string& fallback);
 
@@ -47,6 +56,7 @@ bool hostMatches(const std::string& pattern, const std::string& host);
 struct RuleSubsets {
     std::string name;  // "ns/name" of the (first) rule found
     std::vector<std::string> subsets;
+    std::vector<std::map<std::string, std::string>> labels;  // each subset's labels, in that order
 };
 std::optional<RuleSubsets> destinationRuleFor(const Mesh& mesh, const std::string& host,
                                               const std::string& serviceNs, const std::string& clientNs);

@@ -5,10 +5,13 @@
 #include <algorithm>
 
 #include "core/backend_check.hpp"
+#include "core/coverage.hpp"
 #include "core/hosts.hpp"
 #include "core/http_route.hpp"
+#include "core/readiness.hpp"
 #include "core/select.hpp"
 #include "core/subsets.hpp"
+#include "core/traffic_gains.hpp"
 
 namespace shift::core {
 
@@ -76,10 +79,17 @@ void noteDropped(const Request& request, const RulePlan& plan, std::vector<std::
 }  // namespace
 
 Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh) {
-    if (plan.vs.kind == RouteKind::HTTPRoute) return checkBackends(plan.vs, plan.rules, mesh);
+    if (plan.vs.kind == RouteKind::HTTPRoute) {
+        auto warnings = checkBackends(plan.vs, plan.rules, mesh);
+        if (!warnings) return warnings.error();
+        if (auto st = checkReadiness(plan, mesh); !st) return st.error();
+        return warnings;
+    }
     auto warnings = checkHosts(plan.vs, plan.rules, mesh);
     if (!warnings) return warnings.error();
     if (auto st = checkSubsets(plan.vs, plan.rules, mesh); !st) return st.error();
+    // After the subsets: a subset that is not defined selects no pods for a reason said better there.
+    if (auto st = checkReadiness(plan, mesh); !st) return st.error();
     return warnings;
 }
 
@@ -109,6 +119,8 @@ Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, con
         plan.warnings.insert(plan.warnings.end(), warnings->begin(), warnings->end());
     }
     for (auto& note : shadowNotes(plan.vs, options.routes)) plan.warnings.push_back(std::move(note));
+    plan.notes = coverageNotes(object);
+    for (auto& note : retireNotes(plan)) plan.notes.push_back(std::move(note));
     return plan;
 }
 

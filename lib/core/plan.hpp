@@ -24,6 +24,8 @@ struct ShiftPlan {
     VirtualService vs;
     std::vector<RulePlan> rules;        // one per targeted rule
     std::vector<std::string> warnings;  // e.g. invalid weights now, destinations dropped unnamed
+    // For the cluster: a gateway-only binding (coverageNotes), subsets left without traffic (retireNotes).
+    std::vector<std::string> notes;
     bool changed = false;
 };
 
@@ -32,7 +34,8 @@ struct ShiftPlan {
 Result<ShiftPlan> planShift(const doc::Node& object, const Request& request, const ShiftOptions& options,
                             const Mesh* mesh);
 
-// Checks what the plan routes to against the mesh: new hosts must exist, subsets must be defined.
+// Checks what the plan routes to against the mesh: new hosts must exist, subsets must be defined, and
+// what starts getting traffic must have Ready pods (readiness.hpp, when the mesh holds them).
 // Returns warnings for what could not be checked.
 Result<std::vector<std::string>> checkDestinations(const ShiftPlan& plan, const Mesh& mesh);
 

@@ -71,6 +71,12 @@ class Api {
     Result<std::string> listServiceEntries(const std::string& ns);
     // GET /api/v1/namespaces/NS/services: the JSON list body.
     Result<std::string> listServices(const std::string& ns);
+    // Make-before-break's reads (workload_api.cpp), only when a change starts sending traffic somewhere:
+    // GET /api/v1/namespaces/NS/pods?labelSelector=SEL and
+    // GET /apis/discovery.k8s.io/v1/namespaces/NS/endpointslices?labelSelector=SEL, the JSON list
+    // bodies; a 403 (RBAC) is an Error the caller turns into a warning.
+    Result<std::string> listPods(const std::string& ns, const std::string& labelSelector);
+    Result<std::string> listEndpointSlices(const std::string& ns, const std::string& labelSelector);
     // GET /api/v1/namespaces: the names, in the order the server lists them.
     Result<std::vector<std::string>> listNamespaces();
 

@@ -7,7 +7,9 @@
 
 #include "core/hosts.hpp"
 #include "core/subsets.hpp"
+#include "core/traffic_gains.hpp"
 #include "stores/kube_store.hpp"
+#include "stores/workload_inputs.hpp"
 
 namespace shift::stores {
 
@@ -157,11 +159,13 @@ Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::ve
     core::Mesh mesh;
     if (plan.vs.kind == core::RouteKind::HTTPRoute) {
         if (auto st = readBackends(api, plan, mesh, lists, warn); !st) return st.error();
+        if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
         return mesh;
     }
     // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
     if (auto st = readHosts(api, plan, mesh, lists, warn); !st) return st.error();
     if (auto st = readRules(api, plan, mesh, lists, warn); !st) return st.error();
+    if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
     return mesh;
 }
 
@@ -182,12 +186,12 @@ bool addsDestinations(const core::ShiftPlan& plan) {
 
 }  // namespace
 
-// New hosts and subsets are checked only when the plan adds a destination: those already routed to
-// were checked when they were added, and skipping the reads keeps a weight change at one GET and one
-// PUT.
+// New hosts and subsets are checked only when the plan adds a destination (those already routed to
+// were checked when they were added), Ready pods only when something starts getting traffic: a
+// weight change among destinations that all carry traffic stays one GET and one PUT.
 Result<std::optional<core::Mesh>> KubeStore::mesh(const core::ShiftPlan& plan) {
     lists_.clear();
-    if (!addsDestinations(plan)) return std::optional<core::Mesh>();
+    if (!addsDestinations(plan) && core::trafficGains(plan).empty()) return std::optional<core::Mesh>();
     auto mesh = readMesh(api_, plan, lists_, warn_);
     if (!mesh) return mesh.error();
     return std::optional<core::Mesh>(std::move(*mesh));

@@ -18,12 +18,12 @@ namespace shift::stores {
 core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams);
 
 // Cluster mode: reads only what checking this plan needs (call it only when the plan adds a
-// destination). Services in the namespaces the new hosts name (the VirtualService's for other
-// names); ServiceEntries (the VirtualService's,
-// the hosts' and the root namespace) only for a host no Service defines; DestinationRules in the
-// VirtualService's namespace, then the hosts' and the root namespace only for subsets not covered
-// yet. The list bodies are kept in `lists`, which the mesh points into. A list that cannot be read
-// is a warning (through `warn`) saying what was not checked, and that check is skipped.
+// destination or starts sending traffic to one; the Pods and EndpointSlices of readWorkloads last). Services
+// in the namespaces the new hosts name (the VirtualService's for other names); ServiceEntries (the
+// VirtualService's, the hosts' and the root namespace) only for a host no Service defines; DestinationRules
+// in the VirtualService's namespace, then the hosts' and the root namespace only for subsets not covered yet.
+// The list bodies are kept in `lists`, which the mesh points into. A list that cannot be read is a warning
+// (through `warn`) saying what was not checked, and that check is skipped.
 Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
                             const app::Warn& warn);
 

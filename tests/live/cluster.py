@@ -35,6 +35,7 @@ GROUP = "networking.istio.io"
 # The Gateway API's resources, in their group; HTTPRoute is created in v1 unless its apiVersion says.
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 GATEWAY_VERSIONS = {"httproutes": "v1", "referencegrants": "v1beta1"}
+CORE_RESOURCES = ("services", "pods", "serviceaccounts")  # core v1, besides namespaces
 ERAS = {"current": ["v1", "v1beta1", "v1alpha3"], "1.8": ["v1beta1", "v1alpha3"]}
 RUN_TIMEOUT = 90
 
@@ -110,8 +111,10 @@ class Backend:
 
     # ---- objects ----
     def path(self, ns, resource, name=None, version=None):
-        if resource == "services":  # core v1
-            p = "/api/v1/namespaces/%s/services" % ns
+        if resource in CORE_RESOURCES:  # core v1
+            p = "/api/v1/namespaces/%s/%s" % (ns, resource)
+        elif resource == "endpointslices":
+            p = "/apis/discovery.k8s.io/v1/namespaces/%s/endpointslices" % ns
         elif resource == "deployments":  # apps/v1
             p = "/apis/apps/v1/namespaces/%s/deployments" % ns
         elif resource in GATEWAY_VERSIONS:
@@ -133,7 +136,8 @@ class Backend:
             version = obj.get("apiVersion", "/" + GATEWAY_VERSIONS[resource]).split("/", 1)[1]
             obj["apiVersion"] = "%s/%s" % (GATEWAY_GROUP, version)
         else:
-            obj["apiVersion"] = ("v1" if resource == "services" else "apps/v1" if resource == "deployments"
+            obj["apiVersion"] = ("v1" if resource in CORE_RESOURCES else "apps/v1" if resource == "deployments"
+                                 else "discovery.k8s.io/v1" if resource == "endpointslices"
                                  else "%s/%s" % (GROUP, self.preferred))
         obj.setdefault("metadata", {})["namespace"] = ns
         return self._ok("POST", self.path(ns, resource, version=version), obj)
@@ -155,6 +159,36 @@ class Backend:
 
     def fault(self, *a, **kw):
         raise unittest.SkipTest("faults need the test server")
+
+    # ---- something Ready behind a Service (make-before-break) ----
+    def pod(self, ns, name, labels, ready=True):
+        """A pod created through the API, its Ready condition written through pods/status as the kubelet
+        would (ready None: left Pending)."""
+        if self.kind == "envtest":
+            # The ServiceAccount admission plugin wants the namespace's default account; no controller makes it.
+            status, _, _ = self.request("POST", self.path(ns, "serviceaccounts"), {
+                "apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns}})
+            if status not in (201, 409):
+                raise ApiError("POST", self.path(ns, "serviceaccounts"), status, "")
+        self.create(ns, "pods", {"kind": "Pod", "metadata": {"name": name, "labels": labels}, "spec": {
+            "automountServiceAccountToken": False, "containers": [{"name": "app", "image": "example.com/app:1"}]}})
+        if ready is not None:
+            self.set_ready(ns, name, ready)
+
+    def set_ready(self, ns, name, ready):
+        status = {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}}
+        self._ok("PATCH", self.path(ns, "pods", name) + "/status", status, content_type="application/merge-patch+json")
+
+    def serve(self, ns, service, pod_labels=None):
+        """Creates the Service with a Ready pod its selector picks (plus pod_labels) and a ready EndpointSlice."""
+        out = self.create(ns, "services", service)
+        name = service["metadata"]["name"]
+        selector = service.get("spec", {}).get("selector") or {}
+        self.pod(ns, name + "-0", dict(selector, **(pod_labels or {})))
+        self.create(ns, "endpointslices", {
+            "kind": "EndpointSlice", "metadata": {"name": name + "-0", "labels": {"kubernetes.io/service-name": name}},
+            "addressType": "IPv4", "endpoints": [{"addresses": ["10.1.0.7"], "conditions": {"ready": True}}]})
+        return out
 
 
 class TestServerBackend(Backend):

@@ -48,7 +48,7 @@ class Destinations(cluster.ClusterCase):
 
     def byhost(self, ns):
         for name in ("reviews-v1", "reviews-v2", "reviews-v3", "productpage"):
-            self.backend.create(ns, "services", service(name))
+            self.backend.serve(ns, service(name))
         return self.backend.create(ns, "virtualservices", byhost_vs(ns))
 
     def refused(self, r, before, ns, name, *says):
@@ -81,7 +81,8 @@ class Destinations(cluster.ClusterCase):
         self.assertNotIn("not checked", r.err)
         if self.backend.faults:  # the request log is the test server's (1.8: a 404 for v1 first)
             paths = [(q["method"], q["path"].rsplit("/", 1)[-1]) for q in self.backend.requests() if q["status"] != 404]
-            self.assertEqual(paths, [("GET", "byhost"), ("GET", "services"), ("PUT", "byhost")])
+            # and one of pods: make-before-break for reviews-v3, which starts getting traffic
+            self.assertEqual(paths, [("GET", "byhost"), ("GET", "services"), ("GET", "pods"), ("PUT", "byhost")])
         got = self.backend.get(ns, "virtualservices", "byhost")
         self.assertEqual([d["destination"]["host"] for d in got["spec"]["http"][0]["route"]],
                          ["reviews-v1", "reviews-v3"])
@@ -104,6 +105,8 @@ class Destinations(cluster.ClusterCase):
             "kind": "VirtualService", "metadata": {"name": "root"},
             "spec": {"hosts": ["productpage"], "http": [{"route": [{"destination": {"host": "productpage"}}]}]}})
         self.backend.create(ns, "destinationrules", reviews_dr("productpage", "productpage", ("v1", "v3")))
+        for subset in ("v1", "v3"):
+            self.backend.pod(ns, "productpage-" + subset, {"app": "productpage", "version": subset})
         r = self.shift("root", "v1=50", "v3=50", "-n", ns, "--dry-run=server")
         self.refused(r, before, ns, "root", 'host "v1" does not exist',
                      '"v1" is a subset of productpage (DestinationRule %s/productpage): name it productpage/v1' % ns)
@@ -180,9 +183,12 @@ class Destinations(cluster.ClusterCase):
         r = self.shift("reviews", "v1=90", "nope/v1=10", "-n", ns)  # a new host, with a subset
         self.assertExit(r, 0)
         lines = r.err.strip().splitlines()
-        self.assertEqual(len(lines), 2, r.err)
+        self.assertEqual(len(lines), 3, r.err)
         self.assertTrue(lines[0].startswith("warning: new host nope.%s.svc.cluster.local not checked: Services in "
                                             'namespace "%s" could not be read (' % (ns, ns)), r.err)
+        # make-before-break says what it could not check, without asking again
+        self.assertEqual(lines[2], "warning: Ready pods of subset v1 of nope.%s.svc.cluster.local not checked: "
+                         "the Services could not be read" % ns)
         self.assertTrue(lines[1].startswith('warning: subsets not checked: DestinationRules in namespace "%s" could '
                                             "not be read (" % ns), r.err)
 
@@ -203,9 +209,12 @@ class Destinations(cluster.ClusterCase):
         r = self.shift("reviews", "v1=90", "nope/v1=10", "-n", ns, "--as", "jane")
         self.assertExit(r, 0)
         lines = r.err.strip().splitlines()
-        self.assertEqual(len(lines), 2, r.err)
+        self.assertEqual(len(lines), 3, r.err)
         self.assertTrue(lines[0].startswith("warning: new host nope.%s.svc.cluster.local not checked: Services in "
                                             'namespace "%s" could not be read (' % (ns, ns)), r.err)
+        # make-before-break says what it could not check, without asking again
+        self.assertEqual(lines[2], "warning: Ready pods of subset v1 of nope.%s.svc.cluster.local not checked: "
+                         "the Services could not be read" % ns)
         self.assertIn('User "jane" cannot list', lines[0])
         self.assertTrue(lines[1].startswith('warning: subsets not checked: DestinationRules in namespace "%s"' % ns),
                         r.err)

@@ -40,7 +40,7 @@ class GatewayBase(cluster.ClusterCase):
     GATEWAY = True
     def bookinfo_gateway(self, ns, version="v1"):
         for name in ("reviews-v1", "reviews-v2", "reviews-v3"):
-            self.backend.create(ns, "services", service(name))
+            self.backend.serve(ns, service(name))
         return self.backend.create(ns, "httproutes", route_reviews_v1(version))
 
     def get_route(self, ns):
@@ -89,7 +89,7 @@ class Gateway(GatewayBase):
         obj["spec"]["rules"][0]["backendRefs"] = [{"name": "reviews-v1", "port": 9080, "weight": 3},
                                                   {"name": "reviews-v2", "port": 9080}]
         for name in ("reviews-v1", "reviews-v2"):
-            self.backend.create(ns, "services", service(name))
+            self.backend.serve(ns, service(name))
         self.backend.create(ns, "httproutes", obj)
         r = self.shift("get", "httproute/reviews", "-n", ns, "-o", "json")
         self.assertExit(r, 0)
@@ -113,7 +113,7 @@ class Gateway(GatewayBase):
     def test_cross_namespace_ref_without_a_reference_grant_is_a_warning(self):
         ns, other = self.namespace(), self.namespace()
         self.bookinfo_gateway(ns)
-        self.backend.create(other, "services", service("reviews-v2"))
+        self.backend.serve(other, service("reviews-v2"))
         r = self.shift("httproute/reviews", "reviews-v1=90", "%s/reviews-v2=10" % other, "-n", ns)
         self.assertExit(r, 0)
         self.assertIn("no ReferenceGrant there allows HTTPRoutes of %s to use Service reviews-v2" % ns, r.err)
@@ -141,7 +141,9 @@ class Gateway(GatewayBase):
         r = self.shift(*args)
         self.assertExit(r, 0)
         lines = r.err.strip().splitlines()
-        self.assertEqual(len(lines), 2, r.err)
+        self.assertEqual(len(lines), 3, r.err)
+        self.assertEqual(lines[2], "warning: ready endpoints of Service reviews-v2 not checked: the Services could "
+                         "not be read")
         self.assertTrue(lines[0].startswith('warning: new backendRef %s/reviews-v2 not checked: Services in namespace '
                                             '"%s" could not be read (' % (other, other)), r.err)
         self.assertTrue(lines[1].startswith('warning: the ReferenceGrants for new backendRef %s/reviews-v2 not '
@@ -186,7 +188,7 @@ class GatewayFaults(GatewayBase):
     def test_a_reference_grant_silences_the_warning(self):
         ns, other = self.namespace(), self.namespace()
         self.bookinfo_gateway(ns)
-        self.backend.create(other, "services", service("reviews-v2"))
+        self.backend.serve(other, service("reviews-v2"))
         self.backend.create(other, "referencegrants", {
             "kind": "ReferenceGrant", "metadata": {"name": "from-" + ns},
             "spec": {"from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": ns}],
@@ -223,6 +225,10 @@ class GatewayVersions(unittest.TestCase):
         srv = self.start("v1beta1")
         for name in ("reviews-v1", "reviews-v3"):
             srv.request("POST", "/api/v1/namespaces/istio-demo/services", dict(service(name), apiVersion="v1"))
+        srv.request("POST", "/apis/discovery.k8s.io/v1/namespaces/istio-demo/endpointslices", {
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "reviews-v3-0", "labels": {"kubernetes.io/service-name": "reviews-v3"}},
+            "addressType": "IPv4", "endpoints": [{"addresses": ["10.1.0.7"]}]})
         status, _, _ = srv.request("POST", "/apis/gateway.networking.k8s.io/v1beta1/namespaces/istio-demo/httproutes",
                                    route_reviews_v1("v1beta1"))
         self.assertEqual(status, 201)

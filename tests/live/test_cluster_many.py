@@ -245,8 +245,8 @@ class ManyKinds(cluster.ClusterCase):
         self.ns = self.namespace()
         self.backend.create(self.ns, "destinationrules", cluster.reviews_dr())
         for name in ("v1", "v3"):
-            self.backend.create(self.ns, "services", {"kind": "Service", "metadata": {"name": name},
-                                                      "spec": {"ports": [{"port": 9080, "name": "http"}]}})
+            self.backend.serve(self.ns, {"kind": "Service", "metadata": {"name": name},
+                                         "spec": {"ports": [{"port": 9080, "name": "http"}]}})
         self.backend.create(self.ns, "virtualservices", cluster.reviews_vs("reviews", labels={"app": "reviews"}))
         self.backend.create(self.ns, "httproutes", route("reviews", {"app": "reviews"}))
         self.backend.create(self.ns, "httproutes", route("other", {"app": "ratings"}))

@@ -191,7 +191,7 @@ class RolloutMany(cluster.ClusterCase):
 
     def test_an_httproute_beside_a_virtualservice(self):
         for name in ("reviews-v1", "reviews-v3"):
-            self.backend.create(self.ns, "services", service(name))
+            self.backend.serve(self.ns, service(name))
         self.backend.create(self.ns, "virtualservices", host_vs("mesh"))
         self.backend.create(self.ns, "httproutes", route("edge"))
         r = self.shift("rollout", "vs/mesh", "httproute/edge", "--to", "reviews-v3", "-n", self.ns,
@@ -203,7 +203,7 @@ class RolloutMany(cluster.ClusterCase):
 
     def test_label_selected_httproutes_with_kind(self):
         for name in ("reviews-v1", "reviews-v3"):
-            self.backend.create(self.ns, "services", service(name))
+            self.backend.serve(self.ns, service(name))
         for name in ("edge-a", "edge-b"):
             self.backend.create(self.ns, "httproutes", route(name, labels={"app": "reviews"}))
         self.backend.create(self.ns, "httproutes", route("edge-other", labels={"app": "ratings"}))

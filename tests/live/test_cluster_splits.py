@@ -44,7 +44,7 @@ class Splits(cluster.ClusterCase):
     def test_fraction_on_an_httproute(self):
         ns = self.namespace()
         for name in ("reviews-v1", "reviews-v3"):
-            self.backend.create(ns, "services", service(name))
+            self.backend.serve(ns, service(name))
         self.backend.create(ns, "httproutes", http_route(("reviews-v1", 100)))
         r = self.shift("httproute/reviews", "reviews-v3=0.5", "-n", ns)
         self.assertExit(r, 0)

@@ -25,6 +25,7 @@ import control  # noqa: E402
 from wire import go_duration, go_json  # noqa: E402
 import apps_resources  # noqa: E402
 import core_resources  # noqa: E402
+import workload_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
 import store as store_module  # noqa: E402
 import watch  # noqa: E402
@@ -297,6 +298,10 @@ class Handler(BaseHTTPRequestHandler):
             return core_resources.handle_services(self, info, self._manager(), self._dry_run())
         if info.group == "apps" and info.version == "v1" and info.resource == "deployments":
             return apps_resources.handle_deployments(self, info, self._manager())
+        if info.group == "" and info.version == "v1" and info.resource == "pods":
+            return workload_resources.handle(self, info, self.server.pods, self._manager())
+        if info.group == "discovery.k8s.io" and info.version == "v1" and info.resource == "endpointslices":
+            return workload_resources.handle(self, info, self.server.endpoint_slices, self._manager())
         if info.group == GATEWAY_GROUP:
             return self._gateway_route(info)
         if info.group != GROUP or info.version not in versions:
@@ -467,6 +472,8 @@ class Server(ThreadingHTTPServer):
         self.faults = faultlib.Faults()
         self.services = core_resources.Services(store)
         self.deployments = apps_resources.Deployments(store)
+        self.pods = workload_resources.pods(store)
+        self.endpoint_slices = workload_resources.endpoint_slices(store)
         self._log, self._log_lock = [], threading.Lock()
         self._conns, self._conns_lock = set(), threading.Lock()
         self.outage, self.stopping = None, False

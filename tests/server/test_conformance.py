@@ -178,6 +178,49 @@ def observe_services(b, ns, req, steps):
         dict(se, metadata={"name": "bad"}, spec={"hosts": "x"}))
 
 
+def workload_view(o):
+    """What make-before-break reads of a Pod or EndpointSlice list: the list's kind and apiVersion, and
+    of each item its name, labels, Ready condition or endpoints (the rest, the pod's defaulted spec, is
+    not modelled)."""
+    if not isinstance(o, dict) or "items" not in o:
+        return o
+    items = [{"name": i["metadata"]["name"], "labels": i["metadata"].get("labels"),
+              "ready": [c for c in i.get("status", {}).get("conditions", []) if c.get("type") == "Ready"],
+              "phase": i.get("status", {}).get("phase"), "endpoints": i.get("endpoints")} for i in o["items"]]
+    return {"kind": o.get("kind"), "apiVersion": o.get("apiVersion"), "items": items}
+
+
+def observe_workloads(b, ns, steps):
+    """Pods made Ready through pods/status, EndpointSlices, both listed with a labelSelector, as
+    shift's make-before-break check lists them; and the 403 of a user who may not list pods."""
+    if b.kind == "envtest":
+        b.request("POST", "/api/v1/namespaces/%s/serviceaccounts" % ns,
+                  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}})
+    pods = "/api/v1/namespaces/%s/pods" % ns
+    for name, version in (("a", "v1"), ("b", "v2")):
+        b.request("POST", pods, {"apiVersion": "v1", "kind": "Pod",
+                                 "metadata": {"name": name, "labels": {"app": "reviews", "version": version}},
+                                 "spec": {"automountServiceAccountToken": False,
+                                          "containers": [{"name": "app", "image": "example.com/app:1"}]}})
+    status, _, _ = b.request("PATCH", pods + "/a/status",
+                             {"status": {"conditions": [{"type": "Ready", "status": "True"}]}},
+                             content_type="application/merge-patch+json")
+    steps.append(("pod status patch", status))
+    slices = "/apis/discovery.k8s.io/v1/namespaces/%s/endpointslices" % ns
+    b.request("POST", slices, {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                               "metadata": {"name": "reviews-x", "labels": {"kubernetes.io/service-name": "reviews"}},
+                               "addressType": "IPv4",
+                               "endpoints": [{"addresses": ["10.1.0.7"], "conditions": {"ready": True}}]})
+    for step, path, token in (
+            ("pods listed by label", pods + "?labelSelector=app%3Dreviews%2Cversion%3Dv1", None),
+            ("pods listed by a shared label", pods + "?labelSelector=app%3Dreviews", None),
+            ("endpointslices listed by service", slices + "?labelSelector=kubernetes.io%2Fservice-name%3Dreviews", None),
+            ("pods list forbidden", pods + "?labelSelector=app%3Dreviews", b.nobody_token)):
+        status, headers, out = b.request("GET", path, token=token, headers=UA)
+        steps.append((step, normalize({"status": status, "content-type": headers.get("content-type"),
+                                       "body": workload_view(out)}, ns)))
+
+
 def observe_pages(b, steps):
     """A LIST in pages (limit, continue), as kubectl and shift read lists: the page sizes, the
     metadata keys, remainingItemCount, and later pages read at the first page's resourceVersion (an
@@ -330,6 +373,7 @@ def observe(b):
     req("get deleted", "GET", one)
 
     observe_services(b, ns, req, steps)
+    observe_workloads(b, ns, steps)
     observe_httproutes(b, ns, req)
     observe_pages(b, steps)
 
