@@ -23,7 +23,6 @@ import auth  # noqa: E402
 import certs  # noqa: E402
 import control  # noqa: E402
 from wire import go_duration, go_json  # noqa: E402
-import apps_resources  # noqa: E402
 import core_resources  # noqa: E402
 import workload_resources  # noqa: E402
 import faults as faultlib  # noqa: E402
@@ -297,7 +296,7 @@ class Handler(BaseHTTPRequestHandler):
         if info.group == "" and info.version == "v1" and info.resource == "services":
             return core_resources.handle_services(self, info, self._manager(), self._dry_run())
         if info.group == "apps" and info.version == "v1" and info.resource == "deployments":
-            return apps_resources.handle_deployments(self, info, self._manager())
+            return workload_resources.handle(self, info, self.server.deployments, self._manager())
         if info.group == "" and info.version == "v1" and info.resource == "pods":
             return workload_resources.handle(self, info, self.server.pods, self._manager())
         if info.group == "discovery.k8s.io" and info.version == "v1" and info.resource == "endpointslices":
@@ -471,7 +470,7 @@ class Server(ThreadingHTTPServer):
         self.ctx, self.store, self.era, self.tokens, self.anonymous = ctx, store, era, tokens, anonymous
         self.faults = faultlib.Faults()
         self.services = core_resources.Services(store)
-        self.deployments = apps_resources.Deployments(store)
+        self.deployments = workload_resources.deployments(store)
         self.pods = workload_resources.pods(store)
         self.endpoint_slices = workload_resources.endpoint_slices(store)
         self._log, self._log_lock = [], threading.Lock()

@@ -1,7 +1,7 @@
 """Built-in workload objects of the test API server, as far as shift's make-before-break check reads
 them: core v1 Pods (create, get, list with a labelSelector, delete, and their status subresource,
-which a test uses to make a pod Ready as the kubelet would) and discovery.k8s.io/v1 EndpointSlices
-(create, get, list with a labelSelector, delete). No kubelet and no controllers: a pod stays Pending
+which a test uses to make a pod Ready as the kubelet would), discovery.k8s.io/v1 EndpointSlices and
+apps/v1 Deployments (create, get, list with a labelSelector, delete). No kubelet and no controllers: a pod stays Pending
 until a test writes its status, and no EndpointSlice is made for a Service."""
 import copy
 import json
@@ -15,8 +15,9 @@ from wire import _selects, merge_patch
 class Objects:
     """Namespaced objects of one built-in kind, sharing the store's lock and resourceVersion counter."""
 
-    def __init__(self, store, resource, kind, api_version, group):
+    def __init__(self, store, resource, kind, api_version, group, generation=False):
         self.store, self.resource, self.kind, self.api_version, self.group = store, resource, kind, api_version, group
+        self.generation = generation  # metadata.generation starts at 1 (kube sets it for Deployments)
         self.objects = {}
 
     def _not_found(self, name):
@@ -48,7 +49,7 @@ class Objects:
                            "sent on the request")
         if not name:
             raise ApiError(422, "Invalid", '%s "" is invalid: metadata.name: Required value: name or generateName '
-                           'is required' % self.kind)
+                           'is required' % (self.kind + ("." + self.group if self.group else "")))
         with self.store.lock:
             if (ns, name) in self.objects:
                 raise ApiError(409, "AlreadyExists", '%s "%s" already exists' % (self.resource, name),
@@ -58,6 +59,8 @@ class Objects:
             if initial_status is not None:
                 obj["status"] = copy.deepcopy(initial_status)
             meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now())
+            if self.generation:
+                meta["generation"] = 1
             meta["managedFields"] = [{"apiVersion": self.api_version, "fieldsType": "FieldsV1",
                                       "fieldsV1": {"f:spec": {}}, "manager": manager, "operation": "Update",
                                       "time": now()}]
@@ -97,6 +100,12 @@ def endpoint_slices(store):
     return Objects(store, "endpointslices", "EndpointSlice", "discovery.k8s.io/v1", "discovery.k8s.io")
 
 
+def deployments(store):
+    """apps/v1 Deployments, so a test can run an istiod of a given image and shift can read its version.
+    No controller: nothing becomes Ready, nothing is scaled."""
+    return Objects(store, "deployments", "Deployment", "apps/v1", "apps", generation=True)
+
+
 def _body(h):
     try:
         return json.loads(h.body.decode("utf-8"))
@@ -105,8 +114,8 @@ def _body(h):
 
 
 def handle(h, info, objects, manager):
-    """/api/v1/.../pods[/NAME[/status]] or /apis/discovery.k8s.io/v1/.../endpointslices[/NAME] for the
-    Handler h."""
+    """/api/v1/.../pods[/NAME[/status]], /apis/discovery.k8s.io/v1/.../endpointslices[/NAME] or
+    /apis/apps/v1/.../deployments[/NAME] for the Handler h."""
     if info.subresource and not (info.subresource == "status" and objects.kind == "Pod"):
         return h._plain404()
     if info.verb == "list":
