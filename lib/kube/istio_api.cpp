@@ -4,30 +4,18 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 
 #include "kube/api_error.hpp"
+#include "kube/query.hpp"
 
 namespace shift::kube {
 
 namespace {
 
 constexpr size_t kMaxNamesInHint = 10;
-
-// A query parameter's value, percent-encoded but for RFC 3986's unreserved characters.
-std::string queryValue(const std::string& text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
-            out += static_cast<char>(c);
-        else
-            out += fmt::format("%{:02X}", c);
-    }
-    return out;
-}
 
 // kube-apiserver answers an unserved group version with text/plain "404 page not found", and a
 // missing object of a served one with a JSON Status.
@@ -59,18 +47,6 @@ std::optional<std::vector<std::string>> itemNames(const std::string& body) {
             names.push_back((*md)["name"].get<std::string>());
     }
     return names;
-}
-
-// A continue token as a query value: kube's are base64url, but nothing promises it.
-std::string queryEscaped(const std::string& value) {
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else
-            out += fmt::format("%{:02X}", c);
-    }
-    return out;
 }
 
 }  // namespace
@@ -221,7 +197,7 @@ Result<std::string> Api::listRoutes(const RouteResource& kind, const std::string
 
 Result<std::string> Api::listRoutesLabeled(const RouteResource& kind, const std::string& ns,
                                            const std::string& labelSelector, bool absentIsEmpty) {
-    auto found = findServed(kind, kind.resource, ns, "", "?labelSelector=" + queryEscaped(labelSelector));
+    auto found = findServed(kind, kind.resource, ns, "", "?labelSelector=" + queryValue(labelSelector));
     if (!found) return found.error();
     bool istio = std::string_view(kind.group) == kIstioGroup;
     if (!*found && absentIsEmpty && !istio)
@@ -269,7 +245,7 @@ Result<std::string> Api::listVirtualServices(const std::string& ns, const std::s
 Result<std::string> Api::listVirtualServicesPage(const std::string& ns, int limit,
                                                  const std::string& continueToken) {
     std::string query = fmt::format("?limit={}", limit);
-    if (!continueToken.empty()) query += "&continue=" + queryEscaped(continueToken);
+    if (!continueToken.empty()) query += "&continue=" + queryValue(continueToken);
     auto r = getServed(ns, "virtualservices", "", query);
     if (!r) return r.error();
     if (r->status == 410 && !continueToken.empty())
@@ -325,7 +301,7 @@ Result<std::string> Api::listServices(const std::string& ns) {
 
 Result<Response> Api::listIstiodDeployments(const std::string& ns) {
     return get(fmt::format("/apis/apps/v1/namespaces/{}/deployments?labelSelector={}", ns,
-                           queryEscaped("app=istiod")));
+                           queryValue("app=istiod")));
 }
 
 Result<std::vector<std::string>> Api::listNamespaces() {

@@ -1,29 +1,16 @@
 // The Pods and EndpointSlices make-before-break reads (istio_api.hpp declares them).
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "kube/api_error.hpp"
 #include "kube/istio_api.hpp"
+#include "kube/query.hpp"
 
 namespace shift::kube {
 
 namespace {
 
-// A label selector as a query value: '=' and ',' percent-encoded, as kubectl sends them.
-std::string selectorQuery(const std::string& selector) {
-    std::string out;
-    for (unsigned char c : selector) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else
-            out += fmt::format("%{:02X}", c);
-    }
-    return out;
-}
-
 std::string withSelector(std::string path, const std::string& selector) {
-    return selector.empty() ? path : path + "?labelSelector=" + selectorQuery(selector);
+    return selector.empty() ? path : path + "?labelSelector=" + queryValue(selector);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
+#include "kube/query.hpp"
 
 namespace shift::prom {
 
@@ -30,17 +30,7 @@ Result<std::string> serviceProxyPrefix(const std::string& service) {
                        service.substr(slash + 1, colon - slash - 1), service.substr(colon + 1));
 }
 
-std::string encode(const std::string& value) {
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += char(c);
-        } else {
-            out += fmt::format("%{:02X}", c);
-        }
-    }
-    return out;
-}
+std::string encode(const std::string& value) { return kube::queryValue(value); }
 
 namespace {
 
