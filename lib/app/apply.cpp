@@ -72,11 +72,12 @@ Status checkOwners(const doc::Node& object, const ApplyOptions& o) {
     const auto* ns = object.at({"metadata", "namespace"});
     const auto* name = object.at({"metadata", "name"});
     std::string who = (ns ? ns->str() + "/" : std::string()) + (name ? name->str() : std::string());
-    for (const auto& f : core::findOwners(object)) {
+    const auto owners = core::findOwners(object);
+    for (const auto& f : owners) {
         if (core::drivesWeights(f.owner) && !o.owners->force) return core::ownerRefusal(f, routeKind, who);
     }
     if (!o.warn) return okStatus();
-    for (const auto& f : core::findOwners(object)) {
+    for (const auto& f : owners) {
         o.warn(core::drivesWeights(f.owner) ? core::ownerForced(f, routeKind, who)
                                             : core::ownerWarning(f, routeKind, who));
     }
