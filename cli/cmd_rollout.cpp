@@ -108,16 +108,11 @@ Status RolloutCommand::validate() const {
         return fail("name the VirtualService, e.g. `kubectl shift rollout reviews --to v3`");
     if (flags.to.empty()) return fail("say which destination gets the traffic: --to KEY (e.g. --to v3)");
     if (flags.maxFailures < 0) return fail("--max-failures must be 0 or more");
-    // The gates' queries name one route's destinations; several objects would need one query each.
-    if (several_ && analysis.active())
-        return fail(
-            "--analysis and --verify judge one object's rollout for now; roll out one object with them, "
-            "or give the several objects --check commands");
     return checkClusterFlags(flags.historyLimit, flags.fieldManager);
 }
 
 int RolloutCommand::run(const Globals& g) {
-    if (several_) return runRolloutMany(flags, options, g);
+    if (several_) return runRolloutMany(flags, options, analysis, g);
     auto ref = core::parseObjectRef(flags.name);
     if (!ref) return report(ref.error());
     auto cluster = kube::loadCluster(g.cluster);

@@ -27,7 +27,8 @@ struct RolloutFlags {
 };
 
 // Several objects or clusters: every one moved step by step together (rollout_many.cpp).
-int runRolloutMany(const RolloutFlags& flags, app::RolloutOptions& options, const Globals& globals);
+int runRolloutMany(const RolloutFlags& flags, app::RolloutOptions& options, const Analysis& analysis,
+                   const Globals& globals);
 // The objects as the command line gave them: "reviews ratings", "-l app=reviews".
 std::string selectionWords(const RolloutFlags& flags);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "command.hpp"
@@ -88,13 +89,20 @@ Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interva
     return a;
 }
 
-void AnalysisChecks::connect(Prometheus* prometheus, prom::Workload workload, prom::Service service,
-                             std::map<std::string, std::string> labels, int verbosity) {
+void AnalysisChecks::connect(Prometheus* prometheus, AnalysisScope scope, int verbosity) {
     prometheus_ = prometheus;
-    workload_ = std::move(workload);
-    service_ = std::move(service);
-    labels_ = std::move(labels);
+    workload_ = std::move(scope.workload);
+    service_ = std::move(scope.service);
+    labels_ = std::move(scope.labels);
     verbosity_ = verbosity;
+}
+
+bool AnalysisChecks::handles(const std::string& command) const {
+    if (command == kVerifyCheck) return analysis_.verify;
+    if (command.rfind(kGatePrefix, 0) != 0) return false;
+    const std::string text = command.substr(std::string(kGatePrefix).size());
+    return std::any_of(analysis_.gates.begin(), analysis_.gates.end(),
+                       [&](const prom::Gate& g) { return g.text == text; });
 }
 
 std::vector<std::string> AnalysisChecks::queries() const {
@@ -195,17 +203,24 @@ app::CheckOutcome AnalysisChecks::run(const std::string& command, const app::Che
     return shell_.run(command, context, timeout);
 }
 
-Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
-                                                    kube::Client& cluster, kube::Api& api,
-                                                    app::RolloutTarget& target, const std::string& ns,
-                                                    const std::string& key, bool dryRun, int verbosity) {
-    if (!gates.analysis().active()) return std::unique_ptr<Prometheus>();
+Result<AnalysisScope> analysisScope(kube::Api& api, app::RolloutTarget& target, const std::string& ns,
+                                    const std::string& key) {
     auto state = target.read();
     if (!state) return state.error();
     // KEY is a subset of the route's host (perhaps one the route does not name yet), or a host.
     ObservedRoute route = observedRoute(api, ns, state->split, key);
     prom::Workload w{ns, route.host.empty() ? "" : route.labels.at(key),
                      route.host.empty() ? route.labels.at(key) : route.service.names.at(0)};
+    return AnalysisScope{std::move(w), std::move(route.service), std::move(route.labels)};
+}
+
+Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
+                                                    kube::Client& cluster, kube::Api& api,
+                                                    app::RolloutTarget& target, const std::string& ns,
+                                                    const std::string& key, bool dryRun, int verbosity) {
+    if (!gates.analysis().active()) return std::unique_ptr<Prometheus>();
+    auto scope = analysisScope(api, target, ns, key);
+    if (!scope) return scope.error();
     std::unique_ptr<Prometheus> p;
     if (!dryRun) {
         auto opened = Prometheus::open(f, cluster, verbosity);
@@ -213,7 +228,7 @@ Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const
         p = std::move(*opened);
         if (Status s = p->checkWindow(gates.analysis().window, "--analysis-window"); !s) return s.error();
     }
-    gates.connect(p.get(), w, route.service, route.labels, verbosity);
+    gates.connect(p.get(), std::move(*scope), verbosity);
     if (dryRun || verbosity >= 1)
         for (const auto& line : gates.queries()) fmt::print(dryRun ? stdout : stderr, "analysis: {}\n", line);
     return p;

@@ -44,15 +44,26 @@ struct Analysis {
 Result<Analysis> completeAnalysis(const AnalysisFlags& f, core::Duration interval,
                                   std::vector<std::string>& checks);
 
+// What one route's gates look at: KEY's workload, and for --verify the service whose split is
+// observed and the metric label of each destination key.
+struct AnalysisScope {
+    prom::Workload workload;
+    prom::Service service;
+    std::map<std::string, std::string> labels;
+};
+// KEY's host from the route, its version label from the DestinationRule.
+Result<AnalysisScope> analysisScope(kube::Api& api, app::RolloutTarget& target, const std::string& ns,
+                                    const std::string& key);
+
 // Runs the gates named in the checks, and hands every other check to `shell`.
 class AnalysisChecks : public app::CheckRunner {
    public:
     AnalysisChecks(app::CheckRunner& shell, Analysis analysis)
         : shell_(shell), analysis_(std::move(analysis)) {}
-    // Where the gates look (nullptr: no gates to run), which workload they judge, and for --verify the
-    // service whose split is observed and the metric label of each destination key.
-    void connect(Prometheus* prometheus, prom::Workload workload, prom::Service service,
-                 std::map<std::string, std::string> labels, int verbosity);
+    // Where the gates look (nullptr: no gates to run) and what they judge.
+    void connect(Prometheus* prometheus, AnalysisScope scope, int verbosity);
+    // Whether `command` is one of this analysis's gates (or --verify), not a shell check.
+    bool handles(const std::string& command) const;
     // The queries, one line each, as --dry-run and -v print them.
     std::vector<std::string> queries() const;
     app::CheckOutcome run(const std::string& command, const app::CheckContext& context,
@@ -76,9 +87,9 @@ class AnalysisChecks : public app::CheckRunner {
     int verbosity_ = 0;
 };
 
-// Connects the gates to Prometheus and to the version they judge: KEY's host from the route, its
-// version label from the DestinationRule; refuses a window shorter than two scrapes. Prints the
-// queries under --dry-run (which does not contact Prometheus) and -v. nullptr when there are no gates.
+// Connects the gates to Prometheus and to the version they judge (analysisScope); refuses a window shorter
+// than two scrapes. Prints the queries under --dry-run (which does not contact Prometheus) and -v. nullptr
+// when there are no gates.
 Result<std::unique_ptr<Prometheus>> prepareAnalysis(AnalysisChecks& gates, const PrometheusFlags& f,
                                                     kube::Client& cluster, kube::Api& api,
                                                     app::RolloutTarget& target, const std::string& ns,

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cmd_rollout.hpp"
+#include "fleet_analysis.hpp"
 #include "proc/signals.hpp"
 #include "report.hpp"
 #include "rollout_progress.hpp"
@@ -56,6 +57,7 @@ struct Fleet {
     std::vector<std::unique_ptr<app::RolloutTarget>> owned;
     std::vector<app::RolloutTarget*> targets;
     std::vector<std::string> names, namespaces, contexts;
+    std::vector<FleetMember> members;  // for --analysis: where each object is
 };
 
 Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, const app::Warn& warnFn) {
@@ -80,6 +82,7 @@ Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, con
             std::unique_ptr<app::RolloutTarget> target = std::move(kubeTarget);
             if (clusters) target = std::make_unique<InCluster>(std::move(target), c.label);
             fleet.targets.push_back(target.get());
+            fleet.members.push_back({target.get(), c.client.get(), c.api.get(), c.cluster.ns});
             fleet.owned.push_back(std::move(target));
             addOnce(fleet.names, core::describe(ref));
         }
@@ -96,7 +99,8 @@ std::string selectionWords(const RolloutFlags& f) {
     return fmt::format("{}", fmt::join(f.selection.words, " "));
 }
 
-int runRolloutMany(const RolloutFlags& f, app::RolloutOptions& options, const Globals& g) {
+int runRolloutMany(const RolloutFlags& f, app::RolloutOptions& options, const Analysis& analysis,
+                   const Globals& g) {
     auto conns = connectAll(g);
     if (!conns) return report(conns.error());
     bool live = liveProgress(f.noProgress, STDOUT_FILENO);
@@ -113,6 +117,9 @@ int runRolloutMany(const RolloutFlags& f, app::RolloutOptions& options, const Gl
     ShellChecks checks({{"SHIFT_NAME", joined(fleet->names)},
                         {"SHIFT_NAMESPACE", joined(fleet->namespaces)},
                         {"SHIFT_CONTEXT", joined(fleet->contexts)}});
+    FleetAnalysis gates(checks, analysis);
+    if (Status st = gates.prepare(fleet->members, f.analysis.prometheus, f.to, f.dryRun, g.verbosity); !st)
+        return report(st.error());
     SystemClock wallClock;
     ProgressClock progressClock(progress);
     app::Clock& clock = live ? static_cast<app::Clock&>(progressClock) : wallClock;
@@ -123,7 +130,7 @@ int runRolloutMany(const RolloutFlags& f, app::RolloutOptions& options, const Gl
         "{}shift: second signal, stopping now: the {} objects may be mid-rollout; see `{}`",
         live && term::isTerminal(STDERR_FILENO) ? term::kEraseLine : "", fleet->targets.size(), see));
     options.dryRun = f.dryRun;
-    auto result = app::runRolloutMany(fleet->targets, checks, clock, options,
+    auto result = app::runRolloutMany(fleet->targets, gates, clock, options,
                                       [&](const app::Event& e) { progress.event(e); });
     progress.clear();
     if (result.exit == kExitOk) {

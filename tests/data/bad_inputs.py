@@ -242,12 +242,6 @@ CASES = [
          see="say where Prometheus is: --prometheus URL (or SHIFT_PROMETHEUS_URL), or --prometheus-service "
              "NAMESPACE/NAME:PORT (e.g. istio-system/prometheus:9090)",
          why="gates are judged from Prometheus", fix="`--prometheus-service istio-system/prometheus:9090`"),
-    dict(id="rollout-analysis-several", cat="arguments", where="files",
-         args=["rollout", "-l", "app=reviews", "--to", "v3", "--analysis", "success-rate>=99", "--prometheus",
-               "http://127.0.0.1:9090"], exit=2,
-         see="--analysis and --verify judge one object's rollout for now; roll out one object with them, "
-             "or give the several objects --check commands",
-         why="a gate's queries name one route's destinations", fix="one object per rollout with `--analysis`"),
     dict(id="rollout-inconclusive", cat="arguments", where="files",
          args=["rollout", "reviews", "--to", "v3", "--analysis", "success-rate>=99", "--prometheus",
                "http://127.0.0.1:9090", "--inconclusive", "maybe"], exit=2,

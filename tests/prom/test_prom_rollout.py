@@ -2,8 +2,10 @@
 """`shift rollout --analysis` judged by a real Prometheus (promharness.py) scraping Istio-shaped metrics
 whose traffic follows the VirtualService on the local test API server: a healthy canary passes every
 gate, a canary answering 20 % 5xx rolls back at the step where they appear, latency over the limit rolls
-back, too little traffic is inconclusive ("no traffic"), and a window shorter than two scrapes is refused.
+back, too little traffic is inconclusive ("no traffic"), a window shorter than two scrapes is refused,
+and over two objects (two contexts, two namespaces) each object's canary is judged by its own queries.
 Intervals and windows are 3 s: the scrape interval is 1 s."""
+import json
 import os
 import sys
 import unittest
@@ -198,6 +200,67 @@ class Analysis(PromCase):
         r = self.rollout(ns, "--steps", "100", "--analysis", "sum(rate(nope[3s])>=1")
         self.assertExit(r, 5)
         self.assertIn("Prometheus refused the query `sum(rate(nope[3s])`: bad_data:", r.err)
+
+
+
+class SeveralObjects(PromCase):
+    """Two contexts of one server, each in its own namespace with its own reviews and traffic: each
+    object's gates judge its own canary, and a step passes only when both do."""
+
+    def start_two(self):
+        (ns1, t1), (ns2, t2) = self.start(), self.start()
+        cfg = json.load(open(self.backend.write_kubeconfig(namespace=None)))
+        for ctx in cfg["contexts"]:
+            ctx["context"]["namespace"] = {"admin": ns1, "admin-cert": ns2}.get(ctx["name"], ns1)
+        path = self.write("kubeconfig-two", json.dumps(cfg))
+        os.chmod(path, 0o600)
+        return (ns1, t1), (ns2, t2), self.env(KUBECONFIG=path)
+
+    def rollout_two(self, env, *args, url=None, to="v3"):
+        return self.shift("rollout", "reviews", "--to", to, "--context", "admin", "--context", "admin-cert",
+                          "--interval", "3s", "--no-progress", "--prometheus", url or self.prom.url, *args, env=env)
+
+    def test_each_objects_canary_is_judged_and_one_failing_rolls_back_both(self):
+        (ns1, _), (ns2, t2), env = self.start_two()
+        r = self.rollout_two(env, "--steps", "10,100", "--analysis", "success-rate>=99", "-v")
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.count("check passed: `analysis success-rate>=99`"), 2, r.out)
+        for ns in (ns1, ns2):  # one query per object, in its own namespace
+            self.assertIn('destination_workload_namespace="%s",destination_service_name="reviews",'
+                          'destination_version="v3"' % ns, r.err)
+            self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v3": 100})
+        # Back to v1, then a canary that fails only in the second namespace, from step 2 on.
+        self.assertExit(self.rollout_two(env, "--steps", "100", to="v1"), 0)
+        base = t2.weights
+        def follow():
+            w = base()
+            t2.errors["v3"] = 0.2 if w.get("v3", 0) >= 25 else 0.0
+            return w
+        t2.weights = follow
+        r = self.rollout_two(env, "--steps", "10,25,100", "--analysis", "success-rate>=99")
+        self.assertExit(r, 5)
+        self.assertIn("step 2/3 applied", r.out)
+        self.assertNotIn("step 3/3 applied", r.out)
+        self.assertRegex(r.err, r"check failed: `analysis success-rate>=99`: admin-cert: [^\n]*reviews[^\n]*: "
+                                r"success rate [0-9.]+% over the last 3s, needs >=99%")
+        for ns in (ns1, ns2):
+            self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 100})
+
+    def test_verify_and_dry_run_name_each_object(self):
+        (ns1, _), (ns2, t2), env = self.start_two()
+        r = self.rollout_two(env, "--dry-run", "--verify", "--analysis", "success-rate>=99", url="http://127.0.0.1:1")
+        self.assertExit(r, 0)
+        for ctx, ns in (("admin", ns1), ("admin-cert", ns2)):
+            self.assertRegex(r.out, r"analysis: %s: [^\n]*reviews[^\n]*: success-rate>=99: [^\n]*"
+                                    r'destination_workload_namespace="%s"' % (ctx, ns))
+        # The second namespace's clients never get the new route: its --verify fails the first step.
+        t2.source_weights = lambda: {"v1": 100}
+        r = self.rollout_two(env, "--steps", "10,100", "--verify")
+        self.assertExit(r, 5)
+        self.assertRegex(r.err, r"check failed: `verify the observed split`: admin-cert: [^\n]*: the observed split "
+                                r"differs from the intended: v3 gets 0.0%, intended 10%")
+        for ns in (ns1, ns2):
+            self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v1": 100})
 
 
 if __name__ == "__main__":
