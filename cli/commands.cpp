@@ -84,6 +84,11 @@ std::unique_ptr<CLI::App> parserFor(const CommandInfo& info, Globals& globals, C
                 "9 held by another rollout. See man shift.");
     command.declare(*app);
     declareGlobals(*app, globals);
+    // A single-valued flag given twice takes the last value, as kubectl's do (`--to v3 --to v1` is v1);
+    // CLI11 would refuse it. Repeatable and counted flags keep every value.
+    for (auto* o : app->get_options())
+        if (o->get_items_expected_min() == 1 && o->get_items_expected_max() == 1)
+            o->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     return app;
 }
 

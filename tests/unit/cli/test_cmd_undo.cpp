@@ -42,6 +42,22 @@ TEST_SUITE("cli::undo") {
         CHECK(cli::recordedCommand(to.options) == "undo reviews --to-revision 2");
     }
 
+    TEST_CASE(
+        "a single-valued flag given twice takes the last value, as kubectl's; repeatable ones keep all") {
+        cli::UndoCommand twice;
+        REQUIRE(
+            parsed("undo", twice, {"reviews", "--to-revision", "2", "--to-revision", "3", "-v", "-v"}).ok());
+        CHECK(twice.options.toRevision == 3);
+        cli::Globals globals;
+        cli::UndoCommand again;
+        auto app = cli::parserFor(*cli::findCommand("undo"), globals, again);
+        std::vector<std::string> args{"reviews", "-n", "a", "-n", "b", "-v", "-v"};
+        std::reverse(args.begin(), args.end());
+        app->parse(args);
+        CHECK(globals.cluster.ns == "b");
+        CHECK(globals.verbosity == 2);  // counted: every -v
+    }
+
     TEST_CASE("bad input is refused before any request") {
         CHECK(undoError({}) == "name the VirtualService, e.g. `kubectl shift undo reviews`");
         CHECK(undoError({"reviews", "--to-revision", "0"}) == "--to-revision must be 1 or more");
