@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include "core/split_report.hpp"
 #include "doc/emit.hpp"
 #include "doc/parse.hpp"

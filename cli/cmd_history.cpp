@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "core/annotations.hpp"
 #include "core/history_report.hpp"
 #include "doc/emit.hpp"

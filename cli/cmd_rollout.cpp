@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include "cmd_set.hpp"
 #include "core/duration.hpp"
 #include "core/rollout_steps.hpp"

@@ -2,7 +2,6 @@
 // A command, in the manner of kubectl's: its options struct declares its flags (declare), fills what
 // they imply (complete), rejects bad input before any request (validate), and does it (run). The
 // table of commands is in commands.cpp: a new command is one line there and one file.
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +9,7 @@
 
 #include "app/store.hpp"
 #include "base/result.hpp"
+#include "cli11_fwd.hpp"
 #include "complete_names.hpp"
 #include "kube/cluster.hpp"
 #include "term/color.hpp"
@@ -48,11 +48,7 @@ class Command {
 
 // A flag given once per value (--route a --route b): every occurrence is kept, and no second word is
 // taken as a value (`--route main v3=100` leaves v3=100 to the split).
-inline CLI::Option* repeatable(CLI::Option* option, const std::string& valueName) {
-    return option->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->option_text(valueName);
-}
+CLI::Option* repeatable(CLI::Option* option, const std::string& valueName);
 
 struct CommandInfo {
     std::string_view name;

@@ -2,6 +2,7 @@
 // the global ones wherever they stand, then complete, validate and run it.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "cmd_get.hpp"

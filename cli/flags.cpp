@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -11,6 +12,12 @@
 #include "core/duration.hpp"
 
 namespace shift::cli {
+
+CLI::Option* repeatable(CLI::Option* option, const std::string& valueName) {
+    return option->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->option_text(valueName);
+}
 
 namespace {
 

@@ -2,11 +2,11 @@
 // Prometheus for `rollout --analysis/--verify` and `verify`: the flags that say where it is, the
 // connection (its own HTTP client for a URL, or the cluster's through the API server's service proxy),
 // and the version label Istio's metrics give a DestinationRule subset.
-#include <CLI/CLI.hpp>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "cli11_fwd.hpp"
 #include "core/duration.hpp"
 #include "core/split_view.hpp"
 #include "kube/client.hpp"

@@ -2,7 +2,6 @@
 // `shift rollout --analysis GATE...`: each gate is judged from Prometheus after each step's interval,
 // as one more named check beside the --check commands, so --max-failures, --on-failure and the
 // restore apply to it unchanged (the engine, lib/app/rollout.hpp, sees only check names).
-#include <CLI/CLI.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "app/rollout.hpp"
+#include "cli11_fwd.hpp"
 #include "kube/client.hpp"
 #include "kube/istio_api.hpp"
 #include "prom/observed.hpp"

@@ -2,13 +2,13 @@
 // What several-object commands share (set, get, rollout): the selection (several NAME words, -l, --kind),
 // the clusters (--context repeated, --contexts a,b), a connection per cluster, and the objects a
 // selection names in one cluster (one LIST per kind and namespace for -l).
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
+#include "cli11_fwd.hpp"
 #include "command.hpp"
 #include "core/label_selector.hpp"
 #include "core/object_ref.hpp"
