@@ -18,6 +18,17 @@ import promharness  # noqa: E402
 from cluster import weights  # noqa: E402
 
 
+def fail_from_a_quarter(traffic):
+    """v3 fails one request in five once it takes a quarter of the traffic (step 2 of 10,25,100)."""
+    base = traffic.weights
+
+    def follow():
+        w = base()
+        traffic.errors["v3"] = 0.2 if w.get("v3", 0) >= 25 else 0.0
+        return w
+    traffic.weights = follow
+
+
 class PromCase(cluster.ClusterCase):
     BACKEND, ERA = "testserver", "current"
     TLS = False
@@ -62,13 +73,7 @@ class Analysis(PromCase):
 
     def test_a_canary_with_20_percent_5xx_rolls_back_at_the_step_where_they_appear(self):
         ns, traffic = self.start()
-        # v3 fails one request in five once it takes a quarter of the traffic (step 2).
-        base = traffic.weights
-        def follow():
-            w = base()
-            traffic.errors["v3"] = 0.2 if w.get("v3", 0) >= 25 else 0.0
-            return w
-        traffic.weights = follow
+        fail_from_a_quarter(traffic)
         r = self.rollout(ns, "--steps", "10,25,100", "--analysis", "success-rate>=99")
         self.assertExit(r, 5)
         self.assertIn("step 1/3 applied", r.out)
@@ -231,12 +236,7 @@ class SeveralObjects(PromCase):
             self.assertEqual(weights(self.backend.get(ns, "virtualservices", "reviews")), {"v3": 100})
         # Back to v1, then a canary that fails only in the second namespace, from step 2 on.
         self.assertExit(self.rollout_two(env, "--steps", "100", to="v1"), 0)
-        base = t2.weights
-        def follow():
-            w = base()
-            t2.errors["v3"] = 0.2 if w.get("v3", 0) >= 25 else 0.0
-            return w
-        t2.weights = follow
+        fail_from_a_quarter(t2)
         r = self.rollout_two(env, "--steps", "10,25,100", "--analysis", "success-rate>=99")
         self.assertExit(r, 5)
         self.assertIn("step 2/3 applied", r.out)
