@@ -9,6 +9,7 @@
 #include "core/subsets.hpp"
 #include "core/traffic_gains.hpp"
 #include "stores/kube_store.hpp"
+#include "stores/reach_inputs.hpp"
 #include "stores/workload_inputs.hpp"
 
 namespace shift::stores {
@@ -188,13 +189,23 @@ bool addsDestinations(const core::ShiftPlan& plan) {
 
 // New hosts and subsets are checked only when the plan adds a destination (those already routed to
 // were checked when they were added), Ready pods only when something starts getting traffic: a
-// weight change among destinations that all carry traffic stays one GET and one PUT.
+// weight change among destinations that all carry traffic stays one GET and one PUT, and one LIST of
+// the VirtualServices in reach when `reach` is set and the plan changes something.
 Result<std::optional<core::Mesh>> KubeStore::mesh(const core::ShiftPlan& plan) {
     lists_.clear();
-    if (!addsDestinations(plan) && core::trafficGains(plan).empty()) return std::optional<core::Mesh>();
-    auto mesh = readMesh(api_, plan, lists_, warn_);
-    if (!mesh) return mesh.error();
-    return std::optional<core::Mesh>(std::move(*mesh));
+    bool needed = addsDestinations(plan) || !core::trafficGains(plan).empty();
+    core::Mesh mesh;
+    if (needed) {
+        auto read = readMesh(api_, plan, lists_, warn_);
+        if (!read) return read.error();
+        mesh = std::move(*read);
+    } else {
+        mesh.hosts = mesh.subsets = core::Mesh::Check::No;  // nothing new to check
+    }
+    if (reach && plan.changed)
+        if (auto st = readReach(api_, plan.vs, mesh, lists_, warn_); !st) return st.error();
+    if (!needed && mesh.reach != core::Mesh::Check::Yes) return std::optional<core::Mesh>();
+    return std::optional<core::Mesh>(std::move(mesh));
 }
 
 }  // namespace shift::stores
