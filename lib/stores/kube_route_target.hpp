@@ -24,8 +24,8 @@ struct RouteTargetOptions {
     core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
     // --force: an owner that drives the weights (Flagger, Argo Rollouts) is a warning, not a refusal.
     bool force = false;
-    // Read the VirtualServices in reach before the first step, for their notes (one LIST of every
-    // namespace: for a rollout of one object).
+    // Read the VirtualServices in reach before the first step, for their notes (reach_inputs.hpp: one
+    // more LIST, for a rollout of one object).
     bool reach = false;
 };
 

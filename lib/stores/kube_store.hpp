@@ -61,8 +61,8 @@ class KubeStore : public app::Store {
     bool takeOver = false;
 
     // mesh() also reads the VirtualServices in reach (reach_inputs.hpp) for the plan's notes: other
-    // VirtualServices for its hosts, a delegate's parents. One LIST of every namespace, so only where
-    // the notes are printed and one object is shifted.
+    // VirtualServices for its hosts, a delegate's parents. One more LIST, so only where the notes are
+    // printed and one object is shifted.
     bool reach = false;
 
     // The connection's API this store talks to (writeMany batches the stores of one).

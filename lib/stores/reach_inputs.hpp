@@ -12,15 +12,18 @@
 
 namespace shift::stores {
 
-// Page size of the LIST (kubectl's chunk size).
+// Page size of the LISTs (kubectl's chunk size).
 inline constexpr int kReachPage = 500;
 
-// The VirtualServices of every namespace (another namespace's may be exported to this one, and a
-// delegate's parents may be anywhere): one LIST of kReachPage items, and its further pages while the
-// server has more. When the user may not list them cluster-wide (RBAC), the VirtualServices of ns
-// alone, and a warning that the other namespaces were not checked; when not even those, a warning that
-// none was. mesh.virtualServices points into `lists`; mesh.reach is Yes once something was read.
-// Nothing is read for an HTTPRoute.
+// The VirtualServices of vs's namespace: one LIST of kReachPage items (and its further pages while the
+// server has more). Not of every namespace, though one there may be exported to this one: measured
+// against kube-apiserver (README "What else routes the host"), a cluster-wide LIST costs about 0.3 ms
+// a VirtualService, 1,000 of them 325 ms on a set that takes 45 ms, for every set. A delegate (no
+// hosts) is the exception: its parents may be anywhere and "none delegates to it" must be true, so
+// every namespace is listed, and when the user may not (RBAC), the namespace's own with a warning that
+// the others were not checked. A LIST that cannot be read is a warning saying what was not checked.
+// mesh.virtualServices points into `lists`; mesh.reach is Yes once something was read. Nothing is
+// read for an HTTPRoute.
 Status readReach(kube::Api& api, const core::VirtualService& vs, core::Mesh& mesh,
                  std::vector<doc::Stream>& lists, const app::Warn& warn);
 
