@@ -97,7 +97,7 @@ Status KubeRouteTarget::preflight(const core::Request& finalStep) {
     retire_ = core::retireNotes(*plan);
     if (!o_.validate) return okStatus();
     std::vector<doc::Stream> lists;
-    auto mesh = readMesh(api_, *plan, lists, warn_);
+    auto mesh = readMesh(api_, *plan, core::trafficGains(*plan), lists, warn_);
     if (!mesh) return mesh.error();
     auto warnings = core::checkDestinations(*plan, *mesh);
     if (!warnings) return warnings.error();

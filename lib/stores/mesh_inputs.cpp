@@ -153,20 +153,21 @@ Status readBackends(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mes
 
 }  // namespace
 
-Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan,
+                            const std::vector<core::TrafficGain>& gains, std::vector<doc::Stream>& lists,
                             const app::Warn& warn) {
     // The mesh points into the documents of lists, which stay in place when lists grows.
     static_assert(std::is_nothrow_move_constructible_v<doc::Stream>);
     core::Mesh mesh;
     if (plan.vs.kind == core::RouteKind::HTTPRoute) {
         if (auto st = readBackends(api, plan, mesh, lists, warn); !st) return st.error();
-        if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
+        if (auto st = readWorkloads(api, plan, gains, mesh, lists, warn); !st) return st.error();
         return mesh;
     }
     // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
     if (auto st = readHosts(api, plan, mesh, lists, warn); !st) return st.error();
     if (auto st = readRules(api, plan, mesh, lists, warn); !st) return st.error();
-    if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
+    if (auto st = readWorkloads(api, plan, gains, mesh, lists, warn); !st) return st.error();
     return mesh;
 }
 
@@ -193,10 +194,11 @@ bool addsDestinations(const core::ShiftPlan& plan) {
 // the VirtualServices in reach when `reach` is set and the plan changes something.
 Result<std::optional<core::Mesh>> KubeStore::mesh(const core::ShiftPlan& plan) {
     lists_.clear();
-    bool needed = addsDestinations(plan) || !core::trafficGains(plan).empty();
+    auto gains = core::trafficGains(plan);
+    bool needed = addsDestinations(plan) || !gains.empty();
     core::Mesh mesh;
     if (needed) {
-        auto read = readMesh(api_, plan, lists_, warn_);
+        auto read = readMesh(api_, plan, gains, lists_, warn_);
         if (!read) return read.error();
         mesh = std::move(*read);
     } else {
