@@ -317,6 +317,23 @@ class Safety(cluster.ClusterCase):
         self.assertExit(r, 0)
         self.assertEqual(r.err, "")
 
+    def test_a_rollout_of_several_objects_is_refused_when_flagger_drives_one(self):
+        ns = self.namespace()
+        self.backend.create(ns, "services", service("reviews", {"app": "reviews"}))
+        self.backend.create(ns, "destinationrules", cluster.reviews_dr(subsets=("v1", "v2", "v3")))
+        for name in ("reviews", "reviews-b"):
+            self.backend.create(ns, "virtualservices", cluster.reviews_vs(name=name, subsets=(("v1", 90), ("v2", 10)),
+                                                                         labels={"app": "reviews"}))
+        self.written_by(ns, "flagger", {"flagger": "true"})  # reviews, not reviews-b
+        r = self.shift("rollout", "-l", "app=reviews", "--to", "v2", "--interval", "1ms", "-n", ns)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err.strip().splitlines(), [
+            "error: %s/reviews http[0]: VirtualService %s/reviews has its weights driven by Flagger (field manager "
+            "flagger); it would undo this change at its next step; nothing written: change the Canary instead, or "
+            "pass --force to write anyway; none of the 2 objects was changed" % (ns, ns)])
+        for name in ("reviews", "reviews-b"):
+            self.assertEqual(cluster.weights(self.backend.get(ns, "virtualservices", name)), {"v1": 90, "v2": 10})
+
     def test_a_route_selector_that_matches_nothing_is_an_error(self):
         ns = self.namespace()
         self.reviews(ns, ("v1", 90), ("v2", 10))
