@@ -135,8 +135,8 @@ int RolloutCommand::run(const Globals& g) {
                                  flags.historyLimit,
                                  !flags.noValidate,
                                  ref->kind,
-                                 flags.force,
-                                 true};
+                                 flags.force};
+    t.reach = true;  // one object: the notes of what else routes its hosts are worth one LIST
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !options.checks.empty(),

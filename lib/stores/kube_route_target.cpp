@@ -105,10 +105,16 @@ Status KubeRouteTarget::preflight(const core::Request& finalStep) {
         for (const auto& w : *warnings) warn_(w);
     }
     if (!o_.reach || !plan->changed) return okStatus();
-    if (auto st = readReach(api_, plan->vs, *mesh, lists, warn_); !st) return st.error();
-    if (mesh->reach != core::Mesh::Check::Yes || !warn_) return okStatus();
-    for (const auto& n : core::delegateNotes(plan->vs, mesh->virtualServices)) warn_(n);
-    for (const auto& n : core::reachNotes(plan->vs, object, mesh->virtualServices)) warn_(n);
+    return noteReach(*plan, *mesh, lists);
+}
+
+// What else routes the hosts, or a delegate's parents (reach_inputs.hpp): notes before the first step.
+Status KubeRouteTarget::noteReach(const core::ShiftPlan& plan, core::Mesh& mesh,
+                                  std::vector<doc::Stream>& lists) {
+    if (auto st = readReach(api_, plan.vs, mesh, lists, warn_); !st) return st.error();
+    if (mesh.reach != core::Mesh::Check::Yes || !warn_) return okStatus();
+    for (const auto& n : core::delegateNotes(plan.vs, mesh.virtualServices)) warn_(n);
+    for (const auto& n : core::reachNotes(plan.vs, live_.docs.at(0), mesh.virtualServices)) warn_(n);
     return okStatus();
 }
 

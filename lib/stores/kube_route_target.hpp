@@ -62,6 +62,7 @@ class KubeRouteTarget : public app::RolloutTarget {
     Result<kube::Api::Put> putOf(const app::RouteState& basis, doc::Node merged, const std::string& record);
     Result<app::WriteOutcome> answered(Result<kube::Api::PutResult> answer);
     doc::Node* routeNode(doc::Node& object) const;
+    Status noteReach(const core::ShiftPlan& plan, core::Mesh& mesh, std::vector<doc::Stream>& lists);
 
     kube::Api& api_;
     RouteTargetOptions o_;
