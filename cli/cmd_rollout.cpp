@@ -55,7 +55,9 @@ void RolloutCommand::declare(CLI::App& app) {
     app.add_option("--on-interrupt", f.onInterrupt, "After SIGINT/SIGTERM: rollback (default) or hold")
         ->option_text("rollback|hold");
     repeatable(app.add_option("--route", f.routes, "The rule to move: NAME, INDEX or LIST:INDEX"), "RULE");
-    app.add_flag("--force", f.force, "Take over from another rollout of the same VirtualService");
+    app.add_flag("--force", f.force,
+                 "Take over from another rollout of the same VirtualService; write beside Flagger or Argo "
+                 "Rollouts");
     declareFieldManager(app, f.fieldManager);
     declarePins(app, f.pins, "it keeps its share at every step; traffic moves among the others");
     app.add_flag("--dry-run", f.dryRun, "Print the plan (every step's split) and change nothing");
@@ -129,7 +131,9 @@ int RolloutCommand::run(const Globals& g) {
                                  kube::recordedUser(*cluster),
                                  flags.historyLimit,
                                  !flags.noValidate,
-                                 ref->kind};
+                                 ref->kind,
+                                 flags.force};
+    t.reach = true;  // one object: the notes of what else routes its hosts are worth one LIST
     bool live = liveProgress(flags.noProgress, STDOUT_FILENO);
     RolloutProgress progress({stdout, STDOUT_FILENO, live, term::useColor(g.color, STDOUT_FILENO),
                               term::unicodeOutput(), flags.to, !options.checks.empty(),

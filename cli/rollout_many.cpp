@@ -33,6 +33,7 @@ class InCluster : public app::RolloutTarget {
     std::string unmarkCommand() const override { return inner_->unmarkCommand() + " --context " + context_; }
     Result<app::RouteState> read() override { return inner_->read(); }
     Status preflight(const core::Request& finalStep) override { return inner_->preflight(finalStep); }
+    void completed() override { inner_->completed(); }
     Result<app::WriteOutcome> write(const app::RouteState& basis, const std::optional<core::Request>& request,
                                     const std::optional<core::RolloutMark>& mark,
                                     const std::string& record) override {
@@ -74,9 +75,15 @@ Result<Fleet> fleetOf(std::vector<Connection>& conns, const RolloutFlags& f, con
         addOnce(fleet.namespaces, c.cluster.ns);
         addOnce(fleet.contexts, c.cluster.contextName);
         for (auto& [ref, listed] : *selected) {
-            stores::RouteTargetOptions t{
-                c.cluster.ns,   ref.name,      f.routes, core::SplitOptions(), kube::recordedUser(c.cluster),
-                f.historyLimit, !f.noValidate, ref.kind};
+            stores::RouteTargetOptions t{c.cluster.ns,
+                                         ref.name,
+                                         f.routes,
+                                         core::SplitOptions(),
+                                         kube::recordedUser(c.cluster),
+                                         f.historyLimit,
+                                         !f.noValidate,
+                                         ref.kind,
+                                         f.force};
             auto kubeTarget = std::make_unique<stores::KubeRouteTarget>(*c.api, t, warnFn);
             if (listed) kubeTarget->seed(std::move(*listed));  // -l: read once, from the LIST
             std::unique_ptr<app::RolloutTarget> target = std::move(kubeTarget);

@@ -69,6 +69,7 @@ int runCluster(const SetOptions& o, const Globals& g) {
     if (!o.force) options.rolloutLock = app::ApplyOptions::RolloutLock{core::Clock::now()};
     options.owners = app::ApplyOptions::OwnerCheck{o.force};
     options.notes = !o.quiet;
+    store.reach = options.notes;
     store.takeOver = o.force;
     auto out = app::applyShift(store, *request, options);
     guard.reset();

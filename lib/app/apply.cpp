@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "core/annotations.hpp"
+#include "core/delegates.hpp"
 #include "core/owners.hpp"
+#include "core/reach.hpp"
 #include "core/split_view.hpp"
 #include "core/undo.hpp"
 
@@ -28,6 +30,12 @@ Result<core::ShiftPlan> plan(Store& store, const doc::Node& object, const Planne
     auto warnings = core::checkDestinations(*planned, **mesh);
     if (!warnings) return warnings.error();
     planned->warnings.insert(planned->warnings.end(), warnings->begin(), warnings->end());
+    if ((*mesh)->reach == core::Mesh::Check::Yes) {
+        for (auto& n : core::delegateNotes(planned->vs, (*mesh)->virtualServices))
+            planned->notes.push_back(n);
+        for (auto& n : core::reachNotes(planned->vs, object, (*mesh)->virtualServices))
+            planned->notes.push_back(n);
+    }
     return planned;
 }
 
@@ -66,21 +74,10 @@ Status checkNotHeld(const doc::Node& object, const ApplyOptions& o) {
 // at their next step: tell the user before the write, and refuse the second unless --force.
 Status checkOwners(const doc::Node& object, const ApplyOptions& o) {
     if (!o.owners) return okStatus();
-    const auto* kind = object.get("kind");
-    auto routeKind =
-        kind && kind->str() == "HTTPRoute" ? core::RouteKind::HTTPRoute : core::RouteKind::VirtualService;
-    const auto* ns = object.at({"metadata", "namespace"});
-    const auto* name = object.at({"metadata", "name"});
-    std::string who = (ns ? ns->str() + "/" : std::string()) + (name ? name->str() : std::string());
-    const auto owners = core::findOwners(object);
-    for (const auto& f : owners) {
-        if (core::drivesWeights(f.owner) && !o.owners->force) return core::ownerRefusal(f, routeKind, who);
-    }
-    if (!o.warn) return okStatus();
-    for (const auto& f : owners) {
-        o.warn(core::drivesWeights(f.owner) ? core::ownerForced(f, routeKind, who)
-                                            : core::ownerWarning(f, routeKind, who));
-    }
+    auto warnings = core::ownerVerdict(object, o.owners->force);
+    if (!warnings) return warnings.error();
+    if (o.warn)
+        for (const auto& w : *warnings) o.warn(w);
     return okStatus();
 }
 

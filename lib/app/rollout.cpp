@@ -263,6 +263,7 @@ class Rollout {
 
     RolloutReport done() {
         emit_({Event::Kind::Done, fmt::format("done: {}", now()), stepCount(), stepCount(), now()});
+        target_.completed();
         return {kExitOk, fmt::format("rollout of {} complete: {} is at {}", o_.key, target_.name(), now())};
     }
 

@@ -70,6 +70,10 @@ class RolloutTarget {
     // Puts back the route exactly as it was in `original` (every field, not only the weights).
     virtual Result<WriteOutcome> restore(const RouteState& basis, const RouteState& original,
                                          const std::string& record) = 0;
+    // After the last step landed and passed its checks (not after a rollback, a hold or a dry run): what
+    // the target has to say of where it ended (KubeRouteTarget: a subset the rollout took the last
+    // traffic from can be retired).
+    virtual void completed() {}
 };
 
 struct CheckContext {

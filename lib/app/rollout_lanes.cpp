@@ -231,6 +231,10 @@ RolloutReport Lanes::finish(const std::function<void(const Event&)>& emit) {
     if (clean) {
         emit({Event::Kind::Done, fmt::format("done: {} objects", all.size()), static_cast<long long>(steps),
               static_cast<long long>(steps), splitText(all.front().cur.split)});
+    }
+    // Every final split landed, whether or not each mark came off cleanly.
+    for (auto& l : all) l.t->completed();
+    if (clean) {
         return summary(kExitOk, fmt::format("rollout of {} complete in {} objects", o_.key, all.size()));
     }
     return summary(kExitOk,

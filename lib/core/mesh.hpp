@@ -32,6 +32,11 @@ struct Mesh {
     std::vector<const doc::Node*> pods;
     std::vector<const doc::Node*> endpointSlices;
     Check ready = Check::No;
+    // Reach (reach.hpp, delegates.hpp): the VirtualServices of every namespace (or of the shifted one's
+    // alone, when the user may not list them all). reach: No when none were read (files, --no-validate,
+    // or the caller warned that it could not read them).
+    std::vector<const doc::Node*> virtualServices;
+    Check reach = Check::No;
     Check hosts = Check::Yes;
     Check subsets = Check::Yes;
     std::string rootNamespace = kRootNamespace;

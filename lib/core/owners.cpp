@@ -154,4 +154,18 @@ std::string ownerForced(const OwnerFinding& f, RouteKind kind, const std::string
         kindName(kind), name, ownerName(f.owner), f.evidence);
 }
 
+Result<std::vector<std::string>> ownerVerdict(const doc::Node& object, bool force) {
+    auto kind = text(object, {"kind"}) == "HTTPRoute" ? RouteKind::HTTPRoute : RouteKind::VirtualService;
+    auto ns = text(object, {"metadata", "namespace"});
+    std::string who = (ns.empty() ? ns : ns + "/") + text(object, {"metadata", "name"});
+    const auto owners = findOwners(object);
+    for (const auto& f : owners) {
+        if (drivesWeights(f.owner) && !force) return ownerRefusal(f, kind, who);
+    }
+    std::vector<std::string> out;
+    for (const auto& f : owners)
+        out.push_back(drivesWeights(f.owner) ? ownerForced(f, kind, who) : ownerWarning(f, kind, who));
+    return out;
+}
+
 }  // namespace shift::core

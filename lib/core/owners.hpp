@@ -34,4 +34,8 @@ Error ownerRefusal(const OwnerFinding& finding, RouteKind kind, const std::strin
 // The warning when --force writes beside such an owner.
 std::string ownerForced(const OwnerFinding& finding, RouteKind kind, const std::string& name);
 
+// What the owners of the object say of a write to it, as set, undo and rollout check it: the refusal
+// of the first owner that drives the weights (unless force), else one warning per owner found.
+Result<std::vector<std::string>> ownerVerdict(const doc::Node& object, bool force);
+
 }  // namespace shift::core

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include "core/delegates.hpp"
 #include "core/http_route.hpp"
 
 namespace shift::core {
@@ -88,11 +89,7 @@ Result<Match> matchKey(const VirtualService& vs, const Rule& rule, const std::st
         return fail(fmt::format("{}: \"{}\" matches {} destinations ({}); name one as HOST/SUBSET",
                                 where(vs, rule), text, hits.size(), fmt::join(names, ", ")));
     }
-    if (route.empty() && !rule.delegate.empty()) {
-        return fail(
-            fmt::format("{} delegates to VirtualService {}; shift that one (Istio routes there, not here)",
-                        where(vs, rule), rule.delegate));
-    }
+    if (auto delegated = delegatedRule(vs, rule)) return *delegated;
     // A new destination: copy one of the same host, so port and other fields carry over.
     if (route.empty()) {
         return fail(fmt::format("{} has no destinations to copy \"{}\" from; add one to the manifest first",
@@ -289,6 +286,8 @@ RulePlan layOut(const VirtualService& vs, std::size_t ruleIndex, Assignment& a, 
 Result<RulePlan> planSplit(const VirtualService& vs, std::size_t ruleIndex, const Request& request,
                            const SplitOptions& options) {
     const Rule& rule = vs.rules.at(ruleIndex);
+    // Before the request is resolved: --equal and --adjust would find no destinations to work on.
+    if (auto delegated = delegatedRule(vs, rule)) return *delegated;
     auto resolved = resolveRequest(vs, ruleIndex, request, options.sum);
     if (!resolved) return resolved.error();
     auto assignment = assign(vs, rule, *resolved);

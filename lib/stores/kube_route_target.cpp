@@ -4,11 +4,17 @@
 
 #include "core/annotations.hpp"
 #include "core/apply.hpp"
+#include "core/coverage.hpp"
+#include "core/delegates.hpp"
+#include "core/owners.hpp"
+#include "core/reach.hpp"
 #include "core/select.hpp"
 #include "core/split_report.hpp"
+#include "core/traffic_gains.hpp"
 #include "doc/emit.hpp"
 #include "stores/kube_store.hpp"
 #include "stores/mesh_inputs.hpp"
+#include "stores/reach_inputs.hpp"
 
 namespace shift::stores {
 
@@ -40,6 +46,7 @@ Result<app::RouteState> KubeRouteTarget::stateOf(const doc::Node& object) {
                                 core::kindName(vs->kind), core::qualifiedName(*vs), rules->size()));
     }
     const auto& rule = vs->rules[rules->front()];
+    if (auto delegated = core::delegatedRule(*vs, rule)) return *delegated;
     label_ = fmt::format("{}[{}]", core::listName(rule.list), rule.index);
     selector_ = fmt::format("{}:{}", core::listName(rule.list), rule.index);
     app::RouteState state;
@@ -73,21 +80,47 @@ Result<app::RouteState> KubeRouteTarget::read() {
     return stateOf(live_.docs.at(0));
 }
 
-// The final step as `shift set` would check it: new hosts must exist, subsets be defined.
+// The final step as `shift set` would check it: the object's owners, then new hosts must exist and
+// subsets be defined. The notes of a gateway-only binding are said now, before the first step; those of
+// subsets the final step leaves without traffic once it has landed (completed()).
 Status KubeRouteTarget::preflight(const core::Request& finalStep) {
+    const doc::Node& object = live_.docs.at(0);
+    auto owners = core::ownerVerdict(object, o_.force);
+    if (!owners) return owners.error();
     core::ShiftOptions shift{{selector_}, o_.split};
-    auto plan = core::planShift(live_.docs.at(0), finalStep, shift, nullptr);
+    auto plan = core::planShift(object, finalStep, shift, nullptr);
     if (!plan) return plan.error();
+    if (warn_) {
+        for (const auto& w : *owners) warn_(w);
+        for (const auto& n : core::coverageNotes(object)) warn_(n);
+    }
+    retire_ = core::retireNotes(*plan);
     if (!o_.validate) return okStatus();
     std::vector<doc::Stream> lists;
-    auto mesh = readMesh(api_, *plan, lists, warn_);
+    auto mesh = readMesh(api_, *plan, core::trafficGains(*plan), lists, warn_);
     if (!mesh) return mesh.error();
     auto warnings = core::checkDestinations(*plan, *mesh);
     if (!warnings) return warnings.error();
     if (warn_) {
         for (const auto& w : *warnings) warn_(w);
     }
+    if (!o_.reach || !plan->changed) return okStatus();
+    return noteReach(*plan, *mesh, lists);
+}
+
+// What else routes the hosts, or a delegate's parents (reach_inputs.hpp): notes before the first step.
+Status KubeRouteTarget::noteReach(const core::ShiftPlan& plan, core::Mesh& mesh,
+                                  std::vector<doc::Stream>& lists) {
+    if (auto st = readReach(api_, plan.vs, mesh, lists, warn_); !st) return st.error();
+    if (mesh.reach != core::Mesh::Check::Yes || !warn_) return okStatus();
+    for (const auto& n : core::delegateNotes(plan.vs, mesh.virtualServices)) warn_(n);
+    for (const auto& n : core::reachNotes(plan.vs, live_.docs.at(0), mesh.virtualServices)) warn_(n);
     return okStatus();
+}
+
+void KubeRouteTarget::completed() {
+    if (warn_)
+        for (const auto& n : retire_) warn_(n);
 }
 
 Result<app::WriteOutcome> KubeRouteTarget::write(const app::RouteState& basis,

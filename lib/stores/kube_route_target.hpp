@@ -22,6 +22,11 @@ struct RouteTargetOptions {
     std::size_t historyLimit = core::kDefaultHistoryLimit;
     bool validate = true;                                    // --no-validate: skip the host and subset checks
     core::RouteKind kind = core::RouteKind::VirtualService;  // which kind `name` is
+    // --force: an owner that drives the weights (Flagger, Argo Rollouts) is a warning, not a refusal.
+    bool force = false;
+    // Read the VirtualServices in reach before the first step, for their notes (reach_inputs.hpp: one
+    // more LIST, for a rollout of one object).
+    bool reach = false;
 };
 
 class KubeRouteTarget : public app::RolloutTarget {
@@ -46,6 +51,8 @@ class KubeRouteTarget : public app::RolloutTarget {
                                 const std::string& record) override;
     Result<app::WriteOutcome> restore(const app::RouteState& basis, const app::RouteState& original,
                                       const std::string& record) override;
+    // The retire notes of the final step that preflight planned.
+    void completed() override;
 
    private:
     Result<app::RouteState> stateOf(const doc::Node& object);
@@ -55,6 +62,7 @@ class KubeRouteTarget : public app::RolloutTarget {
     Result<kube::Api::Put> putOf(const app::RouteState& basis, doc::Node merged, const std::string& record);
     Result<app::WriteOutcome> answered(Result<kube::Api::PutResult> answer);
     doc::Node* routeNode(doc::Node& object) const;
+    Status noteReach(const core::ShiftPlan& plan, core::Mesh& mesh, std::vector<doc::Stream>& lists);
 
     kube::Api& api_;
     RouteTargetOptions o_;
@@ -66,6 +74,7 @@ class KubeRouteTarget : public app::RolloutTarget {
     doc::Stream first_;     // the object as the rollout found it
     bool haveFirst_ = false;
     std::optional<doc::Node> seeded_;  // seed()'s object, until the first read()
+    std::vector<std::string> retire_;  // preflight's retire notes, said once the rollout is complete
 };
 
 }  // namespace shift::stores

@@ -60,6 +60,11 @@ class KubeStore : public app::Store {
     // still running, sees a change it did not make at its next write and stops without writing).
     bool takeOver = false;
 
+    // mesh() also reads the VirtualServices in reach (reach_inputs.hpp) for the plan's notes: other
+    // VirtualServices for its hosts, a delegate's parents. One more LIST, so only where the notes are
+    // printed and one object is shifted.
+    bool reach = false;
+
     // The connection's API this store talks to (writeMany batches the stores of one).
     const kube::Api* api() const { return &api_; }
 

@@ -9,6 +9,7 @@
 #include "core/subsets.hpp"
 #include "core/traffic_gains.hpp"
 #include "stores/kube_store.hpp"
+#include "stores/reach_inputs.hpp"
 #include "stores/workload_inputs.hpp"
 
 namespace shift::stores {
@@ -152,20 +153,21 @@ Status readBackends(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mes
 
 }  // namespace
 
-Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan,
+                            const std::vector<core::TrafficGain>& gains, std::vector<doc::Stream>& lists,
                             const app::Warn& warn) {
     // The mesh points into the documents of lists, which stay in place when lists grows.
     static_assert(std::is_nothrow_move_constructible_v<doc::Stream>);
     core::Mesh mesh;
     if (plan.vs.kind == core::RouteKind::HTTPRoute) {
         if (auto st = readBackends(api, plan, mesh, lists, warn); !st) return st.error();
-        if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
+        if (auto st = readWorkloads(api, plan, gains, mesh, lists, warn); !st) return st.error();
         return mesh;
     }
     // Hosts first: a ServiceEntry found there tells which namespace its DestinationRules may be in.
     if (auto st = readHosts(api, plan, mesh, lists, warn); !st) return st.error();
     if (auto st = readRules(api, plan, mesh, lists, warn); !st) return st.error();
-    if (auto st = readWorkloads(api, plan, mesh, lists, warn); !st) return st.error();
+    if (auto st = readWorkloads(api, plan, gains, mesh, lists, warn); !st) return st.error();
     return mesh;
 }
 
@@ -188,13 +190,24 @@ bool addsDestinations(const core::ShiftPlan& plan) {
 
 // New hosts and subsets are checked only when the plan adds a destination (those already routed to
 // were checked when they were added), Ready pods only when something starts getting traffic: a
-// weight change among destinations that all carry traffic stays one GET and one PUT.
+// weight change among destinations that all carry traffic stays one GET and one PUT, and one LIST of
+// the VirtualServices in reach when `reach` is set and the plan changes something.
 Result<std::optional<core::Mesh>> KubeStore::mesh(const core::ShiftPlan& plan) {
     lists_.clear();
-    if (!addsDestinations(plan) && core::trafficGains(plan).empty()) return std::optional<core::Mesh>();
-    auto mesh = readMesh(api_, plan, lists_, warn_);
-    if (!mesh) return mesh.error();
-    return std::optional<core::Mesh>(std::move(*mesh));
+    auto gains = core::trafficGains(plan);
+    bool needed = addsDestinations(plan) || !gains.empty();
+    core::Mesh mesh;
+    if (needed) {
+        auto read = readMesh(api_, plan, gains, lists_, warn_);
+        if (!read) return read.error();
+        mesh = std::move(*read);
+    } else {
+        mesh.hosts = mesh.subsets = core::Mesh::Check::No;  // nothing new to check
+    }
+    if (reach && plan.changed)
+        if (auto st = readReach(api_, plan.vs, mesh, lists_, warn_); !st) return st.error();
+    if (!needed && mesh.reach != core::Mesh::Check::Yes) return std::optional<core::Mesh>();
+    return std::optional<core::Mesh>(std::move(mesh));
 }
 
 }  // namespace shift::stores

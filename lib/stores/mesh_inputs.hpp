@@ -7,6 +7,7 @@
 #include "base/result.hpp"
 #include "core/mesh.hpp"
 #include "core/plan.hpp"
+#include "core/traffic_gains.hpp"
 #include "doc/parse.hpp"
 #include "kube/istio_api.hpp"
 
@@ -24,7 +25,9 @@ core::Mesh meshFromFiles(const std::vector<const doc::Stream*>& streams);
 // in the VirtualService's namespace, then the hosts' and the root namespace only for subsets not covered yet.
 // The list bodies are kept in `lists`, which the mesh points into. A list that cannot be read is a warning
 // (through `warn`) saying what was not checked, and that check is skipped.
-Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan, std::vector<doc::Stream>& lists,
+// gains: core::trafficGains(plan), computed once by the caller (it tells whether to call at all).
+Result<core::Mesh> readMesh(kube::Api& api, const core::ShiftPlan& plan,
+                            const std::vector<core::TrafficGain>& gains, std::vector<doc::Stream>& lists,
                             const app::Warn& warn);
 
 }  // namespace shift::stores

@@ -69,9 +69,8 @@ Reads serviceReads(kube::Api& api, const std::vector<core::TrafficGain>& gains, 
 
 }  // namespace
 
-Status readWorkloads(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
-                     std::vector<doc::Stream>& lists, const app::Warn& warn) {
-    auto gains = core::trafficGains(plan);
+Status readWorkloads(kube::Api& api, const core::ShiftPlan& plan, const std::vector<core::TrafficGain>& gains,
+                     core::Mesh& mesh, std::vector<doc::Stream>& lists, const app::Warn& warn) {
     if (gains.empty()) return okStatus();
     auto notChecked = [&](const std::string& why) {
         auto what = plan.vs.kind == core::RouteKind::HTTPRoute ? "ready endpoints" : "Ready pods";

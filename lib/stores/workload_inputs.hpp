@@ -8,6 +8,7 @@
 #include "base/result.hpp"
 #include "core/mesh.hpp"
 #include "core/plan.hpp"
+#include "core/traffic_gains.hpp"
 #include "doc/parse.hpp"
 #include "kube/istio_api.hpp"
 
@@ -19,7 +20,8 @@ namespace shift::stores {
 // of EndpointSlices per Service (labelSelector kubernetes.io/service-name=NAME). The bodies are kept
 // in `lists`, which the mesh points into. A list that cannot be read (RBAC) is a warning saying what
 // was not checked; mesh.ready then stays No and the check is skipped. Else mesh.ready is Yes.
-Status readWorkloads(kube::Api& api, const core::ShiftPlan& plan, core::Mesh& mesh,
-                     std::vector<doc::Stream>& lists, const app::Warn& warn);
+// gains: core::trafficGains(plan), which the caller computed to tell whether to read at all.
+Status readWorkloads(kube::Api& api, const core::ShiftPlan& plan, const std::vector<core::TrafficGain>& gains,
+                     core::Mesh& mesh, std::vector<doc::Stream>& lists, const app::Warn& warn);
 
 }  // namespace shift::stores

@@ -81,8 +81,10 @@ class Destinations(cluster.ClusterCase):
         self.assertNotIn("not checked", r.err)
         if self.backend.faults:  # the request log is the test server's (1.8: a 404 for v1 first)
             paths = [(q["method"], q["path"].rsplit("/", 1)[-1]) for q in self.backend.requests() if q["status"] != 404]
-            # and one of pods: make-before-break for reviews-v3, which starts getting traffic
-            self.assertEqual(paths, [("GET", "byhost"), ("GET", "services"), ("GET", "pods"), ("PUT", "byhost")])
+            # and one of pods: make-before-break for reviews-v3, which starts getting traffic; and the
+            # VirtualServices of every namespace, for the notes of what else routes the hosts
+            self.assertEqual(paths, [("GET", "byhost"), ("GET", "services"), ("GET", "pods"),
+                                     ("GET", "virtualservices"), ("PUT", "byhost")])
         got = self.backend.get(ns, "virtualservices", "byhost")
         self.assertEqual([d["destination"]["host"] for d in got["spec"]["http"][0]["route"]],
                          ["reviews-v1", "reviews-v3"])
@@ -172,6 +174,12 @@ class Destinations(cluster.ClusterCase):
         self.bookinfo(ns, subsets=(("v1", 50), ("v3", 50)))
         self.backend.clear_requests()
         r = self.shift("reviews", "v1=90", "v3=10", "-n", ns)
+        self.assertExit(r, 0)
+        # The GET, the LIST of the VirtualServices in reach (its notes: test_cluster_reach.py), the PUT.
+        self.assertEqual([(q["method"], q["path"].rsplit("/", 1)[-1]) for q in self.backend.requests()
+                          if q["status"] != 404], [("GET", "reviews"), ("GET", "virtualservices"), ("PUT", "reviews")])
+        self.backend.clear_requests()
+        r = self.shift("reviews", "v1=80", "v3=20", "-n", ns, "-q")
         self.assertExit(r, 0)
         self.assertEqual([q["method"] for q in self.backend.requests() if q["status"] != 404], ["GET", "PUT"])
 

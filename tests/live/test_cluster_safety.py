@@ -255,6 +255,85 @@ class Safety(cluster.ClusterCase):
             "traffic entering through it, not the mesh's own calls to its hosts (add \"mesh\" to its gateways, or "
             "shift the VirtualService that routes them)" % ns])
 
+    # ---- rollout: the same owners, the gateway-only note before its first step, the retire note at its end ----
+    def rollout(self, ns, *extra):
+        return self.shift("rollout", "reviews", "--to", "v2", "--steps", "50,100", "--interval", "1ms", "-n", ns,
+                          *extra)
+
+    def test_rollout_is_refused_beside_flagger_unless_force(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        self.written_by(ns, "flagger", {"flagger": "true"})
+        before = self.backend.get(ns, "virtualservices", "reviews")["metadata"]["resourceVersion"]
+        r = self.rollout(ns)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err.strip().splitlines(), [
+            "error: VirtualService %s/reviews has its weights driven by Flagger (field manager flagger); it would "
+            "undo this change at its next step; nothing written: change the Canary instead, or pass --force to "
+            "write anyway" % ns])
+        self.assertEqual(self.backend.get(ns, "virtualservices", "reviews")["metadata"]["resourceVersion"], before)
+        r = self.rollout(ns, "--force")
+        self.assertExit(r, 0)
+        self.assertEqual(self.vs_weights(ns), {"v2": 100})
+        self.assertEqual(r.err.strip().splitlines()[0],
+                         "warning: VirtualService %s/reviews has its weights driven by Flagger (field manager "
+                         "flagger); written anyway (--force): it will undo this change at its next step" % ns)
+
+    def test_rollout_beside_argo_cd_warns_once_before_its_first_step(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        self.written_by(ns, "argocd-controller", {"team": "shop"})
+        r = self.shift("rollout", "reviews", "--to", "v2", "--steps", "50", "--interval", "1ms", "-n", ns)
+        self.assertExit(r, 0)
+        self.assertEqual(self.vs_weights(ns), {"v1": 50, "v2": 50})
+        self.assertEqual(r.err.strip().splitlines(), [
+            "warning: VirtualService %s/reviews is managed by Argo CD (field manager argocd-controller): its next "
+            "sync reverts this change; make the change in Git instead" % ns])
+
+    def test_rollout_of_a_gateway_only_vs_notes_it_first_and_the_retired_subset_last(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        vs = self.backend.get(ns, "virtualservices", "reviews")
+        vs["spec"]["gateways"] = ["istio-system/edge"]
+        self.backend.update(ns, "virtualservices", vs)
+        r = self.rollout(ns, "--no-progress")
+        self.assertExit(r, 0)
+        self.assertEqual(self.vs_weights(ns), {"v2": 100})
+        self.assertEqual(r.err.strip().splitlines(), [
+            'warning: VirtualService %s/reviews is bound only to gateway istio-system/edge: this change moves the '
+            "traffic entering through it, not the mesh's own calls to its hosts (add \"mesh\" to its gateways, or "
+            "shift the VirtualService that routes them)" % ns,
+            "warning: subset v1 of reviews.%s.svc.cluster.local gets no traffic from VirtualService %s/reviews "
+            "now: it can be retired once its connections drain" % (ns, ns)])
+
+    def test_a_rollout_rolled_back_or_stopped_short_says_nothing_of_retiring(self):
+        ns = self.namespace()
+        self.reviews(ns, ("v1", 90), ("v2", 10))
+        r = self.rollout(ns, "--check", "false")
+        self.assertExit(r, 5)
+        self.assertEqual(self.vs_weights(ns), {"v1": 90, "v2": 10})
+        self.assertNotIn("retired", r.err)
+        r = self.rollout(ns, "--dry-run")
+        self.assertExit(r, 0)
+        self.assertEqual(r.err, "")
+
+    def test_a_rollout_of_several_objects_is_refused_when_flagger_drives_one(self):
+        ns = self.namespace()
+        self.backend.create(ns, "services", service("reviews", {"app": "reviews"}))
+        self.backend.create(ns, "destinationrules", cluster.reviews_dr(subsets=("v1", "v2", "v3")))
+        for name in ("reviews", "reviews-b"):
+            self.backend.create(ns, "virtualservices", cluster.reviews_vs(name=name, subsets=(("v1", 90), ("v2", 10)),
+                                                                         labels={"app": "reviews"}))
+        self.written_by(ns, "flagger", {"flagger": "true"})  # reviews, not reviews-b
+        r = self.shift("rollout", "-l", "app=reviews", "--to", "v2", "--interval", "1ms", "-n", ns)
+        self.assertExit(r, 2)
+        self.assertEqual(r.err.strip().splitlines(), [
+            "error: %s/reviews http[0]: VirtualService %s/reviews has its weights driven by Flagger (field manager "
+            "flagger); it would undo this change at its next step; nothing written: change the Canary instead, or "
+            "pass --force to write anyway; none of the 2 objects was changed" % (ns, ns)])
+        for name in ("reviews", "reviews-b"):
+            self.assertEqual(cluster.weights(self.backend.get(ns, "virtualservices", name)), {"v1": 90, "v2": 10})
+
     def test_a_route_selector_that_matches_nothing_is_an_error(self):
         ns = self.namespace()
         self.reviews(ns, ("v1", 90), ("v2", 10))

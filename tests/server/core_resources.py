@@ -2,21 +2,16 @@
 (namespaced: list, get, create, delete), answered as kube-apiserver v1.24 answers them for the
 requests shift and its tests make. A Service gets the defaults the real server fills in (a
 ClusterIP from 10.0.0.0/24, TCP ports with targetPort, SingleStack IPv4...)."""
-import copy
 import re
 import uuid
 
-from managed_fields import now
 from store import ApiError, details
+from workload_resources import Objects
 
 _DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _DNS1035_MSG = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
                 "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
                 "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
-
-
-def _not_found(name):
-    return ApiError(404, "NotFound", 'services "%s" not found' % name, details(name, "services", group=""))
 
 
 def _invalid(name, errs):
@@ -27,35 +22,15 @@ def _invalid(name, errs):
                                                                for f, r, m in errs]))
 
 
-class Services:
-    """Services by (namespace, name), sharing the store's lock and resourceVersion counter."""
+class Services(Objects):
+    """Services by (namespace, name): workload_resources.Objects' list, get, create and delete, with
+    kube's validation of the name and ports and its defaults (a ClusterIP, TCP ports...)."""
 
     def __init__(self, store):
-        self.store = store
-        self.objects = {}
+        super().__init__(store, "services", "Service", "v1", "")
         self.next_ip = 10
 
-    def list(self, ns):
-        """The items of a ServiceList: built-in list items carry no kind or apiVersion."""
-        with self.store.lock:
-            items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects.items()) if ns is None or n == ns]
-        for o in items:
-            o.pop("kind", None)
-            o.pop("apiVersion", None)
-        return items
-
-    def get(self, ns, name):
-        with self.store.lock:
-            if (ns, name) not in self.objects:
-                raise _not_found(name)
-            return copy.deepcopy(self.objects[(ns, name)])
-
-    def create(self, ns, obj, manager, dry_run=False):
-        meta = obj.setdefault("metadata", {})
-        name = meta.get("name", "")
-        if meta.get("namespace") and meta["namespace"] != ns:
-            raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace "
-                           "sent on the request")
+    def validate(self, name, obj):
         errs = []
         if not name:
             errs.append(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"))
@@ -66,22 +41,10 @@ class Services:
             errs.append(("spec.ports", "FieldValueRequired", "Required value"))
         if errs:
             raise _invalid(name, errs)
-        with self.store.lock:
-            if (ns, name) in self.objects:
-                raise ApiError(409, "AlreadyExists", 'services "%s" already exists' % name,
-                               details(name, "services", group=""))
-            self._defaults(spec)
-            obj["status"] = {"loadBalancer": {}}
-            meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now())
-            meta["managedFields"] = [{"apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {}},
-                                      "manager": manager, "operation": "Update", "time": now()}]
-            if not dry_run:
-                meta["resourceVersion"] = self.store._next_rv()
-                self.objects[(ns, name)] = copy.deepcopy(obj)
-                self.store.namespaces.setdefault(ns, now())
-            return obj
 
-    def _defaults(self, spec):
+    def defaults(self, obj):
+        spec = obj["spec"]
+        obj["status"] = {"loadBalancer": {}}
         spec.setdefault("type", "ClusterIP")
         if spec["type"] != "ExternalName":
             if "clusterIP" not in spec:
@@ -96,16 +59,6 @@ class Services:
         for p in spec.get("ports", []):
             p.setdefault("protocol", "TCP")
             p.setdefault("targetPort", p.get("port"))
-
-    def delete(self, ns, name, dry_run=False):
-        with self.store.lock:
-            old = self.objects.get((ns, name))
-            if old is None:
-                raise _not_found(name)
-            if not dry_run:
-                del self.objects[(ns, name)]
-                self.store._next_rv()
-            return old
 
 
 def namespace_object(name, created):
@@ -152,7 +105,7 @@ def handle_services(h, info, manager, dry_run):
             obj = json.loads(h.body.decode("utf-8"))
         except ValueError as e:
             raise ApiError(400, "BadRequest", "the object provided is unrecognized: %s" % e)
-        return h._object(201, services.create(info.namespace, obj, manager, dry_run))
+        return h._object(201, services.create(info.namespace, obj, manager, dry_run=dry_run))
     if info.verb == "delete":
         return h._object(200, services.delete(info.namespace, info.name, dry_run))
     raise ApiError(405, "MethodNotAllowed", '%s is not supported by the shift test API server on services'

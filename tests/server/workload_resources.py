@@ -25,7 +25,7 @@ class Objects:
         return ApiError(404, "NotFound", '%s "%s" not found' % (qualified, name),
                         details(name, self.resource, group=self.group))
 
-    def list(self, ns, selector):
+    def list(self, ns, selector=None):
         """Built-in list items carry no kind or apiVersion."""
         with self.store.lock:
             items = [copy.deepcopy(o) for (n, _), o in sorted(self.objects.items())
@@ -41,15 +41,22 @@ class Objects:
                 raise self._not_found(name)
             return copy.deepcopy(self.objects[(ns, name)])
 
-    def create(self, ns, obj, manager, initial_status=None):
+    def validate(self, name, obj):
+        """The 422 for what kube's validation refuses; here only a missing name (a subclass adds more)."""
+        if not name:
+            raise ApiError(422, "Invalid", '%s "" is invalid: metadata.name: Required value: name or generateName '
+                           'is required' % (self.kind + ("." + self.group if self.group else "")))
+
+    def defaults(self, obj):
+        """The fields kube's defaulting fills in on create (under the store's lock); none here."""
+
+    def create(self, ns, obj, manager, initial_status=None, dry_run=False):
         meta = obj.setdefault("metadata", {})
         name = meta.get("name", "")
         if meta.get("namespace") and meta["namespace"] != ns:
             raise ApiError(400, "BadRequest", "the namespace of the provided object does not match the namespace "
                            "sent on the request")
-        if not name:
-            raise ApiError(422, "Invalid", '%s "" is invalid: metadata.name: Required value: name or generateName '
-                           'is required' % (self.kind + ("." + self.group if self.group else "")))
+        self.validate(name, obj)
         with self.store.lock:
             if (ns, name) in self.objects:
                 raise ApiError(409, "AlreadyExists", '%s "%s" already exists' % (self.resource, name),
@@ -58,12 +65,15 @@ class Objects:
             # The status of a create is dropped, as kube's strategies do.
             if initial_status is not None:
                 obj["status"] = copy.deepcopy(initial_status)
+            self.defaults(obj)
             meta.update(namespace=ns, uid=str(uuid.uuid4()), creationTimestamp=now())
             if self.generation:
                 meta["generation"] = 1
             meta["managedFields"] = [{"apiVersion": self.api_version, "fieldsType": "FieldsV1",
                                       "fieldsV1": {"f:spec": {}}, "manager": manager, "operation": "Update",
                                       "time": now()}]
+            if dry_run:  # answered as created, never stored
+                return copy.deepcopy(obj)
             meta["resourceVersion"] = self.store._next_rv()
             self.objects[(ns, name)] = copy.deepcopy(obj)
             self.store.namespaces.setdefault(ns, now())
@@ -83,12 +93,14 @@ class Objects:
             obj["metadata"]["resourceVersion"] = self.store._next_rv()
             return copy.deepcopy(obj)
 
-    def delete(self, ns, name):
+    def delete(self, ns, name, dry_run=False):
         with self.store.lock:
-            old = self.objects.pop((ns, name), None)
+            old = self.objects.get((ns, name))
             if old is None:
                 raise self._not_found(name)
-            self.store._next_rv()
+            if not dry_run:
+                del self.objects[(ns, name)]
+                self.store._next_rv()
             return old
 
 

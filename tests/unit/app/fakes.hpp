@@ -56,6 +56,8 @@ class FakeTarget : public app::RolloutTarget {
         return preflightError.empty() ? okStatus() : Status(fail(preflightError));
     }
     std::string preflighted, preflightError;
+    void completed() override { ++completions; }
+    int completions = 0;  // completed() calls: once, after a rollout's last step landed
     Result<app::RouteState> read() override {
         ++reads;
         if (failReadsFrom && reads >= failReadsFrom) return fail("the server is gone", kExitApi);

@@ -41,7 +41,8 @@ TEST_SUITE("app::rollout") {
         CHECK(checks.calls[1].second.weight == 50);
         CHECK(checks.calls[1].second.split == "v3=50,v1=50");
         CHECK(clock.slept == 90s);
-        CHECK(target.reads == 1);  // one read: every later write carries the version it got back
+        CHECK(target.reads == 1);        // one read: every later write carries the version it got back
+        CHECK(target.completions == 1);  // after the last write, for the notes of where it ended
         CHECK(run.events.front() ==
               "plan: istio-demo/reviews http[0]: v3 to 100 in 3 steps: 10% → 50% → 100%");
     }
@@ -103,6 +104,7 @@ TEST_SUITE("app::rollout") {
         CHECK(target.split() == "v1=80,v2=20");
         CHECK_FALSE(target.state.mark.has_value());
         CHECK(target.history.back() == "rollout reviews --to v3 (rolled back)");
+        CHECK(target.completions == 0);  // it did not end where planned: no retire note
     }
     TEST_CASE("hold keeps the failed step's split, and running again continues where it stopped") {
         test::FakeTarget target("v1=100");
@@ -244,6 +246,7 @@ TEST_SUITE("app::rollout") {
         auto run = rollout(target, checks, clock, o);
         CHECK(run.report.exit == kExitOk);
         CHECK(target.writes == 0);
+        CHECK(target.completions == 0);
         CHECK(run.events == std::vector<std::string>{
                                 "plan: istio-demo/reviews http[0]: v3 to 100 in 3 steps: 10% → 50% → 100%",
                                 "plan: step 1/3: v3=10 v1=90", "plan: step 2/3: v3=50 v1=50",

@@ -58,6 +58,7 @@ TEST_SUITE("app::rollout_many") {
         for (std::size_t i = 0; i < 3; ++i) {
             CHECK_FALSE(fleet[i].state.mark.has_value());
             CHECK(fleet[i].history.size() == 3);
+            CHECK(fleet[i].completions == 1);
         }
         REQUIRE(checks.calls.size() == 3);
         CHECK(checks.calls[0].second.targets ==
@@ -102,6 +103,7 @@ TEST_SUITE("app::rollout_many") {
         for (std::size_t i = 0; i < 3; ++i) {
             CHECK_FALSE(fleet[i].state.mark.has_value());
             CHECK(fleet[i].history.back() == "rollout -l app=reviews --to v3 (rolled back)");
+            CHECK(fleet[i].completions == 0);
         }
     }
     TEST_CASE("a failed write on the third object restores the first two") {

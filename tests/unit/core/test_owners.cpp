@@ -109,4 +109,25 @@ TEST_SUITE("core::owners") {
               "Kiali's "
               "wizard overwrites this one");
     }
+    TEST_CASE("ownerVerdict: warnings for every owner, a refusal for a weight driver unless forced") {
+        auto object = [](const std::string& metadata) {
+            return test::yaml(
+                "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n"
+                "  namespace: demo\n" +
+                metadata + "spec: {hosts: [reviews]}\n");
+        };
+        auto plain = object(managed("shift"));
+        auto none = core::ownerVerdict(plain.docs.at(0), false);
+        REQUIRE(none);
+        CHECK(none->empty());
+        auto both = object("  labels: {app.kubernetes.io/managed-by: Helm}\n" + managed("flagger"));
+        auto refused = core::ownerVerdict(both.docs.at(0), false);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().message.find("driven by Flagger (field manager flagger)") != std::string::npos);
+        auto forced = core::ownerVerdict(both.docs.at(0), true);
+        REQUIRE(forced);
+        REQUIRE(forced->size() == 2);
+        CHECK((*forced)[0].rfind("VirtualService demo/reviews is managed by Helm", 0) == 0);
+        CHECK((*forced)[1].find("written anyway (--force)") != std::string::npos);
+    }
 }

@@ -149,10 +149,15 @@ TEST_SUITE("core::split") {
         REQUIRE_FALSE(p.ok());
         CHECK(p.error().message ==
               "VirtualService istio-demo/reviews http[0] delegates to VirtualService "
-              "team-a/reviews-api; shift that one (Istio routes there, not here)");
+              "team-a/reviews-api; shift that one (Istio routes there, not here): kubectl shift reviews-api "
+              "-n team-a ...");
+        CHECK(p.error().exit == kExitInput);
+        // The delegate's namespace defaults to the parent's, as in Istio.
         p = core::planSplit(*vs, 1, test::request({"v1=100"}), {});
         REQUIRE_FALSE(p.ok());
-        CHECK(p.error().message.find("delegates to VirtualService reviews-web;") != std::string::npos);
+        CHECK(p.error().message.find("delegates to VirtualService istio-demo/reviews-web; shift that one "
+                                     "(Istio routes there, not here): kubectl shift reviews-web -n "
+                                     "istio-demo ...") != std::string::npos);
     }
     TEST_CASE("two keys for one destination") {
         auto p = plan(test::kHalf, {"v1=50", "reviews/v1=50"});
